@@ -1,0 +1,223 @@
+//! Workspaces, connections, rules, events and deliveries (meshes-spec §6.2–§6.6).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `GET /api/v1/workspaces/{id}`: the workspace plus its publishable key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceDetail {
+    #[serde(flatten)]
+    pub workspace: Workspace,
+    pub publishable_key: PublishableKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishableKey {
+    pub public_key: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/workspaces` body: name 3–50 `[a-zA-Z0-9 _-]`, description ≤ 1024.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateWorkspace {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// `POST /api/v1/workspaces` -> 201 `{"workspace":{…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceCreated {
+    pub workspace: Workspace,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InactiveReason {
+    AuthenticationInvalid,
+    OauthAuthorizationRevoked,
+    OauthReauthorizationRequired,
+    ManuallyInactivated,
+}
+
+impl InactiveReason {
+    /// What happened, and who can fix it, in words an end user understands.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InactiveReason::AuthenticationInvalid => {
+                "The saved credentials were rejected by the provider. Update them to resume deliveries."
+            }
+            InactiveReason::OauthAuthorizationRevoked => {
+                "Access was revoked in the provider. Reconnect the account to resume deliveries."
+            }
+            InactiveReason::OauthReauthorizationRequired => {
+                "The provider asked for the account to be authorized again. Reconnect to resume deliveries."
+            }
+            InactiveReason::ManuallyInactivated => {
+                "Someone in your team paused this connection. Deliveries resume when it is re-activated."
+            }
+        }
+    }
+}
+
+/// Connection: raw credentials are never part of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: String,
+    pub workspace: String,
+    /// Integration type, e.g. `hubspot`, `webhook`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_data: Option<Map<String, Value>>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inactive_reason: Option<InactiveReason>,
+    #[serde(default)]
+    pub hidden: bool,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub connection: String,
+    pub workspace: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    pub event: String,
+    pub metadata: Map<String, Value>,
+    pub active: bool,
+    pub hidden: bool,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Event and delivery status (newest vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pending,
+    Processing,
+    Retrying,
+    Completed,
+    Failed,
+    Canceled,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Pending,
+        Status::Processing,
+        Status::Retrying,
+        Status::Completed,
+        Status::Failed,
+        Status::Canceled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Processing => "processing",
+            Status::Retrying => "retrying",
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Canceled => "canceled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Completed | Status::Failed | Status::Canceled)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type", default = "event_kind")]
+    pub kind: String,
+    pub workspace: String,
+    pub event: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_rules: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_events: Option<Vec<RuleEvent>>,
+    /// Only from `/events/{id}/payload`, which `events.payload:read` gates in embed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Value>,
+}
+
+fn event_kind() -> String {
+    "event".to_owned()
+}
+
+/// One rule's delivery of one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleEvent {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub workspace: String,
+    pub event: String,
+    pub event_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    pub connection: String,
+    pub rule: String,
+    pub integration_type: String,
+    pub status: Status,
+    pub attempt_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+}

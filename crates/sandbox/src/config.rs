@@ -1,0 +1,91 @@
+//! Command-line flags, each mirrored by a `MESHES_*` environment variable.
+
+use clap::Parser;
+use std::path::PathBuf;
+
+const WORKSPACE_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "meshes-sandbox",
+    version,
+    about = "Local stand-in for Meshes: session API, launch exchange, workspace API, embed \
+             documents and a demo host app, on three distinct origins.",
+    after_help = "Every flag can also be set through the environment variable shown next to it."
+)]
+pub struct Config {
+    /// The Meshes origin: API under /api/v1, embed documents under /workspace/..., their assets.
+    #[arg(long, env = "MESHES_API_ADDR", default_value = "127.0.0.1:8787")]
+    pub api_addr: String,
+
+    /// The demo host app ("Acme CRM"): its pages and its backend that mints sessions.
+    #[arg(long, env = "MESHES_HOST_ADDR", default_value = "localhost:8080")]
+    pub host_addr: String,
+
+    /// Reserved for the fake OAuth providers (a third origin).
+    #[arg(long, env = "MESHES_PROVIDER_ADDR", default_value = "127.0.0.1:8789")]
+    pub provider_addr: String,
+
+    /// SQLite database file; data survives restarts.
+    #[arg(long, env = "MESHES_DB", default_value_os_t = default_path(".data/meshes-sandbox.db"))]
+    pub db: PathBuf,
+
+    /// The built embed (Trunk's dist directory).
+    #[arg(long, env = "MESHES_DIST", default_value_os_t = default_path("dist"))]
+    pub dist: PathBuf,
+
+    /// The demo host app's static files.
+    #[arg(long, env = "MESHES_WWW", default_value_os_t = default_path("www"))]
+    pub www: PathBuf,
+
+    /// Management API key (`Authorization: Bearer <key>`). Never sent to a browser.
+    #[arg(long, env = "MESHES_MANAGEMENT_KEY", default_value = "sandbox-management-key", hide_env_values = true)]
+    pub management_key: String,
+
+    /// Public origin of embed documents in launch URLs (e.g. a `trunk serve` origin during
+    /// development). Defaults to http://<api-addr>.
+    #[arg(long, env = "MESHES_EMBED_ORIGIN")]
+    pub embed_origin: Option<String>,
+
+    /// Start without the demo workspace (seeding is idempotent and on by default).
+    #[arg(long, env = "MESHES_NO_SEED")]
+    pub no_seed: bool,
+}
+
+fn default_path(rel: &str) -> PathBuf {
+    let root = PathBuf::from(WORKSPACE_ROOT);
+    root.canonicalize().unwrap_or(root).join(rel)
+}
+
+impl Config {
+    pub fn api_origin(&self) -> String {
+        format!("http://{}", self.api_addr)
+    }
+
+    pub fn embed_origin(&self) -> String {
+        self.embed_origin.clone().unwrap_or_else(|| self.api_origin()).trim_end_matches('/').to_owned()
+    }
+
+    pub fn host_origin(&self) -> String {
+        format!("http://{}", self.host_addr)
+    }
+
+    pub fn provider_origin(&self) -> String {
+        format!("http://{}", self.provider_addr)
+    }
+
+    /// Defaults for tests: ephemeral-looking addresses are supplied by the caller.
+    pub fn for_tests(db: PathBuf) -> Config {
+        Config {
+            api_addr: "127.0.0.1:18787".into(),
+            host_addr: "localhost:18080".into(),
+            provider_addr: "127.0.0.1:18789".into(),
+            db,
+            dist: default_path("crates/sandbox/tests/dist"),
+            www: default_path("www"),
+            management_key: "test-management-key".into(),
+            embed_origin: None,
+            no_seed: true,
+        }
+    }
+}

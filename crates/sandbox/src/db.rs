@@ -1,0 +1,136 @@
+//! SQLite storage. One connection behind a mutex: the sandbox serves one developer or one test
+//! run, every statement is sub-millisecond, and a single writer makes launch-token consumption
+//! trivially atomic.
+
+use base64::Engine;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicI64, Ordering};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workspaces (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,
+  description TEXT, public_key TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id), role TEXT NOT NULL,
+  session_type TEXT NOT NULL, resource TEXT, resource_id TEXT, external_user_id TEXT,
+  scopes TEXT NOT NULL, allowed_origins TEXT NOT NULL, launch_page TEXT NOT NULL,
+  ttl_seconds INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'active',
+  generation INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+  launch_hash TEXT NOT NULL UNIQUE, launch_expires_at TEXT NOT NULL, launch_used_at TEXT,
+  revoked_at TEXT);
+CREATE INDEX IF NOT EXISTS sessions_ws ON sessions(workspace_id, seq);
+CREATE TABLE IF NOT EXISTS connections (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id), type TEXT NOT NULL, name TEXT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}', active INTEGER NOT NULL DEFAULT 1, inactive_reason TEXT,
+  hidden INTEGER NOT NULL DEFAULT 0, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS connections_ws ON connections(workspace_id, seq);
+CREATE TABLE IF NOT EXISTS rules (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  connection_id TEXT NOT NULL REFERENCES connections(id), type TEXT NOT NULL,
+  event TEXT NOT NULL, resource TEXT, resource_id TEXT, metadata TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1, hidden INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rules_ws ON rules(workspace_id, seq);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id), event TEXT NOT NULL,
+  resource TEXT, resource_id TEXT, status TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}',
+  total_rules INTEGER NOT NULL DEFAULT 0, completed_count INTEGER NOT NULL DEFAULT 0,
+  failed_count INTEGER NOT NULL DEFAULT 0, started_at TEXT, completed_at TEXT,
+  created_by TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_ws_created ON events(workspace_id, created_at);
+CREATE TABLE IF NOT EXISTS rule_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL REFERENCES events(id), workspace_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL REFERENCES rules(id), connection_id TEXT NOT NULL,
+  integration_type TEXT NOT NULL, status TEXT NOT NULL, attempt_count INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT, started_at TEXT, completed_at TEXT, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rule_events_event ON rule_events(event_id);
+CREATE INDEX IF NOT EXISTS rule_events_ws ON rule_events(workspace_id, created_at);
+"#;
+
+#[derive(Clone)]
+pub struct Db(Arc<Mutex<Connection>>);
+
+impl Db {
+    pub fn open(path: &Path) -> rusqlite::Result<Db> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        Self::init(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> rusqlite::Result<Db> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> rusqlite::Result<Db> {
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Db(Arc::new(Mutex::new(conn))))
+    }
+
+    /// Poisoning only happens if a statement panicked; the connection itself is still sound.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A per-database secret (created once), so tokens stay valid across restarts.
+    pub fn secret(&self, key: &str) -> rusqlite::Result<Vec<u8>> {
+        let conn = self.conn();
+        let existing: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .ok();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        if let Some(v) = existing.and_then(|v| b64.decode(v).ok()) {
+            return Ok(v);
+        }
+        let fresh: [u8; 32] = rand::random();
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", (key, b64.encode(fresh)))?;
+        Ok(fresh.to_vec())
+    }
+}
+
+/// Wall clock with an adjustable offset, so tests can step past expiries without sleeping.
+#[derive(Clone, Default)]
+pub struct Clock(Arc<AtomicI64>);
+
+impl Clock {
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + time::Duration::seconds(self.0.load(Ordering::Relaxed))
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::Relaxed);
+    }
+}
+
+/// Wire format for timestamps: RFC 3339, UTC, whole seconds (`2026-03-15T12:00:00Z`).
+/// Fixed width, so SQLite string comparison orders them correctly.
+pub fn ts(t: OffsetDateTime) -> String {
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+pub fn parse_ts(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+/// Opaque pagination cursors over a table's `seq`.
+pub fn encode_cursor(seq: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(seq.to_string())
+}
+
+pub fn decode_cursor(c: &str) -> Option<i64> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok()?;
+    std::str::from_utf8(&bytes).ok()?.parse().ok().filter(|n: &i64| *n > 0)
+}

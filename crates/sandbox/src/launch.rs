@@ -1,0 +1,83 @@
+//! The launch exchange: the runtime trades the one-time launch secret for its session context.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::sessions::{SessionRow, hash_launch_token};
+use crate::validate::json_object;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use meshes_protocol::ExpiredReason;
+use meshes_protocol::api::{ParamError, SessionContext, SessionStatus, WorkspaceRef};
+use rusqlite::{OptionalExtension, params};
+
+/// The documented user-facing wording.
+pub const INVALID_LAUNCH: &str = "Invalid or expired embed launch token";
+
+/// 401 with the documented message; the machine-readable reason rides in `data[0].msg` under
+/// `param: "launch_token"` so the runtime can pass it on in `meshes:token-expired`.
+fn refused(reason: ExpiredReason) -> ApiError {
+    tracing::info!(reason = reason.as_str(), "launch exchange refused");
+    ApiError {
+        params: vec![ParamError::new("launch_token", reason.as_str())],
+        bearer_error: None,
+        ..ApiError::new(StatusCode::UNAUTHORIZED, INVALID_LAUNCH)
+    }
+    .named("InvalidLaunchToken")
+}
+
+/// A launch token is 32 random bytes, base64url without padding (43 characters).
+fn well_formed(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+pub async fn exchange(State(state): State<AppState>, body: Bytes) -> ApiResult<Json<SessionContext>> {
+    let map = json_object(&body)?;
+    let token = map.get("launch_token").and_then(|v| v.as_str()).unwrap_or_default();
+    let reference = map.get("session_id").and_then(|v| v.as_str());
+    if !well_formed(token) {
+        return Err(refused(ExpiredReason::LaunchTokenInvalid));
+    }
+    let hash = hash_launch_token(token);
+    let sql = format!("SELECT {} FROM sessions WHERE launch_hash = ?1", crate::sessions::SESSION_COLUMNS);
+    let row = state.db.conn().query_row(&sql, [&hash], SessionRow::from_row).optional()?;
+    let Some(row) = row else {
+        return Err(refused(ExpiredReason::LaunchTokenInvalid));
+    };
+    if reference.is_some_and(|r| r != row.id) {
+        return Err(refused(ExpiredReason::LaunchTokenInvalid));
+    }
+    if row.status != SessionStatus::Active {
+        return Err(refused(ExpiredReason::SessionEnded));
+    }
+    if row.launch_used {
+        return Err(refused(ExpiredReason::LaunchTokenUsed));
+    }
+    let now = crate::db::ts(state.clock.now());
+    if row.launch_expires_at <= now {
+        return Err(refused(ExpiredReason::LaunchTokenExpired));
+    }
+    // Compare-and-set: only one exchange can flip launch_used_at from NULL.
+    let won = state.db.conn().execute(
+        "UPDATE sessions SET launch_used_at = ?2 WHERE id = ?1 AND launch_used_at IS NULL",
+        params![row.id, now],
+    )?;
+    if won != 1 {
+        return Err(refused(ExpiredReason::LaunchTokenUsed));
+    }
+    let name: String =
+        state.db.conn().query_row("SELECT name FROM workspaces WHERE id = ?1", [&row.workspace_id], |r| r.get(0))?;
+    tracing::info!(session = %row.id, "launch exchanged");
+    Ok(Json(SessionContext {
+        session_id: row.id,
+        workspace: WorkspaceRef { id: row.workspace_id, name },
+        role: row.role,
+        scopes: row.scopes,
+        session_type: row.session_type,
+        resource: row.resource,
+        resource_id: row.resource_id,
+        allowed_origins: row.allowed_origins,
+        launch_page: row.launch_page,
+    }))
+}

@@ -1,0 +1,111 @@
+//! meshes-sandbox: a local Meshes for the embed to talk to. Three origins — Meshes (API, embed
+//! documents), the demo host app, and (reserved) fake OAuth providers.
+
+pub mod auth;
+pub mod config;
+pub mod dashboard;
+pub mod db;
+pub mod embed;
+pub mod error;
+pub mod host;
+pub mod launch;
+pub mod seed;
+pub mod sessions;
+pub mod validate;
+pub mod workspaces;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::{get, post};
+use config::Config;
+use db::{Clock, Db};
+use error::ApiError;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub keys: Arc<auth::Keys>,
+    pub cfg: Arc<Config>,
+    /// Used by the demo host backend to call the Meshes API.
+    pub http: reqwest::Client,
+}
+
+impl AppState {
+    pub fn new(cfg: Config, db: Db) -> rusqlite::Result<AppState> {
+        let keys = auth::Keys::new(&db.secret("jwt_secret")?);
+        Ok(AppState {
+            db,
+            clock: Clock::default(),
+            keys: Arc::new(keys),
+            cfg: Arc::new(cfg),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// The Meshes origin: `/api/v1/*`, `/workspace/*` documents, and the embed's static assets.
+pub fn meshes_router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/workspaces", get(workspaces::list).post(workspaces::create))
+        .route("/workspaces/{id}", get(workspaces::get))
+        .route("/workspaces/{id}/connections", get(workspaces::connections))
+        .route("/workspaces/{id}/dashboard", get(dashboard::metrics))
+        .route("/sessions", get(sessions::list).post(sessions::create))
+        .route("/sessions/{id}", axum::routing::delete(sessions::revoke))
+        .route("/sessions/{id}/refresh", post(sessions::refresh))
+        .route("/embed/launch", post(launch::exchange))
+        .fallback(|| async { ApiError::not_found("Endpoint") })
+        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        // No CORS headers at all: management endpoints are server-to-server only, and the embed
+        // calls the API from its own origin.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")));
+
+    let assets = Router::new()
+        .fallback_service(ServeDir::new(&state.cfg.dist).append_index_html_on_directories(false))
+        .layer(axum::middleware::from_fn(embed::asset_headers));
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/workspace/{*rest}", get(embed::document))
+        .merge(assets)
+        .with_state(state)
+}
+
+/// Reserved origin for the fake OAuth providers (a later issue); answers so the port is real.
+pub fn provider_router() -> Router {
+    Router::new().fallback(|| async {
+        (StatusCode::NOT_FOUND, "No OAuth provider is configured on this origin yet.")
+    })
+}
+
+/// Bind every address a name resolves to (e.g. `localhost` -> 127.0.0.1 and ::1).
+pub async fn bind_all(addr: &str) -> std::io::Result<Vec<tokio::net::TcpListener>> {
+    let mut listeners = vec![];
+    let mut last_err = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        match tokio::net::TcpListener::bind(a).await {
+            Ok(l) => listeners.push(l),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    match (listeners.is_empty(), last_err) {
+        (true, Some(e)) => Err(e),
+        (true, None) => Err(std::io::Error::other(format!("{addr} resolves to no address"))),
+        _ => Ok(listeners),
+    }
+}

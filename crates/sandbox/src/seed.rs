@@ -1,0 +1,212 @@
+//! Demo data: one workspace with connections of every kind, rules, and a few hundred events
+//! across every status with per-rule deliveries. Deterministic (fixed PRNG seed), idempotent.
+
+use crate::db::{Db, ts};
+use rusqlite::params;
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
+pub const DEMO_WORKSPACE_NAME: &str = "Acme CRM Production";
+pub const DEMO_EVENTS: usize = 420;
+
+/// xorshift64*: tiny, deterministic, good enough for demo data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+struct SeedConnection {
+    kind: &'static str,
+    name: &'static str,
+    reason: Option<&'static str>,
+    hidden: bool,
+    metadata: serde_json::Value,
+    error: &'static str,
+}
+
+fn connections() -> Vec<SeedConnection> {
+    let c = |kind, name, reason, metadata, error| SeedConnection { kind, name, reason, hidden: false, metadata, error };
+    vec![
+        c("hubspot", "HubSpot Sales", None, json!({}), "429 Too Many Requests: daily API limit reached"),
+        c("salesforce", "Salesforce Marketing", Some("oauth_reauthorization_required"), json!({}),
+          "OAuth authorization needs to be renewed (invalid_grant)"),
+        c("slack", "Slack Alerts", None, json!({}), "channel_not_found: the channel was archived"),
+        c("mailchimp", "Mailchimp Newsletter", None, json!({"data_center": "us21"}), "400 Bad Request: Member Exists"),
+        c("webhook", "Order Webhook", None,
+          json!({"url": "https://hooks.acme.example/orders", "http_method": "POST", "payload_mode": "wrapped", "auth_scheme": "none"}),
+          "HTTP 503 from https://hooks.acme.example/orders"),
+        c("resend", "Resend Transactional", Some("authentication_invalid"), json!({}), "401 Unauthorized: API key is invalid"),
+        c("intercom", "Intercom Support", None, json!({}), "Timed out after 30 s waiting for Intercom"),
+        SeedConnection { hidden: true, ..c("webhook", "Internal Audit Webhook", None,
+          json!({"url": "https://audit.acme.example/in", "http_method": "POST", "payload_mode": "raw", "auth_scheme": "bearer"}),
+          "HTTP 500 from https://audit.acme.example/in") },
+    ]
+}
+
+/// (event, connection index, action metadata, resource filter)
+fn rules() -> Vec<(&'static str, usize, serde_json::Value, Option<&'static str>)> {
+    vec![
+        ("contact.created", 0, json!({"action": "add_to_list", "id": "42", "name": "New leads"}), Some("contact")),
+        ("contact.created", 3, json!({"action": "add_to_list", "id": "a1b2c3d4", "name": "Newsletter"}), None),
+        ("deal.won", 2, json!({"action": "send_message", "id": "C024BE91L", "name": "#sales-wins",
+                               "template": "Deal {{name}} won: {{amount}}"}), None),
+        ("deal.won", 0, json!({"action": "update_property", "id": "lifecyclestage", "value": "customer"}), None),
+        ("invoice.paid", 4, json!({"action": "send_webhook"}), None),
+        ("user.signup", 5, json!({"action": "send_email_template", "id": "tmpl_welcome", "name": "Welcome"}), None),
+        ("contact.updated", 1, json!({"action": "update_property", "id": "LeadSource", "value": "Web"}), Some("contact")),
+        ("ticket.created", 6, json!({"action": "add_tag", "id": "8812", "name": "vip"}), None),
+        ("invoice.paid", 7, json!({"action": "send_webhook"}), None),
+    ]
+}
+
+const EVENTS: [(&str, &str, &str); 7] = [
+    ("contact.created", "contact", "cnt"),
+    ("contact.updated", "contact", "cnt"),
+    ("deal.won", "deal", "deal"),
+    ("invoice.paid", "invoice", "inv"),
+    ("user.signup", "user", "usr"),
+    ("ticket.created", "ticket", "tkt"),
+    ("page.viewed", "user", "usr"),
+];
+
+const NAMES: [&str; 8] = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov",
+                          "Ken Thompson", "Margaret Hamilton", "Donald Knuth"];
+
+fn aggregate(statuses: &[&str]) -> &'static str {
+    let has = |s| statuses.contains(&s);
+    if statuses.is_empty() || statuses.iter().all(|s| *s == "completed") {
+        "completed"
+    } else if has("retrying") {
+        "retrying"
+    } else if has("processing") {
+        "processing"
+    } else if has("pending") {
+        "pending"
+    } else if has("failed") {
+        "failed"
+    } else if has("canceled") {
+        "canceled"
+    } else {
+        "completed"
+    }
+}
+
+/// Seed the demo workspace unless it exists. Returns whether anything was written.
+pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
+    let mut conn = db.conn();
+    let exists: bool =
+        conn.query_row("SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)", [DEMO_WORKSPACE_ID], |r| r.get(0))?;
+    if exists {
+        return Ok(false);
+    }
+    let tx = conn.transaction()?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let id = |rng: &mut Rng| {
+        uuid::Builder::from_random_bytes(((u128::from(rng.next()) << 64) | u128::from(rng.next())).to_be_bytes())
+            .into_uuid()
+            .to_string()
+    };
+    let created = ts(now - Duration::days(30));
+    tx.execute(
+        "INSERT INTO workspaces (id, name, description, public_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![DEMO_WORKSPACE_ID, DEMO_WORKSPACE_NAME, "Demo tenant of the Acme CRM host app", "pk_test_acmedemo", created],
+    )?;
+    let conns = connections();
+    let mut conn_ids = vec![];
+    for c in &conns {
+        let cid = id(&mut rng);
+        tx.execute(
+            "INSERT INTO connections (id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'seed', ?9, ?9)",
+            params![cid, DEMO_WORKSPACE_ID, c.kind, c.name, c.metadata.to_string(), c.reason.is_none(), c.reason, c.hidden, created],
+        )?;
+        conn_ids.push(cid);
+    }
+    let rules = rules();
+    let mut rule_ids = vec![];
+    for (event, ci, metadata, resource) in &rules {
+        let rid = id(&mut rng);
+        tx.execute(
+            "INSERT INTO rules (id, workspace_id, connection_id, type, event, resource, metadata, created_by, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'seed', ?8, ?8)",
+            params![rid, DEMO_WORKSPACE_ID, conn_ids[*ci], conns[*ci].kind, event, resource, metadata.to_string(), created],
+        )?;
+        rule_ids.push(rid);
+    }
+
+    let window = 14 * 24 * 3600;
+    for n in 0..DEMO_EVENTS {
+        // Spread over 14 days, denser recently; the newest few are still in flight.
+        let age = if n < 12 { rng.below(600) as i64 } else { (rng.below(window) * rng.below(window) / window) as i64 };
+        let at = now - Duration::seconds(age);
+        let (event, resource, prefix) = EVENTS[rng.below(EVENTS.len() as u64) as usize];
+        let resource_id = format!("{prefix}_{}", 1000 + rng.below(40));
+        let eid = id(&mut rng);
+        let person = NAMES[rng.below(NAMES.len() as u64) as usize];
+        let email = format!("{}@example.com", person.split(' ').next().unwrap_or("user").to_lowercase());
+        let payload = json!({"email": email, "name": person, "id": resource_id, "amount": rng.below(50_000) as f64 / 100.0});
+        let mut statuses = vec![];
+        let mut deliveries = vec![];
+        for (ri, (rule_event, ci, _, filter)) in rules.iter().enumerate() {
+            if *rule_event != event || filter.is_some_and(|f| f != resource) {
+                continue;
+            }
+            let c = &conns[*ci];
+            let (status, attempts, error) = if c.reason.is_some() && age < 3 * 24 * 3600 {
+                ("failed", 1, Some(c.error))
+            } else if age < 600 {
+                match rng.below(3) {
+                    0 => ("pending", 0, None),
+                    1 => ("processing", 1, None),
+                    _ => ("retrying", 2 + rng.below(3) as u32, Some(c.error)),
+                }
+            } else if rng.chance(7) {
+                ("failed", 5, Some(c.error))
+            } else if rng.chance(2) {
+                ("canceled", 1 + rng.below(3) as u32, Some("Canceled by a workspace admin"))
+            } else {
+                ("completed", if rng.chance(10) { 2 } else { 1 }, None)
+            };
+            statuses.push(status);
+            deliveries.push((ri, *ci, status, attempts, error));
+        }
+        let status = aggregate(&statuses);
+        let done = |s: &str| matches!(s, "completed" | "failed" | "canceled");
+        let started = (status != "pending").then(|| ts(at + Duration::seconds(1)));
+        let finished = done(status).then(|| ts(at + Duration::seconds(2 + rng.below(90) as i64)));
+        let count = |s| statuses.iter().filter(|x| **x == s).count() as u32;
+        tx.execute(
+            "INSERT INTO events (id, workspace_id, event, resource, resource_id, status, payload, total_rules, completed_count, failed_count, started_at, completed_at, created_by, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'api', ?13)",
+            params![eid, DEMO_WORKSPACE_ID, event, resource, resource_id, status, payload.to_string(), statuses.len() as u32,
+                    count("completed"), count("failed"), started, finished, ts(at)],
+        )?;
+        for (ri, ci, s, attempts, error) in deliveries {
+            tx.execute(
+                "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, attempt_count, last_error, started_at, completed_at, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![id(&mut rng), eid, DEMO_WORKSPACE_ID, rule_ids[ri], conn_ids[ci], conns[ci].kind, s, attempts, error,
+                        (s != "pending").then(|| ts(at + Duration::seconds(1))), done(s).then(|| finished.clone()).flatten(), ts(at)],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Names of the non-hidden seeded connections (tests assert the UI shows these).
+pub fn visible_connection_names() -> Vec<&'static str> {
+    connections().into_iter().filter(|c| !c.hidden).map(|c| c.name).collect()
+}

@@ -1,0 +1,173 @@
+//! Field-by-field validation of raw JSON and query strings, so every error names its param.
+
+use crate::db::decode_cursor;
+use crate::error::{ApiError, ApiResult};
+use meshes_protocol::api::{DEFAULT_LIMIT, MAX_LIMIT, ParamError};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// Parse a request body that must be a JSON object.
+pub fn json_object(body: &[u8]) -> ApiResult<Map<String, Value>> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::param("body", "must be a JSON object")),
+        Err(e) => Err(ApiError::param("body", format!("is not valid JSON: {e}"))),
+    }
+}
+
+/// Collects param errors while reading fields; `finish` turns any into a 400.
+pub struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    pub errors: Vec<ParamError>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(map: &'a Map<String, Value>, known: &[&str]) -> Fields<'a> {
+        let mut errors = vec![];
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) {
+                errors.push(ParamError::new(key.as_str(), "is not a recognised field"));
+            }
+        }
+        Fields { map, errors }
+    }
+
+    pub fn fail(&mut self, param: &str, msg: impl Into<String>) {
+        self.errors.push(ParamError::new(param, msg));
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn present(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn string(&mut self, key: &str, min: usize, max: usize) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) if (min..=max).contains(&s.chars().count()) => Some(s.clone()),
+            Value::String(_) => {
+                self.fail(key, format!("must be between {min} and {max} characters"));
+                None
+            }
+            _ => {
+                self.fail(key, "must be a string");
+                None
+            }
+        }
+    }
+
+    pub fn enumeration<T: FromStr>(&mut self, key: &str, allowed: &[&str]) -> Option<T> {
+        let v = self.get(key)?;
+        match v.as_str().and_then(|s| s.parse().ok()) {
+            Some(t) => Some(t),
+            None => {
+                self.fail(key, format!("must be one of: {}", allowed.join(", ")));
+                None
+            }
+        }
+    }
+
+    pub fn int_in(&mut self, key: &str, (lo, hi): (i64, i64)) -> Option<i64> {
+        let v = self.get(key)?;
+        match v.as_i64() {
+            Some(n) if (lo..=hi).contains(&n) => Some(n),
+            _ => {
+                self.fail(key, format!("must be an integer between {lo} and {hi}"));
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        let b = v.as_bool();
+        if b.is_none() {
+            self.fail(key, "must be true or false");
+        }
+        b
+    }
+
+    pub fn string_array(&mut self, key: &str, max: usize) -> Option<Vec<String>> {
+        let v = self.get(key)?;
+        let Some(items) = v.as_array() else {
+            self.fail(key, "must be an array of strings");
+            return None;
+        };
+        if items.len() > max {
+            self.fail(key, format!("must have at most {max} entries"));
+            return None;
+        }
+        let strings: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_owned)).collect();
+        if strings.is_none() {
+            self.fail(key, "must be an array of strings");
+        }
+        strings
+    }
+
+    pub fn finish(self, message: &str) -> ApiResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::bad_request(message, self.errors))
+        }
+    }
+}
+
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// The rule `resource_id` alphabet: `^[A-Za-z0-9._:-]{1,64}$`.
+pub fn is_resource_token(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// `?limit=&cursor=` for list endpoints.
+pub struct PageQuery {
+    pub limit: u32,
+    /// Return rows with `seq` below this.
+    pub before: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn parse(q: &HashMap<String, String>, errors: &mut Vec<ParamError>) -> PageQuery {
+        let limit = match q.get("limit") {
+            None => DEFAULT_LIMIT,
+            Some(l) => match l.parse::<u32>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    errors.push(ParamError::new("limit", format!("must be an integer between 1 and {MAX_LIMIT}")));
+                    DEFAULT_LIMIT
+                }
+            },
+        };
+        let before = match q.get("cursor") {
+            None => None,
+            Some(c) => {
+                let valid = !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                match decode_cursor(c).filter(|_| valid) {
+                    Some(n) => Some(n),
+                    None => {
+                        errors.push(ParamError::new("cursor", "is not a cursor returned by this endpoint"));
+                        None
+                    }
+                }
+            }
+        };
+        PageQuery { limit, before }
+    }
+
+    /// SQL fragment and value for the keyset condition.
+    pub fn before_seq(&self) -> i64 {
+        self.before.unwrap_or(i64::MAX)
+    }
+}

@@ -1,0 +1,176 @@
+//! Harness for the cross-origin end-to-end tests: starts a fresh sandbox (its own database and
+//! ports) and a chromedriver per test, and drives real headless Chromium through the demo host.
+//!
+//! Origins: host `http://localhost:<p>`, Meshes `http://127.0.0.1:<p>`, provider
+//! `http://127.0.0.1:<p>` — three distinct origins, host and Meshes on distinct sites.
+
+use serde_json::Value;
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+use tokio::process::{Child, Command};
+
+pub const MANAGEMENT_KEY: &str = "e2e-management-key";
+pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
+
+pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+}
+
+async fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening on {port}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A running sandbox + chromedriver + browser session. Processes die with it.
+pub struct Stack {
+    pub host: String,
+    pub meshes: String,
+    pub driver: WebDriver,
+    pub http: reqwest::Client,
+    _sandbox: Child,
+    _chromedriver: Child,
+    _data: tempfile::TempDir,
+}
+
+impl Stack {
+    pub async fn start() -> Stack {
+        let data = tempfile::tempdir().expect("tempdir");
+        let (host_port, api_port, provider_port, driver_port) = (free_port(), free_port(), free_port(), free_port());
+        let bin = std::env::var_os("MESHES_SANDBOX_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo_root().join("target/debug/meshes-sandbox"));
+        let dist = std::env::var_os("MESHES_DIST").map(PathBuf::from).unwrap_or_else(|| repo_root().join("dist"));
+        assert!(dist.join("index.html").exists(), "no embed build at {} (run `cargo xtask test`)", dist.display());
+        let sandbox = Command::new(&bin)
+            .env("MESHES_API_ADDR", format!("127.0.0.1:{api_port}"))
+            .env("MESHES_HOST_ADDR", format!("localhost:{host_port}"))
+            .env("MESHES_PROVIDER_ADDR", format!("127.0.0.1:{provider_port}"))
+            .env("MESHES_DB", data.path().join("sandbox.db"))
+            .env("MESHES_DIST", &dist)
+            .env("MESHES_WWW", repo_root().join("www"))
+            .env("MESHES_MANAGEMENT_KEY", MANAGEMENT_KEY)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let chromedriver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cannot start chromedriver");
+        wait_for_port(api_port, "sandbox").await;
+        wait_for_port(host_port, "host app").await;
+        wait_for_port(driver_port, "chromedriver").await;
+
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(&std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into())).unwrap();
+        for arg in [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--window-size=1280,1000",
+        ] {
+            caps.add_arg(arg).unwrap();
+        }
+        caps.set("goog:loggingPrefs", serde_json::json!({"browser": "ALL"})).unwrap();
+        let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps).await.expect("webdriver session");
+        Stack {
+            host: format!("http://localhost:{host_port}"),
+            meshes: format!("http://127.0.0.1:{api_port}"),
+            driver,
+            http: reqwest::Client::new(),
+            _sandbox: sandbox,
+            _chromedriver: chromedriver,
+            _data: data,
+        }
+    }
+
+    /// Open the demo host page (with optional demo-control presets) and wait for the handshake.
+    pub async fn open_host(&self, query: &str) -> WebDriverResult<()> {
+        self.driver.goto(format!("{}/{query}", self.host)).await?;
+        self.wait_for_log("meshes:ready", 1).await;
+        Ok(())
+    }
+
+    /// Run JS in the current browsing context and return its value.
+    pub async fn js(&self, script: &str) -> Value {
+        self.driver.execute(script, vec![]).await.map(|r| r.json().clone()).unwrap_or(Value::Null)
+    }
+
+    /// Host message log entries (newest last) as `(type, text)`.
+    pub async fn host_log(&self) -> Vec<(String, String)> {
+        let _ = self.driver.enter_default_frame().await;
+        let v = self
+            .js("return [...document.querySelectorAll('#message-log li')].reverse().map(li => [li.dataset.type, li.textContent]);")
+            .await;
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    pub async fn wait_for_log(&self, ty: &str, count: usize) -> Vec<String> {
+        let ty = ty.to_owned();
+        eventually(&format!("{count}× {ty} in the host log"), || async {
+            let hits: Vec<String> =
+                self.host_log().await.into_iter().filter(|(t, _)| *t == ty).map(|(_, text)| text).collect();
+            (hits.len() >= count).then_some(hits)
+        })
+        .await
+    }
+
+    /// Switch into the embed iframe.
+    pub async fn enter_embed(&self) -> WebDriverResult<()> {
+        self.driver.enter_default_frame().await?;
+        self.driver.find(By::Css("iframe.meshes-embed")).await?.enter_frame().await
+    }
+
+    /// Text of the first element matching `css` inside the embed, once it exists.
+    pub async fn embed_text(&self, css: &str) -> String {
+        let script = format!("const el = document.querySelector({}); return el ? el.textContent : null;", Value::from(css));
+        self.enter_embed().await.expect("enter iframe");
+        eventually(&format!("{css} in the embed"), || async { self.js(&script).await.as_str().map(str::to_owned) }).await
+    }
+
+    /// Call the Meshes API with the management key.
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.meshes)).bearer_auth(MANAGEMENT_KEY);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("api call");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn quit(self) {
+        let _ = self.driver.quit().await;
+    }
+}
+
+/// Poll until `check` yields a value (10 s), failing the test with `what` otherwise.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

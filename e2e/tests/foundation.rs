@@ -1,0 +1,134 @@
+//! The first end-to-end slice: host page -> iframe (another origin) -> sandbox API.
+
+use e2e::{DEMO_WORKSPACE_ID, Stack, TestResult, eventually};
+use serde_json::Value;
+
+/// The visible (non-hidden) seeded connections.
+const SEEDED_CONNECTIONS: [&str; 7] = [
+    "HubSpot Sales", "Salesforce Marketing", "Slack Alerts", "Mailchimp Newsletter", "Order Webhook",
+    "Resend Transactional", "Intercom Support",
+];
+
+#[tokio::test]
+async fn dashboard_shows_seeded_data_across_origins() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    let (status, metrics) =
+        s.api(reqwest::Method::GET, &format!("/api/v1/workspaces/{DEMO_WORKSPACE_ID}/dashboard?days=14"), None).await;
+    assert_eq!(status, 200);
+    let events = metrics["events"]["total"].as_u64().unwrap();
+    assert!(events > 300, "seed should put hundreds of events in the window, got {events}");
+
+    assert_eq!(s.embed_text("#kpi-events .kpi-value").await, events.to_string());
+    assert_eq!(s.embed_text(".ws-name").await, "Acme CRM Production");
+    let failed = metrics["deliveries"]["failed"].as_u64().unwrap();
+    assert_eq!(s.embed_text("#kpi-failed .kpi-value").await, failed.to_string());
+    // The embed really is on another origin than the host page.
+    assert_eq!(s.js("return location.origin").await, Value::from(s.meshes.clone()));
+    // The launch secret was stripped from the URL before anything rendered.
+    let href = s.js("return location.href").await;
+    assert!(!href.as_str().unwrap().contains("launch="), "{href}");
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connections() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events").await;
+    s.driver.find(thirtyfour::By::LinkText("Connections")).await?.click().await?;
+    s.embed_text("#connections-table").await;
+    let names: Vec<String> = eventually("seeded connection rows", || async {
+        let v = s.js("return [...document.querySelectorAll('#connections-table .conn-name')].map(td => td.textContent)").await;
+        let names: Vec<String> = serde_json::from_value(v).unwrap_or_default();
+        (names.len() == SEEDED_CONNECTIONS.len()).then_some(names)
+    })
+    .await;
+    for expected in SEEDED_CONNECTIONS {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+    }
+    assert!(!names.iter().any(|n| n == "Internal Audit Webhook"), "hidden connection shown");
+    let inactive = s.embed_text("tr:has(.badge-failed) .conn-name").await;
+    assert!(["Salesforce Marketing", "Resend Transactional"].contains(&inactive.as_str()));
+
+    let navigations = s.wait_for_log("meshes:navigate", 1).await;
+    assert!(navigations[0].contains(r#""path":"/workspace/connections""#), "{navigations:?}");
+    assert!(navigations[0].contains(r#""page":"connections""#), "{navigations:?}");
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn iframe_height_follows_resize_messages() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events").await;
+    // The dashboard is taller than the host's 480 px minimum: the iframe grows to it.
+    let tall = eventually("a resize above the minimum", || async {
+        let last = last_resize(&s).await?;
+        (last > 480).then_some(last)
+    })
+    .await;
+    assert_eq!(iframe_height(&s).await, tall);
+
+    // A short page shrinks the content; the host clamps to its minimum.
+    s.enter_embed().await?;
+    s.driver.find(thirtyfour::By::LinkText("Rules")).await?.click().await?;
+    let short = eventually("a resize for the short page", || async {
+        let last = last_resize(&s).await?;
+        (last < tall).then_some(last)
+    })
+    .await;
+    assert_eq!(iframe_height(&s).await, short.max(480));
+
+    // No feedback loop: once settled, applying the height produces no further resizes.
+    let settled = s.wait_for_log("meshes:resize", 1).await.len();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(s.wait_for_log("meshes:resize", 1).await.len(), settled);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn reloading_with_the_spent_launch_url_shows_the_invalid_launch_state() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events").await;
+    s.driver.enter_default_frame().await?;
+    // Hard reload of the iframe on the same (already used) launch URL.
+    s.js("const f = document.querySelector('iframe.meshes-embed'); const u = f.src; f.src = 'about:blank'; setTimeout(() => { f.src = u; }, 50);").await;
+    let title = eventually("the invalid-launch state", || async {
+        s.enter_embed().await.ok()?;
+        s.js("const el = document.querySelector('.error-title'); return el ? el.textContent : null").await.as_str().map(str::to_owned)
+    })
+    .await;
+    assert_eq!(title, "Invalid or expired embed launch token");
+    let expired = s.wait_for_log("meshes:token-expired", 1).await;
+    assert!(expired[0].contains("launch_token_used"), "{expired:?}");
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn session_starts_on_its_launch_page() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("?launch_page=connections").await?;
+    s.embed_text("#connections-table").await;
+    assert_eq!(s.js("return location.pathname").await, Value::from("/workspace/connections"));
+    s.quit().await;
+    Ok(())
+}
+
+async fn last_resize(s: &Stack) -> Option<u64> {
+    let entries = s.host_log().await;
+    let text = entries.iter().rev().find(|(t, _)| t == "meshes:resize")?.1.clone();
+    let json = &text[text.find('{')?..];
+    serde_json::from_str::<Value>(json).ok()?["height"].as_u64()
+}
+
+async fn iframe_height(s: &Stack) -> u64 {
+    let _ = s.driver.enter_default_frame().await;
+    s.js("return document.querySelector('iframe.meshes-embed').getBoundingClientRect().height").await.as_f64().unwrap_or(0.0)
+        as u64
+}

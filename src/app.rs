@@ -1,0 +1,168 @@
+//! Bootstrap phases, the host connection, and the workspace shell (navigation + routes).
+
+use crate::api::{Api, HttpTransport};
+use crate::bridge::{self, Bridge};
+use crate::error::AppError;
+use crate::launch::{self, LaunchParams};
+use crate::pages;
+use crate::resize;
+use crate::session::{AuthStatus, Session};
+use crate::ui::ErrorState;
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+use meshes_protocol::access::{EmbedPage, can_open};
+use meshes_protocol::origin::choose_parent;
+use meshes_protocol::{EmbedMessage, EmbedRoute, HostMessage};
+
+#[derive(Clone)]
+enum Phase {
+    Starting,
+    Failed(AppError),
+    Running(Session),
+}
+
+/// Entry point: strip the launch secret from the URL, then mount.
+pub fn start() {
+    let params = launch::take_launch_params();
+    leptos::mount::mount_to_body(move || view! { <Root params/> });
+}
+
+#[component]
+fn Root(params: LaunchParams) -> impl IntoView {
+    let phase = RwSignal::new(Phase::Starting);
+    leptos::task::spawn_local(async move {
+        phase.set(boot(params).await);
+    });
+    view! {
+        {move || match phase.get() {
+            Phase::Starting => view! { <Splash/> }.into_any(),
+            Phase::Failed(err) => view! { <div class="fatal"><ErrorState err/></div> }.into_any(),
+            Phase::Running(session) => {
+                connect_host(&session);
+                let api = Api { transport: HttpTransport::shared(), session };
+                view! { <Workspace api/> }.into_any()
+            }
+        }}
+    }
+}
+
+/// Refuse to run unframed (without spending the launch token), exchange the token, and bind to
+/// exactly one parent origin.
+async fn boot(params: LaunchParams) -> Phase {
+    if !bridge::is_framed() {
+        return Phase::Failed(AppError::NotFramed);
+    }
+    let observed = bridge::observed_parent_origin();
+    match launch::exchange_http(&params).await {
+        Err(err) => {
+            // Tell the host, so it can mint a fresh session. The browser only framed us because
+            // `frame-ancestors` allowed this parent, and the message carries no secret.
+            if let (AppError::Launch(reason), Some(origin)) = (&err, observed) {
+                Bridge::to_parent(origin).post(&EmbedMessage::TokenExpired { reason: *reason });
+            }
+            Phase::Failed(err)
+        }
+        Ok(ctx) => match choose_parent(observed.as_deref(), &ctx.allowed_origins) {
+            Ok(origin) => Phase::Running(Session::new(ctx, Bridge::to_parent(origin.to_string()))),
+            Err(e) => Phase::Failed(AppError::Parent(e.to_string())),
+        },
+    }
+}
+
+/// Listen for `meshes:auth` (before announcing readiness), then post `meshes:ready`.
+fn connect_host(session: &Session) {
+    let Some(origin) = session.bridge.parent_origin().map(str::to_owned) else { return };
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
+    let s = session.clone();
+    let parent: wasm_bindgen::JsValue = parent.into();
+    // Lives as long as the page: the session never outlives this document.
+    let _listener = window_event_listener(leptos::ev::message, move |ev| {
+        if let Ok(HostMessage::Auth { token, .. }) = bridge::inspect(&ev, &origin, &parent) {
+            s.accept_auth(token);
+        }
+    });
+    session.bridge.post(&EmbedMessage::Ready);
+}
+
+#[component]
+fn Splash() -> impl IntoView {
+    view! { <div class="splash" role="status">"Loading workspace…"</div> }
+}
+
+/// The workspace UI for a running session. Everything it needs comes through `api` (tests pass
+/// a fake transport and a recording bridge).
+#[component]
+pub fn Workspace(api: Api) -> impl IntoView {
+    let session = api.session.clone();
+    provide_context(session.clone());
+    provide_context(api);
+
+    let root = NodeRef::<leptos::html::Div>::new();
+    let bridge = session.bridge.clone();
+    Effect::new(move |_| {
+        if let Some(handle) = root.get().and_then(|el| resize::observe(&el, bridge.clone())) {
+            StoredValue::new_local(handle);
+        }
+    });
+
+    let st = session.ctx.session_type;
+    let nav = EmbedPage::TOP_LEVEL.into_iter().filter(move |p| can_open(st, *p)).map(|p| {
+        let href = EmbedRoute::parse(&format!("/workspace/{}", p.name())).map(|r| r.path()).unwrap_or_default();
+        view! { <A href=href>{p.title()}</A> }
+    });
+    let expired = move || matches!(session.status.get(), AuthStatus::Expired(_));
+    let name = api_workspace_name();
+
+    view! {
+        <div class="meshes-root" node_ref=root>
+            <Router>
+                <NavigationReporter/>
+                <header class="ws-header">
+                    <span class="ws-name">{name}</span>
+                    <nav class="ws-nav" aria-label="Workspace">{nav.collect_view()}</nav>
+                </header>
+                <Show when=expired>
+                    <p class="banner banner-warn" role="alert">"Your session has ended. Reload the page to continue."</p>
+                </Show>
+                <main class="ws-main">
+                    <Routes fallback=|| view! { <pages::NotFound/> }>
+                        <Route path=path!("/workspace/dashboard") view=|| guard(EmbedPage::Dashboard, || view! { <pages::dashboard::DashboardPage/> }) />
+                        <Route path=path!("/workspace/connections") view=|| guard(EmbedPage::Connections, || view! { <pages::connections::ConnectionsPage/> }) />
+                        <Route path=path!("/workspace/connections/:id/mappings") view=|| guard(EmbedPage::ConnectionMappings, || view! { <pages::mappings::MappingsPage/> }) />
+                        <Route path=path!("/workspace/rules") view=|| guard(EmbedPage::Rules, || view! { <pages::rules::RulesPage/> }) />
+                        <Route path=path!("/workspace/events") view=|| guard(EmbedPage::Events, || view! { <pages::events::EventsPage/> }) />
+                        <Route path=path!("/workspace/events/:id") view=|| guard(EmbedPage::EventDetail, || view! { <pages::event_detail::EventDetailPage/> }) />
+                    </Routes>
+                </main>
+            </Router>
+        </div>
+    }
+}
+
+fn api_workspace_name() -> String {
+    use_context::<Session>().map(|s| s.ctx.workspace.name.clone()).unwrap_or_default()
+}
+
+/// Pages a session type may not open are refused here too (the server refuses their data).
+fn guard<V: IntoView + 'static>(page: EmbedPage, view: impl FnOnce() -> V) -> AnyView {
+    let allowed = use_context::<Session>().is_some_and(|s| can_open(s.ctx.session_type, page));
+    if allowed { view().into_any() } else { view! { <pages::Refused page/> }.into_any() }
+}
+
+/// Post `meshes:navigate` on every route change (not for the initial page, which the host chose).
+#[component]
+fn NavigationReporter() -> impl IntoView {
+    let location = use_location();
+    let bridge = expect_context::<Session>().bridge;
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        if prev.is_some_and(|p| p != path)
+            && let Some(route) = EmbedRoute::parse(&path)
+        {
+            bridge.post(&EmbedMessage::Navigate { path: route.path(), page: route.page() });
+        }
+        path
+    });
+}

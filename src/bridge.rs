@@ -1,0 +1,166 @@
+//! The iframe side of the postMessage contract.
+//!
+//! Inbound: trusted event, sent by `window.parent`, from the bound origin, a plain object with a
+//! short string `type`, then field-by-field checks — each step drops silently (PM-01). Fields are
+//! read one by one with `Reflect`, never by decoding the whole object, so depth and size bombs
+//! never reach a decoder. Outbound: always to the bound origin, never `'*'` (PM-03).
+
+use js_sys::{Object, Reflect};
+use meshes_protocol::message::{self, Reject};
+use meshes_protocol::{EmbedMessage, HostMessage};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::MessageEvent;
+
+#[derive(Clone)]
+pub struct Bridge {
+    target: Target,
+}
+
+#[derive(Clone)]
+enum Target {
+    /// The parent window, at exactly this origin.
+    Parent(String),
+    /// Tests: keep what would have been posted.
+    Record(Arc<Mutex<Vec<EmbedMessage>>>),
+}
+
+impl Bridge {
+    pub fn to_parent(origin: String) -> Bridge {
+        Bridge { target: Target::Parent(origin) }
+    }
+
+    pub fn recording() -> (Bridge, Arc<Mutex<Vec<EmbedMessage>>>) {
+        let log = Arc::new(Mutex::new(vec![]));
+        (Bridge { target: Target::Record(log.clone()) }, log)
+    }
+
+    pub fn parent_origin(&self) -> Option<&str> {
+        match &self.target {
+            Target::Parent(o) => Some(o),
+            Target::Record(_) => None,
+        }
+    }
+
+    pub fn post(&self, msg: &EmbedMessage) {
+        match &self.target {
+            Target::Parent(origin) => {
+                let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+                    return;
+                };
+                if let Ok(value) = msg.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+                    let _ = parent.post_message(&value, origin);
+                }
+            }
+            Target::Record(log) => {
+                if let Ok(mut log) = log.lock() {
+                    log.push(msg.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Are we inside a frame at all? (`window.parent !== window`)
+pub fn is_framed() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    match w.parent() {
+        Ok(Some(p)) => !Object::is(&p, &w),
+        _ => false,
+    }
+}
+
+/// The embedding page's origin as the browser reports it: `location.ancestorOrigins[0]`
+/// (Chromium, WebKit), else the origin of `document.referrer`.
+pub fn observed_parent_origin() -> Option<String> {
+    let w = web_sys::window()?;
+    let from_ancestors = Reflect::get(&w.location(), &"ancestorOrigins".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null())
+        .and_then(|list| Reflect::get(&list, &0.into()).ok())
+        .and_then(|o| o.as_string());
+    from_ancestors.or_else(|| {
+        let referrer = w.document()?.referrer();
+        web_sys::Url::new(&referrer).ok().map(|u| u.origin()).filter(|o| o != "null")
+    })
+}
+
+/// Run the inbound checks on one `message` event. `parent` is the window the message must come
+/// from; `origin` the exact origin it must carry.
+pub fn inspect(ev: &MessageEvent, origin: &str, parent: &JsValue) -> Result<HostMessage, Reject> {
+    if !ev.is_trusted() {
+        return Err(Reject::Source);
+    }
+    match ev.source() {
+        Some(src) if Object::is(&src, parent) => {}
+        _ => return Err(Reject::Source),
+    }
+    if ev.origin() != origin || origin == "null" {
+        return Err(Reject::Origin);
+    }
+    let data = ev.data();
+    if !is_plain_object(&data) {
+        return Err(Reject::Shape);
+    }
+    let ty = short_string(&data, "type", message::MAX_TYPE_LEN + 1).ok_or(Reject::Shape)?;
+    message::check_type(&ty)?;
+    let token = short_string(&data, "token", message::MAX_TOKEN_LEN).ok_or(Reject::Token)?;
+    message::check_token(&token)?;
+    let expires_in = match Reflect::get(&data, &"expires_in".into()) {
+        Ok(v) if v.is_undefined() || v.is_null() => None,
+        Ok(v) => Some(message::check_expires_in(v.as_f64().ok_or(Reject::ExpiresIn)?)?),
+        Err(_) => return Err(Reject::Shape),
+    };
+    Ok(HostMessage::Auth { token, expires_in })
+}
+
+/// `{...}` created by an object literal or JSON (prototype is `Object.prototype` or null):
+/// rejects arrays, Blobs, Files, Maps, Dates, Errors and other structured-clone types.
+fn is_plain_object(v: &JsValue) -> bool {
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return false;
+    }
+    let proto = Object::get_prototype_of(v);
+    proto.is_null() || Object::is(&proto, &Object::get_prototype_of(&Object::new()))
+}
+
+/// Read an own string property without copying more than `max` UTF-16 units into Rust.
+fn short_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
+    let v = Reflect::get(obj, &key.into()).ok()?;
+    let s = v.dyn_ref::<js_sys::JsString>()?;
+    if s.length() as usize > max {
+        return None;
+    }
+    s.as_string()
+}
+
+#[cfg(test)]
+mod tests {
+    /// PM-03: no sender anywhere in the runtime may use the wildcard target origin.
+    #[test]
+    fn no_wildcard_target_origin_in_sources() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+                    let wildcard = ["\"*\")", "'*')", "\"*\",", "'*',"].iter().any(|w| compact.contains(w));
+                    assert!(
+                        !(compact.contains("post_message") && wildcard),
+                        "{}:{} posts to '*'",
+                        path.display(),
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+}

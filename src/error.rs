@@ -1,0 +1,90 @@
+//! The runtime's one error type: what went wrong, in words, and who can fix it.
+
+use meshes_protocol::ExpiredReason;
+use meshes_protocol::api::ErrorBody;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppError {
+    /// The launch token was missing, spent, expired or refused.
+    #[error("Invalid or expired embed launch token")]
+    Launch(ExpiredReason),
+    /// Opened directly instead of inside the host's iframe.
+    #[error("This workspace can only be opened inside the app that embeds it")]
+    NotFramed,
+    #[error("{0}")]
+    Parent(String),
+    /// No usable access token yet (or any more).
+    #[error("Authentication required")]
+    AwaitingAuth,
+    #[error("The server could not be reached")]
+    Network(String),
+    #[error("The server took too long to answer")]
+    Timeout,
+    #[error("{}", http_message(*status, body))]
+    Http { status: u16, body: Option<ErrorBody> },
+    #[error("The server sent a response this version cannot read")]
+    Decode(String),
+}
+
+fn http_message(status: u16, body: &Option<ErrorBody>) -> String {
+    match (status, body) {
+        (403, _) => "This isn't allowed for this embedded session".to_owned(),
+        (404, _) => "This item doesn't exist in this workspace".to_owned(),
+        (_, Some(b)) => b.detail().to_owned(),
+        (s, None) => format!("The server answered with an error ({s})"),
+    }
+}
+
+impl AppError {
+    /// Who can fix it, and how: shown under every error state.
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            AppError::Launch(_) => {
+                "This embedded view was opened with a link that can only be used once. Reload the page \
+                 around it to start a new session; if it keeps happening, contact the app's support."
+            }
+            AppError::NotFramed | AppError::Parent(_) => {
+                "The app embedding this workspace needs to be configured for it. Contact the app's support."
+            }
+            AppError::AwaitingAuth => "Waiting for the app around this view to sign you in.",
+            AppError::Network(_) | AppError::Timeout => "Check your connection, then try again.",
+            AppError::Http { status: 401, .. } => "Your session is being renewed; try again in a moment.",
+            AppError::Http { status: 403, .. } => {
+                "Ask an administrator of this workspace if you need access to this."
+            }
+            AppError::Http { status: 404, .. } => "It may have been deleted. Go back to the list and try again.",
+            AppError::Http { status, .. } if *status >= 500 => {
+                "Something went wrong on Meshes' side. Try again in a moment."
+            }
+            AppError::Http { .. } => "Check the details above and try again.",
+            AppError::Decode(_) => "Reload the page around this view to update it.",
+        }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, AppError::Network(_) | AppError::Timeout)
+            || matches!(self, AppError::Http { status, .. } if *status >= 500 || *status == 429)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn launch_errors_use_the_documented_wording() {
+        assert_eq!(
+            AppError::Launch(ExpiredReason::LaunchTokenUsed).to_string(),
+            "Invalid or expired embed launch token"
+        );
+    }
+
+    #[test]
+    fn http_errors_prefer_the_server_detail() {
+        let body = ErrorBody::new(409, "Connection has active rules", vec![]);
+        let e = AppError::Http { status: 409, body: Some(body) };
+        assert_eq!(e.to_string(), "Connection has active rules");
+        assert!(!e.is_retryable());
+        assert!(AppError::Http { status: 503, body: None }.is_retryable());
+    }
+}

@@ -1,0 +1,120 @@
+//! Bootstrap: take the launch secret out of the URL before anything renders, then trade it for
+//! the session context.
+
+use crate::api::{HttpTransport, Transport};
+use crate::error::AppError;
+use meshes_protocol::ExpiredReason;
+use meshes_protocol::api::{LAUNCH_SESSION_PARAM, LAUNCH_TOKEN_PARAM, LaunchExchange, SessionContext};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaunchParams {
+    pub token: Option<String>,
+    /// The non-secret session reference (`?session=`), kept in the URL so a reload is framed
+    /// with the right `frame-ancestors`.
+    pub session_ref: Option<String>,
+}
+
+/// Split the launch secret out of a URL's query and fragment. Returns the params and the
+/// query string to keep (without the secret). Pure, so it is tested natively.
+pub fn split_launch(search: &str, hash: &str) -> (LaunchParams, String) {
+    let mut params = LaunchParams::default();
+    let mut kept = vec![];
+    for pair in search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            LAUNCH_TOKEN_PARAM => params.token = Some(v.to_owned()).filter(|v| !v.is_empty()),
+            LAUNCH_SESSION_PARAM => {
+                params.session_ref = Some(v.to_owned()).filter(|v| !v.is_empty());
+                kept.push(pair);
+            }
+            _ => kept.push(pair),
+        }
+    }
+    // The fragment form wins: it never reaches a server log or a Referer header.
+    for pair in hash.trim_start_matches('#').split('&') {
+        if let Some(v) = pair.strip_prefix(LAUNCH_TOKEN_PARAM).and_then(|r| r.strip_prefix('=')) {
+            params.token = Some(v.to_owned()).filter(|v| !v.is_empty());
+        }
+    }
+    let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
+    (params, query)
+}
+
+/// Read and strip the launch secret from the live URL (`history.replaceState`, so the secret
+/// leaves no history entry). Must run before mounting.
+pub fn take_launch_params() -> LaunchParams {
+    let Some(window) = web_sys::window() else {
+        return LaunchParams::default();
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let (params, query) = split_launch(&search, &hash);
+    if search.contains(LAUNCH_TOKEN_PARAM) || !hash.is_empty() {
+        let path = location.pathname().unwrap_or_default();
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}")));
+        }
+    }
+    params
+}
+
+/// Map the exchange's 401 body to the reason we forward to the host.
+fn refusal_reason(err: &AppError) -> ExpiredReason {
+    let code = match err {
+        AppError::Http { body: Some(b), .. } => b.params().iter().find(|p| p.param == "launch_token").map(|p| p.msg.as_str()),
+        _ => None,
+    };
+    code.and_then(ExpiredReason::from_code).unwrap_or(ExpiredReason::LaunchTokenInvalid)
+}
+
+/// Trade the launch secret for the session context. Network failures are reported as such
+/// (the token may still be good); refusals become `AppError::Launch`.
+pub async fn exchange(params: &LaunchParams, transport: &Transport) -> Result<SessionContext, AppError> {
+    let Some(token) = params.token.clone() else {
+        return Err(AppError::Launch(ExpiredReason::LaunchTokenMissing));
+    };
+    let body = LaunchExchange { launch_token: token, session_id: params.session_ref.clone() };
+    let body = serde_json::to_string(&body).map_err(|e| AppError::Decode(e.to_string()))?;
+    let res = crate::api::send(transport, crate::api::ApiRequest::post("/api/v1/embed/launch", body)).await;
+    match res {
+        Ok(ctx) => Ok(ctx),
+        Err(e @ AppError::Http { status: 400 | 401 | 404, .. }) => Err(AppError::Launch(refusal_reason(&e))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Convenience for the real app.
+pub async fn exchange_http(params: &LaunchParams) -> Result<SessionContext, AppError> {
+    exchange(params, &HttpTransport::shared()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragment_token_is_taken_and_session_ref_kept() {
+        let (p, q) = split_launch("?session=sess_1", "#launch=abc");
+        assert_eq!(p.token.as_deref(), Some("abc"));
+        assert_eq!(p.session_ref.as_deref(), Some("sess_1"));
+        assert_eq!(q, "?session=sess_1");
+    }
+
+    #[test]
+    fn query_token_is_stripped() {
+        let (p, q) = split_launch("?launch=abc&session=sess_1&theme=dark", "");
+        assert_eq!(p.token.as_deref(), Some("abc"));
+        assert_eq!(q, "?session=sess_1&theme=dark");
+        let (p, q) = split_launch("?launch=abc", "");
+        assert_eq!(p.token.as_deref(), Some("abc"));
+        assert_eq!(q, "");
+    }
+
+    #[test]
+    fn missing_or_empty_token() {
+        assert_eq!(split_launch("", "").0.token, None);
+        assert_eq!(split_launch("?launch=", "#launch=").0.token, None);
+        assert_eq!(split_launch("?session=s", "#other=1").0.token, None);
+    }
+}

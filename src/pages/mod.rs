@@ -1,0 +1,93 @@
+//! One module per page, plus the states shared by all of them.
+
+pub mod connections;
+pub mod dashboard;
+pub mod event_detail;
+pub mod events;
+pub mod mappings;
+pub mod rules;
+
+use crate::api::Api;
+use crate::error::AppError;
+use crate::session::Session;
+use crate::ui::{ErrorState, PageHeader, Skeleton};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use meshes_protocol::EmbedRoute;
+use meshes_protocol::access::EmbedPage;
+use std::future::Future;
+
+pub type Loaded<T> = LocalResource<Result<T, AppError>>;
+
+/// A resource that loads once the session holds a token, and again after a token refresh that
+/// followed a 401. Until then it reports `AwaitingAuth`, which pages show as loading.
+pub fn authed_resource<T, Fut>(fetch: impl Fn(Api) -> Fut + 'static) -> Loaded<T>
+where
+    T: 'static,
+    Fut: Future<Output = Result<T, AppError>> + 'static,
+{
+    let api = expect_context::<Api>();
+    LocalResource::new(move || {
+        let authed = api.session.authed();
+        let fut = authed.then(|| fetch(api.clone()));
+        async move {
+            match fut {
+                Some(f) => f.await,
+                None => Err(AppError::AwaitingAuth),
+            }
+        }
+    })
+}
+
+/// Render a loaded resource: skeleton while loading or waiting for auth, the error state with a
+/// retry, or the content.
+pub fn render_loaded<T, V>(res: Loaded<T>, rows: usize, ok: impl Fn(T) -> V + Send + Sync + 'static) -> impl IntoView
+where
+    T: Clone + 'static,
+    V: IntoView + 'static,
+{
+    move || match res.get() {
+        None | Some(Err(AppError::AwaitingAuth)) => view! { <Skeleton rows/> }.into_any(),
+        Some(Err(err)) => {
+            let retry = Callback::new(move |_| res.refetch());
+            view! { <ErrorState err retry/> }.into_any()
+        }
+        Some(Ok(data)) => ok(data).into_view().into_any(),
+    }
+}
+
+/// A link to another embed page, only rendered when this session may open it.
+pub fn page_link(route: EmbedRoute, text: String) -> AnyView {
+    let allowed = use_context::<Session>()
+        .is_some_and(|s| meshes_protocol::access::can_open(s.ctx.session_type, route.page()));
+    if allowed { view! { <A href=route.path()>{text}</A> }.into_any() } else { view! { <span>{text}</span> }.into_any() }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let home = use_context::<Session>().map(|s| EmbedRoute::from(s.ctx.launch_page).path()).unwrap_or_default();
+    view! {
+        <PageHeader title="Page not found"/>
+        <p>"This page isn't part of the embedded workspace. "<A href=home>"Go to the start page"</A></p>
+    }
+}
+
+#[component]
+pub fn Refused(page: EmbedPage) -> impl IntoView {
+    view! {
+        <PageHeader title=page.title()/>
+        <div class="error-state" role="alert">
+            <p class="error-title">{format!("{} isn't available in this embedded view", page.title())}</p>
+            <p class="error-remedy">"The app embedding this workspace chose a narrower view. Ask its administrators if you need this page."</p>
+        </div>
+    }
+}
+
+/// Pages whose full UI lands with the pages issue: they show where the user is and what comes.
+#[component]
+pub fn Upcoming(page: EmbedPage, #[prop(into)] what: String) -> impl IntoView {
+    view! {
+        <PageHeader title=page.title() subtitle=what/>
+        <p class="empty">"This page is not available in this version of the embedded workspace yet."</p>
+    }
+}

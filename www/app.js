@@ -1,0 +1,104 @@
+// Acme CRM's integrations page: asks its own backend for a Meshes session and mounts the embed.
+import { mountMeshesEmbed } from './meshes-embed.js';
+
+const $ = (sel) => document.querySelector(sel);
+const form = $('#session-form');
+const log = $('#message-log');
+const status = $('#host-status');
+let embed = null;
+let session = null;
+
+// Demo controls can be preset from the page URL, e.g. ?role=member&launch_page=connections.
+const preset = new URLSearchParams(location.search);
+for (const [key, value] of preset) {
+  const field = form.elements.namedItem(key);
+  if (field && field.type === 'checkbox') field.checked = value === 'true';
+  else if (field) field.value = value;
+}
+
+function record(direction, message) {
+  const item = document.createElement('li');
+  item.dataset.type = message.type;
+  item.dataset.direction = direction;
+  const { type, ...rest } = message;
+  const detail = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+  item.textContent = `${new Date().toLocaleTimeString()} ${direction} ${type}${detail}`;
+  log.prepend(item);
+}
+
+function sessionRequest() {
+  const data = new FormData(form);
+  const body = {};
+  for (const key of ['role', 'session_type', 'launch_page', 'resource', 'resource_id']) {
+    const v = String(data.get(key) ?? '').trim();
+    if (v && (body.session_type === 'resource' || !key.startsWith('resource'))) body[key] = v;
+  }
+  const ttl = Number(data.get('ttl_seconds'));
+  if (ttl) body.ttl_seconds = ttl;
+  if (data.get('payload_scope')) body.scopes = ['events.payload:read'];
+  return body;
+}
+
+async function backend(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const params = (json.error?.data ?? []).map((p) => `${p.param} ${p.msg}`).join('; ');
+    throw new Error(`${json.error?.message ?? json.message ?? res.status}${params ? `: ${params}` : ''}`);
+  }
+  return json;
+}
+
+async function refreshToken() {
+  const fresh = await backend('POST', `/api/embed-sessions/${session.session_id}/refresh`);
+  record('host', { type: 'host:token-refreshed', expires_at: fresh.expires_at });
+  return fresh.access_token;
+}
+
+async function launch() {
+  status.textContent = 'Starting a Meshes session…';
+  try {
+    session = await backend('POST', '/api/embed-sessions', sessionRequest());
+  } catch (err) {
+    status.textContent = `Could not start the integrations workspace: ${err.message}`;
+    return;
+  }
+  embed?.destroy();
+  embed = mountMeshesEmbed($('#embed'), {
+    launchUrl: session.launch_url,
+    accessToken: session.access_token,
+    refresh: refreshToken,
+    onEvent(message) {
+      record('embed', message);
+      if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });
+      if (message.type === 'meshes:token-expired') {
+        status.textContent = 'The integrations session ended. Launch a new session to continue.';
+      }
+    },
+  });
+  status.textContent = `Session ${session.session_id} (${session.role}, ${session.session_type})`;
+}
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  launch();
+});
+$('#refresh-now').addEventListener('click', async () => {
+  if (!session) return;
+  try {
+    embed.setToken(await refreshToken());
+  } catch (err) {
+    status.textContent = `Refresh failed: ${err.message}`;
+  }
+});
+$('#revoke').addEventListener('click', async () => {
+  if (!session) return;
+  await backend('DELETE', `/api/embed-sessions/${session.session_id}`).catch(() => {});
+  record('host', { type: 'host:session-revoked' });
+});
+
+launch();

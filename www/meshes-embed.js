@@ -1,0 +1,79 @@
+// Meshes embed host kit: the host side of the iframe contract, in one small ES module.
+//
+//   const embed = mountMeshesEmbed(container, {
+//     launchUrl, accessToken,              // from your backend's POST /api/v1/sessions
+//     refresh: async () => newAccessToken, // your backend's POST /api/v1/sessions/{id}/refresh
+//     onEvent: (message) => {},            // every contract message, e.g. to route or log
+//   });
+//
+// Rules it follows: the embed origin comes from launchUrl; messages count only when both
+// event.origin and event.source match the iframe; meshes:auth is sent only after meshes:ready and
+// only to the embed origin (never '*'); the listener is registered before the iframe loads.
+export function mountMeshesEmbed(container, {
+  launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
+  title = 'Integrations workspace',
+}) {
+  const origin = new URL(launchUrl).origin;
+  const iframe = document.createElement('iframe');
+  iframe.title = title;
+  iframe.className = 'meshes-embed';
+  // The minimum the embed needs; add allow-top-navigation-by-user-activation only if you opt in
+  // to the OAuth redirect fallback.
+  iframe.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox');
+  iframe.style.height = `${minHeight}px`;
+
+  let token = accessToken;
+  let ready = false;
+  let refreshing = null;
+  const sendAuth = () => iframe.contentWindow?.postMessage({ type: 'meshes:auth', token }, origin);
+
+  function onMessage(event) {
+    if (event.origin !== origin || event.source !== iframe.contentWindow) return;
+    const msg = event.data;
+    if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string' || !msg.type.startsWith('meshes:')) return;
+    switch (msg.type) {
+      case 'meshes:ready':
+        ready = true;
+        sendAuth();
+        break;
+      case 'meshes:token-refresh':
+        // One refresh at a time, however often the embed asks.
+        refreshing ??= Promise.resolve()
+          .then(refresh)
+          .then((fresh) => { token = fresh; sendAuth(); })
+          .catch((error) => onEvent({ type: 'host:refresh-failed', error: String(error) }))
+          .finally(() => { refreshing = null; });
+        break;
+      case 'meshes:resize': {
+        const h = Number(msg.height);
+        if (!Number.isFinite(h) || h < 0) return;
+        iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
+        break;
+      }
+      case 'meshes:navigate':
+      case 'meshes:token-expired':
+        break;
+      default:
+        return;
+    }
+    onEvent(msg);
+  }
+
+  window.addEventListener('message', onMessage);
+  iframe.src = launchUrl;
+  container.replaceChildren(iframe);
+
+  return {
+    iframe,
+    origin,
+    /** Push a token you refreshed on your own schedule. */
+    setToken(fresh) {
+      token = fresh;
+      if (ready) sendAuth();
+    },
+    destroy() {
+      window.removeEventListener('message', onMessage);
+      iframe.remove();
+    },
+  };
+}
