@@ -154,6 +154,15 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).
+    pub async fn screenshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("E2E_SCREENSHOTS") {
+            let _ = self.driver.enter_default_frame().await;
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = self.driver.screenshot(&PathBuf::from(dir).join(format!("{name}.png"))).await;
+        }
+    }
+
     pub async fn quit(self) {
         let _ = self.driver.quit().await;
     }

@@ -28,6 +28,7 @@ async fn dashboard_shows_seeded_data_across_origins() -> TestResult {
     // The launch secret was stripped from the URL before anything rendered.
     let href = s.js("return location.href").await;
     assert!(!href.as_str().unwrap().contains("launch="), "{href}");
+    s.screenshot("dashboard").await;
     s.quit().await;
     Ok(())
 }
@@ -55,6 +56,7 @@ async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connection
     let navigations = s.wait_for_log("meshes:navigate", 1).await;
     assert!(navigations[0].contains(r#""path":"/workspace/connections""#), "{navigations:?}");
     assert!(navigations[0].contains(r#""page":"connections""#), "{navigations:?}");
+    s.screenshot("connections").await;
     s.quit().await;
     Ok(())
 }
@@ -71,6 +73,10 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
     })
     .await;
     assert_eq!(iframe_height(&s).await, tall);
+    // The whole content fits: no scrollbar inside the frame.
+    s.enter_embed().await?;
+    let overflow = s.js("return document.documentElement.scrollHeight - document.documentElement.clientHeight").await;
+    assert_eq!(overflow.as_i64(), Some(0), "content overflows the iframe by {overflow}px");
 
     // A short page shrinks the content; the host clamps to its minimum.
     s.enter_embed().await?;

@@ -2,12 +2,13 @@
 //! health and recent failures. Resource sessions see only their resource pair's events.
 
 use crate::AppState;
+use crate::validate::QueryMap;
 use crate::auth::Caller;
 use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
 use crate::workspaces::load;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use meshes_protocol::api::{
     ConnectionAttention, ConnectionHealth, DASHBOARD_DAYS_DEFAULT, DASHBOARD_DAYS_MAX, DailyBucket,
     DashboardMetrics, InactiveReason, RecentFailure, Status, StatusCounts, WorkspaceRef,
@@ -20,7 +21,7 @@ pub async fn metrics(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    QueryMap(q): QueryMap,
 ) -> ApiResult<Json<DashboardMetrics>> {
     caller.check_workspace(&id)?;
     let days = match q.get("days") {

@@ -1,8 +1,9 @@
 //! Embed documents (`/workspace/...`) and their assets, with the headers that make framing safe.
 
 use crate::AppState;
+use crate::validate::QueryMap;
 use crate::sessions::{SessionRow, hash_launch_token};
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -86,7 +87,7 @@ fn ancestors_for(state: &AppState, q: &HashMap<String, String>) -> FrameAncestor
 
 pub async fn document(
     State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
+    QueryMap(q): QueryMap,
     req: Request,
 ) -> Response {
     if EmbedRoute::parse(req.uri().path()).is_none() {

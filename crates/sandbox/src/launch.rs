@@ -3,9 +3,8 @@
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::sessions::{SessionRow, hash_launch_token};
-use crate::validate::json_object;
+use crate::validate::JsonObject;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use meshes_protocol::ExpiredReason;
@@ -32,8 +31,7 @@ fn well_formed(token: &str) -> bool {
     token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-pub async fn exchange(State(state): State<AppState>, body: Bytes) -> ApiResult<Json<SessionContext>> {
-    let map = json_object(&body)?;
+pub async fn exchange(State(state): State<AppState>, JsonObject(map): JsonObject) -> ApiResult<Json<SessionContext>> {
     let token = map.get("launch_token").and_then(|v| v.as_str()).unwrap_or_default();
     let reference = map.get("session_id").and_then(|v| v.as_str());
     if !well_formed(token) {

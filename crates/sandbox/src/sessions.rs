@@ -4,10 +4,9 @@ use crate::AppState;
 use crate::auth::Management;
 use crate::db::{encode_cursor, parse_ts, ts};
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Fields, PageQuery, is_resource_token, is_uuid, json_object};
+use crate::validate::{QueryMap, Fields, PageQuery, is_resource_token, is_uuid, JsonObject};
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use base64::Engine;
 use meshes_protocol::access::{LaunchPage, Role, Scope, SessionType, can_launch_on};
 use meshes_protocol::api::{
@@ -16,7 +15,6 @@ use meshes_protocol::api::{
 use meshes_protocol::{AccessClaims, Origin, TOKEN_AUDIENCE, TOKEN_ISSUER};
 use rusqlite::{OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// Decision: a logical session can be refreshed for at most 12 hours after it was minted;
@@ -205,8 +203,8 @@ impl SessionRow {
     }
 }
 
-pub async fn create(State(state): State<AppState>, _: Management, body: Bytes) -> ApiResult<Json<SessionCreated>> {
-    let new = validate(&json_object(&body)?)?;
+pub async fn create(State(state): State<AppState>, _: Management, JsonObject(map): JsonObject) -> ApiResult<Json<SessionCreated>> {
+    let new = validate(&map)?;
     let now = state.clock.now();
     let exists: bool = state.db.conn().query_row(
         "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)",
@@ -289,7 +287,7 @@ pub async fn refresh(State(state): State<AppState>, _: Management, Path(id): Pat
 pub async fn list(
     State(state): State<AppState>,
     _: Management,
-    Query(q): Query<HashMap<String, String>>,
+    QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<SessionRecord>>> {
     let mut errors: Vec<ParamError> = vec![];
     let workspace_id = match q.get("workspace_id") {

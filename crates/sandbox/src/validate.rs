@@ -7,8 +7,35 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::str::FromStr;
 
-/// Parse a request body that must be a JSON object.
-pub fn json_object(body: &[u8]) -> ApiResult<Map<String, Value>> {
+/// Query string as a map; malformed query strings become a Meshes 400 instead of axum's text.
+pub struct QueryMap(pub HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for QueryMap {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> ApiResult<Self> {
+        axum::extract::Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map(|q| QueryMap(q.0))
+            .map_err(|e| ApiError::param("query", e.body_text()))
+    }
+}
+
+/// A request body that must be a JSON object; every failure (too large, not JSON, not an object)
+/// is a Meshes error body.
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> ApiResult<Self> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        json_object(&bytes).map(JsonObject)
+    }
+}
+
+fn json_object(body: &[u8]) -> ApiResult<Map<String, Value>> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::param("body", "must be a JSON object")),

@@ -4,10 +4,9 @@ use crate::AppState;
 use crate::auth::{Caller, Management};
 use crate::db::{encode_cursor, ts};
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Fields, PageQuery, json_object};
+use crate::validate::{QueryMap, Fields, PageQuery, JsonObject};
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_open;
@@ -45,7 +44,7 @@ fn paginate<T>(mut rows: Vec<(T, i64)>, limit: u32) -> Page<T> {
 pub async fn list(
     State(state): State<AppState>,
     _: Management,
-    Query(q): Query<HashMap<String, String>>,
+    QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Workspace>>> {
     let page = page_params(&q)?;
     let conn = state.db.conn();
@@ -65,9 +64,8 @@ pub fn valid_workspace_name(s: &str) -> bool {
 pub async fn create(
     State(state): State<AppState>,
     _: Management,
-    body: Bytes,
+    JsonObject(map): JsonObject,
 ) -> ApiResult<(StatusCode, Json<WorkspaceCreated>)> {
-    let map = json_object(&body)?;
     let mut f = Fields::new(&map, &["name", "description"]);
     let name = f.string("name", 3, 50);
     if name.as_deref().is_some_and(|n| !valid_workspace_name(n)) {
@@ -147,7 +145,7 @@ pub async fn connections(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Connection>>> {
     caller.check_workspace(&id)?;
     require_page(&caller, EmbedPage::Connections)?;

@@ -1,0 +1,106 @@
+//! In-process sandbox for API tests: a fresh in-memory database per test, the real router.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use meshes_sandbox::config::Config;
+use meshes_sandbox::db::Db;
+use meshes_sandbox::{AppState, meshes_router, seed};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const WS: &str = seed::DEMO_WORKSPACE_ID;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub key: String,
+}
+
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub json: Value,
+    pub text: String,
+}
+
+impl Res {
+    /// Params named in a Meshes error body.
+    pub fn params(&self) -> Vec<String> {
+        self.json["error"]["data"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p["param"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub fn new() -> TestApp {
+        let cfg = Config::for_tests("unused.db".into());
+        let db = Db::open_in_memory().expect("db");
+        let state = AppState::new(cfg, db.clone()).expect("state");
+        seed::seed(&db, state.clock.now()).expect("seed");
+        let key = state.cfg.management_key.clone();
+        TestApp { router: meshes_router(state.clone()), state, key }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, bearer: Option<&str>, body: Option<Value>) -> Res {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(b) = bearer {
+            req = req.header("authorization", format!("Bearer {b}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Res { status, headers, json: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    }
+
+    /// Management call.
+    pub async fn m(&self, method: Method, path: &str, body: Option<Value>) -> Res {
+        let key = self.key.clone();
+        self.call(method, path, Some(&key), body).await
+    }
+
+    pub async fn mint(&self, extra: Value) -> Res {
+        let mut body = json!({ "workspace_id": WS });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        self.m(Method::POST, "/api/v1/sessions", Some(body)).await
+    }
+
+    /// Mint and return (session_id, access_token, launch_token).
+    pub async fn session(&self, extra: Value) -> (String, String, String) {
+        let r = self.mint(extra).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let s = |k: &str| r.json[k].as_str().unwrap().to_owned();
+        (s("session_id"), s("access_token"), s("launch_token"))
+    }
+
+    pub async fn exchange(&self, token: &str, session: Option<&str>) -> Res {
+        let mut body = json!({ "launch_token": token });
+        if let Some(s) = session {
+            body["session_id"] = s.into();
+        }
+        self.call(Method::POST, "/api/v1/embed/launch", None, Some(body)).await
+    }
+}
