@@ -33,11 +33,21 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     pub fn get(path: impl Into<String>) -> Self {
-        ApiRequest { method: Method::Get, path: path.into(), body: None, token: None }
+        ApiRequest {
+            method: Method::Get,
+            path: path.into(),
+            body: None,
+            token: None,
+        }
     }
 
     pub fn post(path: impl Into<String>, body: String) -> Self {
-        ApiRequest { method: Method::Post, path: path.into(), body: Some(body), token: None }
+        ApiRequest {
+            method: Method::Post,
+            path: path.into(),
+            body: Some(body),
+            token: None,
+        }
     }
 }
 
@@ -66,13 +76,19 @@ impl Transport {
 
 /// Send and decode: 2xx bodies into `T`, anything else into `AppError::Http` with the Meshes
 /// error body when there is one.
-pub async fn send<T: DeserializeOwned>(transport: &Transport, req: ApiRequest) -> Result<T, AppError> {
+pub async fn send<T: DeserializeOwned>(
+    transport: &Transport,
+    req: ApiRequest,
+) -> Result<T, AppError> {
     let res = transport.call(req).await?;
     if (200..300).contains(&res.status) {
         serde_json::from_str(&res.body).map_err(|e| AppError::Decode(e.to_string()))
     } else {
         let body = serde_json::from_str::<ErrorBody>(&res.body).ok();
-        Err(AppError::Http { status: res.status, body })
+        Err(AppError::Http {
+            status: res.status,
+            body,
+        })
     }
 }
 
@@ -106,11 +122,19 @@ async fn fetch(req: ApiRequest) -> Result<ApiResponse, AppError> {
     }
     .map_err(|e| AppError::Network(e.to_string()))?;
     let res = request.send().await.map_err(|e| {
-        if signal.aborted() { AppError::Timeout } else { AppError::Network(e.to_string()) }
+        if signal.aborted() {
+            AppError::Timeout
+        } else {
+            AppError::Network(e.to_string())
+        }
     })?;
     let status = res.status();
     let body = res.text().await.map_err(|e| {
-        if signal.aborted() { AppError::Timeout } else { AppError::Network(e.to_string()) }
+        if signal.aborted() {
+            AppError::Timeout
+        } else {
+            AppError::Network(e.to_string())
+        }
     })?;
     Ok(ApiResponse { status, body })
 }

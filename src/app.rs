@@ -73,8 +73,12 @@ async fn boot(params: LaunchParams) -> Phase {
 
 /// Listen for `meshes:auth` (before announcing readiness), then post `meshes:ready`.
 fn connect_host(session: &Session) {
-    let Some(origin) = session.bridge.parent_origin().map(str::to_owned) else { return };
-    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
+    let Some(origin) = session.bridge.parent_origin().map(str::to_owned) else {
+        return;
+    };
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
     let s = session.clone();
     let parent: wasm_bindgen::JsValue = parent.into();
     // Lives as long as the page: the session never outlives this document.
@@ -102,16 +106,24 @@ pub fn Workspace(api: Api) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
     let bridge = session.bridge.clone();
     Effect::new(move |_| {
-        if let Some(handle) = root.get().and_then(|el| resize::observe(&el, bridge.clone())) {
+        if let Some(handle) = root
+            .get()
+            .and_then(|el| resize::observe(&el, bridge.clone()))
+        {
             StoredValue::new_local(handle);
         }
     });
 
     let st = session.ctx.session_type;
-    let nav = EmbedPage::TOP_LEVEL.into_iter().filter(move |p| can_open(st, *p)).map(|p| {
-        let href = EmbedRoute::parse(&format!("/workspace/{}", p.name())).map(|r| r.path()).unwrap_or_default();
-        view! { <A href=href>{p.title()}</A> }
-    });
+    let nav = EmbedPage::TOP_LEVEL
+        .into_iter()
+        .filter(move |p| can_open(st, *p))
+        .map(|p| {
+            let href = EmbedRoute::parse(&format!("/workspace/{}", p.name()))
+                .map(|r| r.path())
+                .unwrap_or_default();
+            view! { <A href=href>{p.title()}</A> }
+        });
     let expired = move || matches!(session.status.get(), AuthStatus::Expired(_));
     let name = api_workspace_name();
 
@@ -142,13 +154,19 @@ pub fn Workspace(api: Api) -> impl IntoView {
 }
 
 fn api_workspace_name() -> String {
-    use_context::<Session>().map(|s| s.ctx.workspace.name.clone()).unwrap_or_default()
+    use_context::<Session>()
+        .map(|s| s.ctx.workspace.name.clone())
+        .unwrap_or_default()
 }
 
 /// Pages a session type may not open are refused here too (the server refuses their data).
 fn guard<V: IntoView + 'static>(page: EmbedPage, view: impl FnOnce() -> V) -> AnyView {
     let allowed = use_context::<Session>().is_some_and(|s| can_open(s.ctx.session_type, page));
-    if allowed { view().into_any() } else { view! { <pages::Refused page/> }.into_any() }
+    if allowed {
+        view().into_any()
+    } else {
+        view! { <pages::Refused page/> }.into_any()
+    }
 }
 
 /// Post `meshes:navigate` on every route change (not for the initial page, which the host chose).
@@ -161,7 +179,10 @@ fn NavigationReporter() -> impl IntoView {
         if prev.is_some_and(|p| p != path)
             && let Some(route) = EmbedRoute::parse(&path)
         {
-            bridge.post(&EmbedMessage::Navigate { path: route.path(), page: route.page() });
+            bridge.post(&EmbedMessage::Navigate {
+                path: route.path(),
+                page: route.page(),
+            });
         }
         path
     });

@@ -28,12 +28,19 @@ enum Target {
 
 impl Bridge {
     pub fn to_parent(origin: String) -> Bridge {
-        Bridge { target: Target::Parent(origin) }
+        Bridge {
+            target: Target::Parent(origin),
+        }
     }
 
     pub fn recording() -> (Bridge, Arc<Mutex<Vec<EmbedMessage>>>) {
         let log = Arc::new(Mutex::new(vec![]));
-        (Bridge { target: Target::Record(log.clone()) }, log)
+        (
+            Bridge {
+                target: Target::Record(log.clone()),
+            },
+            log,
+        )
     }
 
     pub fn parent_origin(&self) -> Option<&str> {
@@ -49,7 +56,8 @@ impl Bridge {
                 let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
                     return;
                 };
-                if let Ok(value) = msg.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+                if let Ok(value) = msg.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                {
                     let _ = parent.post_message(&value, origin);
                 }
             }
@@ -64,7 +72,9 @@ impl Bridge {
 
 /// Are we inside a frame at all? (`window.parent !== window`)
 pub fn is_framed() -> bool {
-    let Some(w) = web_sys::window() else { return false };
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
     match w.parent() {
         Ok(Some(p)) => !Object::is(&p, &w),
         _ => false,
@@ -82,7 +92,10 @@ pub fn observed_parent_origin() -> Option<String> {
         .and_then(|o| o.as_string());
     from_ancestors.or_else(|| {
         let referrer = w.document()?.referrer();
-        web_sys::Url::new(&referrer).ok().map(|u| u.origin()).filter(|o| o != "null")
+        web_sys::Url::new(&referrer)
+            .ok()
+            .map(|u| u.origin())
+            .filter(|o| o != "null")
     })
 }
 
@@ -109,7 +122,9 @@ pub fn inspect(ev: &MessageEvent, origin: &str, parent: &JsValue) -> Result<Host
     message::check_token(&token)?;
     let expires_in = match Reflect::get(&data, &"expires_in".into()) {
         Ok(v) if v.is_undefined() || v.is_null() => None,
-        Ok(v) => Some(message::check_expires_in(v.as_f64().ok_or(Reject::ExpiresIn)?)?),
+        Ok(v) => Some(message::check_expires_in(
+            v.as_f64().ok_or(Reject::ExpiresIn)?,
+        )?),
         Err(_) => return Err(Reject::Shape),
     };
     Ok(HostMessage::Auth { token, expires_in })
@@ -152,7 +167,9 @@ mod tests {
                 let text = std::fs::read_to_string(&path).unwrap();
                 for (i, line) in text.lines().enumerate() {
                     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-                    let wildcard = ["\"*\")", "'*')", "\"*\",", "'*',"].iter().any(|w| compact.contains(w));
+                    let wildcard = ["\"*\")", "'*')", "\"*\",", "'*',"]
+                        .iter()
+                        .any(|w| compact.contains(w));
                     assert!(
                         !(compact.contains("post_message") && wildcard),
                         "{}:{} posts to '*'",

@@ -21,7 +21,10 @@ pub enum AppError {
     #[error("The server took too long to answer")]
     Timeout,
     #[error("{}", http_message(*status, body))]
-    Http { status: u16, body: Option<ErrorBody> },
+    Http {
+        status: u16,
+        body: Option<ErrorBody>,
+    },
     #[error("The server sent a response this version cannot read")]
     Decode(String),
 }
@@ -48,11 +51,15 @@ impl AppError {
             }
             AppError::AwaitingAuth => "Waiting for the app around this view to sign you in.",
             AppError::Network(_) | AppError::Timeout => "Check your connection, then try again.",
-            AppError::Http { status: 401, .. } => "Your session is being renewed; try again in a moment.",
+            AppError::Http { status: 401, .. } => {
+                "Your session is being renewed; try again in a moment."
+            }
             AppError::Http { status: 403, .. } => {
                 "Ask an administrator of this workspace if you need access to this."
             }
-            AppError::Http { status: 404, .. } => "It may have been deleted. Go back to the list and try again.",
+            AppError::Http { status: 404, .. } => {
+                "It may have been deleted. Go back to the list and try again."
+            }
             AppError::Http { status, .. } if *status >= 500 => {
                 "Something went wrong on Meshes' side. Try again in a moment."
             }
@@ -82,9 +89,18 @@ mod tests {
     #[test]
     fn http_errors_prefer_the_server_detail() {
         let body = ErrorBody::new(409, "Connection has active rules", vec![]);
-        let e = AppError::Http { status: 409, body: Some(body) };
+        let e = AppError::Http {
+            status: 409,
+            body: Some(body),
+        };
         assert_eq!(e.to_string(), "Connection has active rules");
         assert!(!e.is_retryable());
-        assert!(AppError::Http { status: 503, body: None }.is_retryable());
+        assert!(
+            AppError::Http {
+                status: 503,
+                body: None
+            }
+            .is_retryable()
+        );
     }
 }

@@ -4,7 +4,9 @@
 use crate::api::{HttpTransport, Transport};
 use crate::error::AppError;
 use meshes_protocol::ExpiredReason;
-use meshes_protocol::api::{LAUNCH_SESSION_PARAM, LAUNCH_TOKEN_PARAM, LaunchExchange, SessionContext};
+use meshes_protocol::api::{
+    LAUNCH_SESSION_PARAM, LAUNCH_TOKEN_PARAM, LaunchExchange, SessionContext,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LaunchParams {
@@ -19,7 +21,11 @@ pub struct LaunchParams {
 pub fn split_launch(search: &str, hash: &str) -> (LaunchParams, String) {
     let mut params = LaunchParams::default();
     let mut kept = vec![];
-    for pair in search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+    for pair in search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         match k {
             LAUNCH_TOKEN_PARAM => params.token = Some(v.to_owned()).filter(|v| !v.is_empty()),
@@ -32,11 +38,18 @@ pub fn split_launch(search: &str, hash: &str) -> (LaunchParams, String) {
     }
     // The fragment form wins: it never reaches a server log or a Referer header.
     for pair in hash.trim_start_matches('#').split('&') {
-        if let Some(v) = pair.strip_prefix(LAUNCH_TOKEN_PARAM).and_then(|r| r.strip_prefix('=')) {
+        if let Some(v) = pair
+            .strip_prefix(LAUNCH_TOKEN_PARAM)
+            .and_then(|r| r.strip_prefix('='))
+        {
             params.token = Some(v.to_owned()).filter(|v| !v.is_empty());
         }
     }
-    let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
+    let query = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
     (params, query)
 }
 
@@ -53,7 +66,11 @@ pub fn take_launch_params() -> LaunchParams {
     if search.contains(LAUNCH_TOKEN_PARAM) || !hash.is_empty() {
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}")));
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{query}")),
+            );
         }
     }
     params
@@ -62,24 +79,44 @@ pub fn take_launch_params() -> LaunchParams {
 /// Map the exchange's 401 body to the reason we forward to the host.
 fn refusal_reason(err: &AppError) -> ExpiredReason {
     let code = match err {
-        AppError::Http { body: Some(b), .. } => b.params().iter().find(|p| p.param == "launch_token").map(|p| p.msg.as_str()),
+        AppError::Http { body: Some(b), .. } => b
+            .params()
+            .iter()
+            .find(|p| p.param == "launch_token")
+            .map(|p| p.msg.as_str()),
         _ => None,
     };
-    code.and_then(ExpiredReason::from_code).unwrap_or(ExpiredReason::LaunchTokenInvalid)
+    code.and_then(ExpiredReason::from_code)
+        .unwrap_or(ExpiredReason::LaunchTokenInvalid)
 }
 
 /// Trade the launch secret for the session context. Network failures are reported as such
 /// (the token may still be good); refusals become `AppError::Launch`.
-pub async fn exchange(params: &LaunchParams, transport: &Transport) -> Result<SessionContext, AppError> {
+pub async fn exchange(
+    params: &LaunchParams,
+    transport: &Transport,
+) -> Result<SessionContext, AppError> {
     let Some(token) = params.token.clone() else {
         return Err(AppError::Launch(ExpiredReason::LaunchTokenMissing));
     };
-    let body = LaunchExchange { launch_token: token, session_id: params.session_ref.clone() };
+    let body = LaunchExchange {
+        launch_token: token,
+        session_id: params.session_ref.clone(),
+    };
     let body = serde_json::to_string(&body).map_err(|e| AppError::Decode(e.to_string()))?;
-    let res = crate::api::send(transport, crate::api::ApiRequest::post("/api/v1/embed/launch", body)).await;
+    let res = crate::api::send(
+        transport,
+        crate::api::ApiRequest::post("/api/v1/embed/launch", body),
+    )
+    .await;
     match res {
         Ok(ctx) => Ok(ctx),
-        Err(e @ AppError::Http { status: 400 | 401 | 404, .. }) => Err(AppError::Launch(refusal_reason(&e))),
+        Err(
+            e @ AppError::Http {
+                status: 400 | 401 | 404,
+                ..
+            },
+        ) => Err(AppError::Launch(refusal_reason(&e))),
         Err(e) => Err(e),
     }
 }

@@ -22,7 +22,11 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(bridge: Bridge) -> Reporter {
-        Reporter { bridge, last: Rc::new(Cell::new(None)), pending: Rc::new(Cell::new(false)) }
+        Reporter {
+            bridge,
+            last: Rc::new(Cell::new(None)),
+            pending: Rc::new(Cell::new(false)),
+        }
     }
 
     /// Called for every observer notification; measures in the next animation frame.
@@ -64,10 +68,14 @@ impl Drop for ResizeHandle {
 pub fn observe(el: &web_sys::Element, bridge: Bridge) -> Option<ResizeHandle> {
     let reporter = Reporter::new(bridge);
     let target = el.clone();
-    let callback = Closure::<dyn FnMut(js_sys::Array, web_sys::ResizeObserver)>::new(move |_, _| {
-        reporter.schedule(target.clone());
-    });
+    let callback =
+        Closure::<dyn FnMut(js_sys::Array, web_sys::ResizeObserver)>::new(move |_, _| {
+            reporter.schedule(target.clone());
+        });
     let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     observer.observe(el);
-    Some(ResizeHandle { observer, _callback: callback })
+    Some(ResizeHandle {
+        observer,
+        _callback: callback,
+    })
 }

@@ -41,7 +41,9 @@ pub struct Session {
 /// The API verifies every request.
 pub fn peek_claims(token: &str) -> Option<AccessClaims> {
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
@@ -76,7 +78,9 @@ impl Session {
                 true
             }
             _ => {
-                self.bridge.post(&EmbedMessage::TokenExpired { reason: ExpiredReason::SessionMismatch });
+                self.bridge.post(&EmbedMessage::TokenExpired {
+                    reason: ExpiredReason::SessionMismatch,
+                });
                 false
             }
         }
@@ -84,7 +88,10 @@ impl Session {
 
     /// Drop the refused token and ask the host for a new one (once until it answers).
     pub fn request_refresh(&self, reason: RefreshReason) {
-        if matches!(self.status.get_untracked(), AuthStatus::Refreshing | AuthStatus::Expired(_)) {
+        if matches!(
+            self.status.get_untracked(),
+            AuthStatus::Refreshing | AuthStatus::Expired(_)
+        ) {
             return;
         }
         self.token.set(None);

@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use meshes_protocol::api::Status;
 
 #[component]
-pub fn PageHeader(#[prop(into)] title: String, #[prop(into, optional)] subtitle: Option<String>) -> impl IntoView {
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(into, optional)] subtitle: Option<String>,
+) -> impl IntoView {
     view! {
         <div class="page-header">
             <h1>{title}</h1>
@@ -17,7 +20,10 @@ pub fn PageHeader(#[prop(into)] title: String, #[prop(into, optional)] subtitle:
 
 /// What went wrong and who can fix it; optional retry.
 #[component]
-pub fn ErrorState(err: AppError, #[prop(optional, into)] retry: Option<Callback<()>>) -> impl IntoView {
+pub fn ErrorState(
+    err: AppError,
+    #[prop(optional, into)] retry: Option<Callback<()>>,
+) -> impl IntoView {
     let remedy = err.remedy();
     let retry = retry.filter(|_| err.is_retryable() || matches!(err, AppError::Http { .. }));
     view! {

@@ -22,13 +22,22 @@ fn repo_root() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
 }
 
 async fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening on {port}");
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on {port}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -47,12 +56,19 @@ pub struct Stack {
 impl Stack {
     pub async fn start() -> Stack {
         let data = tempfile::tempdir().expect("tempdir");
-        let (host_port, api_port, provider_port, driver_port) = (free_port(), free_port(), free_port(), free_port());
+        let (host_port, api_port, provider_port, driver_port) =
+            (free_port(), free_port(), free_port(), free_port());
         let bin = std::env::var_os("MESHES_SANDBOX_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo_root().join("target/debug/meshes-sandbox"));
-        let dist = std::env::var_os("MESHES_DIST").map(PathBuf::from).unwrap_or_else(|| repo_root().join("dist"));
-        assert!(dist.join("index.html").exists(), "no embed build at {} (run `cargo xtask test`)", dist.display());
+        let dist = std::env::var_os("MESHES_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo_root().join("dist"));
+        assert!(
+            dist.join("index.html").exists(),
+            "no embed build at {} (run `cargo xtask test`)",
+            dist.display()
+        );
         let sandbox = Command::new(&bin)
             .env("MESHES_API_ADDR", format!("127.0.0.1:{api_port}"))
             .env("MESHES_HOST_ADDR", format!("localhost:{host_port}"))
@@ -66,28 +82,41 @@ impl Stack {
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let chromedriver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("cannot start chromedriver");
+        let chromedriver =
+            Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+                .arg(format!("--port={driver_port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("cannot start chromedriver");
         wait_for_port(api_port, "sandbox").await;
         wait_for_port(host_port, "host app").await;
         wait_for_port(driver_port, "chromedriver").await;
 
         let mut caps = DesiredCapabilities::chrome();
-        caps.set_binary(&std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into())).unwrap();
+        caps.set_binary(
+            &std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        )
+        .unwrap();
         for arg in [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--window-size=1280,1000",
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,1000",
         ] {
             caps.add_arg(arg).unwrap();
         }
-        caps.set("goog:loggingPrefs", serde_json::json!({"browser": "ALL"})).unwrap();
-        let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps).await.expect("webdriver session");
+        caps.set("goog:loggingPrefs", serde_json::json!({"browser": "ALL"}))
+            .unwrap();
+        let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
+            .await
+            .expect("webdriver session");
         Stack {
             host: format!("http://localhost:{host_port}"),
             meshes: format!("http://127.0.0.1:{api_port}"),
@@ -108,7 +137,11 @@ impl Stack {
 
     /// Run JS in the current browsing context and return its value.
     pub async fn js(&self, script: &str) -> Value {
-        self.driver.execute(script, vec![]).await.map(|r| r.json().clone()).unwrap_or(Value::Null)
+        self.driver
+            .execute(script, vec![])
+            .await
+            .map(|r| r.json().clone())
+            .unwrap_or(Value::Null)
     }
 
     /// Host message log entries (newest last) as `(type, text)`.
@@ -123,8 +156,13 @@ impl Stack {
     pub async fn wait_for_log(&self, ty: &str, count: usize) -> Vec<String> {
         let ty = ty.to_owned();
         eventually(&format!("{count}× {ty} in the host log"), || async {
-            let hits: Vec<String> =
-                self.host_log().await.into_iter().filter(|(t, _)| *t == ty).map(|(_, text)| text).collect();
+            let hits: Vec<String> = self
+                .host_log()
+                .await
+                .into_iter()
+                .filter(|(t, _)| *t == ty)
+                .map(|(_, text)| text)
+                .collect();
             (hits.len() >= count).then_some(hits)
         })
         .await
@@ -133,19 +171,37 @@ impl Stack {
     /// Switch into the embed iframe.
     pub async fn enter_embed(&self) -> WebDriverResult<()> {
         self.driver.enter_default_frame().await?;
-        self.driver.find(By::Css("iframe.meshes-embed")).await?.enter_frame().await
+        self.driver
+            .find(By::Css("iframe.meshes-embed"))
+            .await?
+            .enter_frame()
+            .await
     }
 
     /// Text of the first element matching `css` inside the embed, once it exists.
     pub async fn embed_text(&self, css: &str) -> String {
-        let script = format!("const el = document.querySelector({}); return el ? el.textContent : null;", Value::from(css));
+        let script = format!(
+            "const el = document.querySelector({}); return el ? el.textContent : null;",
+            Value::from(css)
+        );
         self.enter_embed().await.expect("enter iframe");
-        eventually(&format!("{css} in the embed"), || async { self.js(&script).await.as_str().map(str::to_owned) }).await
+        eventually(&format!("{css} in the embed"), || async {
+            self.js(&script).await.as_str().map(str::to_owned)
+        })
+        .await
     }
 
     /// Call the Meshes API with the management key.
-    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.meshes)).bearer_auth(MANAGEMENT_KEY);
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.meshes))
+            .bearer_auth(MANAGEMENT_KEY);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -159,7 +215,10 @@ impl Stack {
         if let Some(dir) = std::env::var_os("E2E_SCREENSHOTS") {
             let _ = self.driver.enter_default_frame().await;
             let _ = std::fs::create_dir_all(&dir);
-            let _ = self.driver.screenshot(&PathBuf::from(dir).join(format!("{name}.png"))).await;
+            let _ = self
+                .driver
+                .screenshot(&PathBuf::from(dir).join(format!("{name}.png")))
+                .await;
         }
     }
 

@@ -5,26 +5,48 @@ use serde_json::Value;
 
 /// The visible (non-hidden) seeded connections.
 const SEEDED_CONNECTIONS: [&str; 7] = [
-    "HubSpot Sales", "Salesforce Marketing", "Slack Alerts", "Mailchimp Newsletter", "Order Webhook",
-    "Resend Transactional", "Intercom Support",
+    "HubSpot Sales",
+    "Salesforce Marketing",
+    "Slack Alerts",
+    "Mailchimp Newsletter",
+    "Order Webhook",
+    "Resend Transactional",
+    "Intercom Support",
 ];
 
 #[tokio::test]
 async fn dashboard_shows_seeded_data_across_origins() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
-    let (status, metrics) =
-        s.api(reqwest::Method::GET, &format!("/api/v1/workspaces/{DEMO_WORKSPACE_ID}/dashboard?days=14"), None).await;
+    let (status, metrics) = s
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/workspaces/{DEMO_WORKSPACE_ID}/dashboard?days=14"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     let events = metrics["events"]["total"].as_u64().unwrap();
-    assert!(events > 300, "seed should put hundreds of events in the window, got {events}");
+    assert!(
+        events > 300,
+        "seed should put hundreds of events in the window, got {events}"
+    );
 
-    assert_eq!(s.embed_text("#kpi-events .kpi-value").await, events.to_string());
+    assert_eq!(
+        s.embed_text("#kpi-events .kpi-value").await,
+        events.to_string()
+    );
     assert_eq!(s.embed_text(".ws-name").await, "Acme CRM Production");
     let failed = metrics["deliveries"]["failed"].as_u64().unwrap();
-    assert_eq!(s.embed_text("#kpi-failed .kpi-value").await, failed.to_string());
+    assert_eq!(
+        s.embed_text("#kpi-failed .kpi-value").await,
+        failed.to_string()
+    );
     // The embed really is on another origin than the host page.
-    assert_eq!(s.js("return location.origin").await, Value::from(s.meshes.clone()));
+    assert_eq!(
+        s.js("return location.origin").await,
+        Value::from(s.meshes.clone())
+    );
     // The launch secret was stripped from the URL before anything rendered.
     let href = s.js("return location.href").await;
     assert!(!href.as_str().unwrap().contains("launch="), "{href}");
@@ -38,7 +60,11 @@ async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connection
     let s = Stack::start().await;
     s.open_host("").await?;
     s.embed_text("#kpi-events").await;
-    s.driver.find(thirtyfour::By::LinkText("Connections")).await?.click().await?;
+    s.driver
+        .find(thirtyfour::By::LinkText("Connections"))
+        .await?
+        .click()
+        .await?;
     s.embed_text("#connections-table").await;
     let names: Vec<String> = eventually("seeded connection rows", || async {
         let v = s.js("return [...document.querySelectorAll('#connections-table .conn-name')].map(td => td.textContent)").await;
@@ -47,15 +73,27 @@ async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connection
     })
     .await;
     for expected in SEEDED_CONNECTIONS {
-        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
     }
-    assert!(!names.iter().any(|n| n == "Internal Audit Webhook"), "hidden connection shown");
+    assert!(
+        !names.iter().any(|n| n == "Internal Audit Webhook"),
+        "hidden connection shown"
+    );
     let inactive = s.embed_text("tr:has(.badge-failed) .conn-name").await;
     assert!(["Salesforce Marketing", "Resend Transactional"].contains(&inactive.as_str()));
 
     let navigations = s.wait_for_log("meshes:navigate", 1).await;
-    assert!(navigations[0].contains(r#""path":"/workspace/connections""#), "{navigations:?}");
-    assert!(navigations[0].contains(r#""page":"connections""#), "{navigations:?}");
+    assert!(
+        navigations[0].contains(r#""path":"/workspace/connections""#),
+        "{navigations:?}"
+    );
+    assert!(
+        navigations[0].contains(r#""page":"connections""#),
+        "{navigations:?}"
+    );
     s.screenshot("connections").await;
     s.quit().await;
     Ok(())
@@ -75,12 +113,22 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
     assert_eq!(iframe_height(&s).await, tall);
     // The whole content fits: no scrollbar inside the frame.
     s.enter_embed().await?;
-    let overflow = s.js("return document.documentElement.scrollHeight - document.documentElement.clientHeight").await;
-    assert_eq!(overflow.as_i64(), Some(0), "content overflows the iframe by {overflow}px");
+    let overflow = s
+        .js("return document.documentElement.scrollHeight - document.documentElement.clientHeight")
+        .await;
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "content overflows the iframe by {overflow}px"
+    );
 
     // A short page shrinks the content; the host clamps to its minimum.
     s.enter_embed().await?;
-    s.driver.find(thirtyfour::By::LinkText("Rules")).await?.click().await?;
+    s.driver
+        .find(thirtyfour::By::LinkText("Rules"))
+        .await?
+        .click()
+        .await?;
     let short = eventually("a resize for the short page", || async {
         let last = last_resize(&s).await?;
         (last < tall).then_some(last)
@@ -106,7 +154,10 @@ async fn reloading_with_the_spent_launch_url_shows_the_invalid_launch_state() ->
     s.js("const f = document.querySelector('iframe.meshes-embed'); const u = f.src; f.src = 'about:blank'; setTimeout(() => { f.src = u; }, 50);").await;
     let title = eventually("the invalid-launch state", || async {
         s.enter_embed().await.ok()?;
-        s.js("const el = document.querySelector('.error-title'); return el ? el.textContent : null").await.as_str().map(str::to_owned)
+        s.js("const el = document.querySelector('.error-title'); return el ? el.textContent : null")
+            .await
+            .as_str()
+            .map(str::to_owned)
     })
     .await;
     assert_eq!(title, "Invalid or expired embed launch token");
@@ -121,20 +172,30 @@ async fn session_starts_on_its_launch_page() -> TestResult {
     let s = Stack::start().await;
     s.open_host("?launch_page=connections").await?;
     s.embed_text("#connections-table").await;
-    assert_eq!(s.js("return location.pathname").await, Value::from("/workspace/connections"));
+    assert_eq!(
+        s.js("return location.pathname").await,
+        Value::from("/workspace/connections")
+    );
     s.quit().await;
     Ok(())
 }
 
 async fn last_resize(s: &Stack) -> Option<u64> {
     let entries = s.host_log().await;
-    let text = entries.iter().rev().find(|(t, _)| t == "meshes:resize")?.1.clone();
+    let text = entries
+        .iter()
+        .rev()
+        .find(|(t, _)| t == "meshes:resize")?
+        .1
+        .clone();
     let json = &text[text.find('{')?..];
     serde_json::from_str::<Value>(json).ok()?["height"].as_u64()
 }
 
 async fn iframe_height(s: &Stack) -> u64 {
     let _ = s.driver.enter_default_frame().await;
-    s.js("return document.querySelector('iframe.meshes-embed').getBoundingClientRect().height").await.as_f64().unwrap_or(0.0)
-        as u64
+    s.js("return document.querySelector('iframe.meshes-embed').getBoundingClientRect().height")
+        .await
+        .as_f64()
+        .unwrap_or(0.0) as u64
 }

@@ -12,7 +12,8 @@ pub const PAGE_SIZE: u32 = 50;
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
     let first = authed_resource(|api| async move {
-        api.get::<Page<Connection>>(api.workspace_path(&format!("/connections?limit={PAGE_SIZE}"))).await
+        api.get::<Page<Connection>>(api.workspace_path(&format!("/connections?limit={PAGE_SIZE}")))
+            .await
     });
     view! {
         <PageHeader title="Connections" subtitle="Where this workspace delivers events"/>
@@ -29,11 +30,14 @@ fn ConnectionList(first: Page<Connection>) -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let load_more = move |_| {
-        let Some(cursor) = next.get_untracked() else { return };
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
         let api = api.clone();
         loading.set(true);
         leptos::task::spawn_local(async move {
-            let path = api.workspace_path(&format!("/connections?limit={PAGE_SIZE}&cursor={cursor}"));
+            let path =
+                api.workspace_path(&format!("/connections?limit={PAGE_SIZE}&cursor={cursor}"));
             match api.get::<Page<Connection>>(path).await {
                 Ok(page) => {
                     items.update(|v| v.extend(page.records));
@@ -77,7 +81,10 @@ fn ConnectionRow(c: Connection) -> impl IntoView {
     let status = if c.active {
         view! { <span class="badge badge-completed">"Active"</span> }.into_any()
     } else {
-        let why = c.inactive_reason.map(|r| r.describe()).unwrap_or("This connection is paused.");
+        let why = c
+            .inactive_reason
+            .map(|r| r.describe())
+            .unwrap_or("This connection is paused.");
         view! {
             <span class="badge badge-failed">"Needs attention"</span>
             <p class="muted">{why}</p>

@@ -9,7 +9,8 @@ use meshes_protocol::api::{DailyBucket, DashboardMetrics, RecentFailure};
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let metrics = authed_resource(|api| async move {
-        api.get::<DashboardMetrics>(api.workspace_path("/dashboard?days=14")).await
+        api.get::<DashboardMetrics>(api.workspace_path("/dashboard?days=14"))
+            .await
     });
     view! {
         <PageHeader title="Dashboard" subtitle="Deliveries over the last 14 days"/>
@@ -21,7 +22,10 @@ pub fn DashboardPage() -> impl IntoView {
 fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     let d = m.deliveries;
     let in_flight = d.pending + d.processing + d.retrying;
-    let rate = d.success_rate().map(|r| format!("{r:.1}%")).unwrap_or_else(|| "—".into());
+    let rate = d
+        .success_rate()
+        .map(|r| format!("{r:.1}%"))
+        .unwrap_or_else(|| "—".into());
     let health = format!("{} of {} active", m.connections.active, m.connections.total);
     view! {
         <section class="kpis" aria-label="Summary">

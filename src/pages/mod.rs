@@ -41,7 +41,11 @@ where
 
 /// Render a loaded resource: skeleton while loading or waiting for auth, the error state with a
 /// retry, or the content.
-pub fn render_loaded<T, V>(res: Loaded<T>, rows: usize, ok: impl Fn(T) -> V + Send + Sync + 'static) -> impl IntoView
+pub fn render_loaded<T, V>(
+    res: Loaded<T>,
+    rows: usize,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
 where
     T: Clone + 'static,
     V: IntoView + 'static,
@@ -60,12 +64,18 @@ where
 pub fn page_link(route: EmbedRoute, text: String) -> AnyView {
     let allowed = use_context::<Session>()
         .is_some_and(|s| meshes_protocol::access::can_open(s.ctx.session_type, route.page()));
-    if allowed { view! { <A href=route.path()>{text}</A> }.into_any() } else { view! { <span>{text}</span> }.into_any() }
+    if allowed {
+        view! { <A href=route.path()>{text}</A> }.into_any()
+    } else {
+        view! { <span>{text}</span> }.into_any()
+    }
 }
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let home = use_context::<Session>().map(|s| EmbedRoute::from(s.ctx.launch_page).path()).unwrap_or_default();
+    let home = use_context::<Session>()
+        .map(|s| EmbedRoute::from(s.ctx.launch_page).path())
+        .unwrap_or_default();
     view! {
         <PageHeader title="Page not found"/>
         <p>"This page isn't part of the embedded workspace. "<A href=home>"Go to the start page"</A></p>

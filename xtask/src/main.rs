@@ -1,1 +1,218 @@
-fn main(){}
+//! `cargo xtask <command>` — the repo's two README commands and their parts.
+//!
+//!   setup   install what is missing (idempotent): Debian chromium/chromedriver/brotli, the wasm32
+//!           target, trunk, wasm-bindgen-cli matching Cargo.lock, npm binaryen 132, cargo fetch
+//!   dev     setup, build the embed, start the sandbox with seeded demo data (args pass through)
+//!   test    setup, fmt, clippy (native + wasm32), native tests, browser tests, release build,
+//!           e2e against it, bundle-size report
+//!   build   setup, release build of the embed, size report
+//!   size    size report of the current dist/
+
+mod setup;
+mod size;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+pub struct Ctx {
+    pub root: PathBuf,
+}
+
+impl Ctx {
+    fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.root.join("target"))
+    }
+
+    fn dist(&self) -> PathBuf {
+        self.root.join("dist")
+    }
+
+    /// PATH with npm's wasm-opt first (never Debian's) and cargo's bin dir present.
+    fn path(&self) -> String {
+        let mut parts = vec![
+            self.root
+                .join("node_modules/.bin")
+                .to_string_lossy()
+                .into_owned(),
+        ];
+        if let Some(home) = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        {
+            parts.push(home.join("bin").to_string_lossy().into_owned());
+        }
+        parts.push(std::env::var("PATH").unwrap_or_default());
+        parts.join(":")
+    }
+
+    fn cmd(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.current_dir(&self.root)
+            .env("PATH", self.path())
+            .env("TRUNK_SKIP_VERSION_CHECK", "true");
+        c
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!(
+        "{} {}",
+        cmd.get_program().to_string_lossy(),
+        cmd.get_args()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!("    $ {shown}");
+    let status = cmd.status().map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+/// Run one named step, timing it.
+pub fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    println!("==> {name}");
+    let t = Instant::now();
+    let r = f();
+    println!(
+        "<== {name}: {} in {:.1}s",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        t.elapsed().as_secs_f64()
+    );
+    r
+}
+
+fn build_embed(ctx: &Ctx) -> Result<(), String> {
+    step("trunk build --release", || {
+        run(ctx.cmd("trunk").args(["build", "--release"]))
+    })
+}
+
+fn size_report(ctx: &Ctx) -> Result<(), String> {
+    let r = size::report(&ctx.dist());
+    let text = match &r {
+        Ok(t) | Err(t) => t.clone(),
+    };
+    println!("{text}");
+    let _ = std::fs::create_dir_all(ctx.target_dir());
+    let _ = std::fs::write(ctx.target_dir().join("size-report.txt"), &text);
+    r.map(|_| ())
+}
+
+fn test(ctx: &Ctx) -> Result<(), String> {
+    setup::setup(ctx)?;
+    step("rustfmt", || {
+        run(ctx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))
+    })?;
+    step("clippy (native)", || {
+        run(ctx.cmd("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (wasm32)", || {
+        let wasm = ["--target", "wasm32-unknown-unknown"];
+        run(ctx
+            .cmd("cargo")
+            .args(["clippy", "-p", "meshes-embed", "--all-targets"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]))?;
+        run(ctx
+            .cmd("cargo")
+            .args(["clippy", "-p", "meshes-protocol", "--lib"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]))
+    })?;
+    step("native tests", || {
+        run(ctx
+            .cmd("cargo")
+            .args(["test", "--workspace", "--exclude", "e2e"]))
+    })?;
+    step(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        || {
+            run(ctx
+                .cmd("cargo")
+                .args([
+                    "test",
+                    "-p",
+                    "meshes-embed",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        },
+    )?;
+    build_embed(ctx)?;
+    step("e2e (three origins, real Chromium, release build)", || {
+        run(ctx.cmd("cargo").args(["build", "-p", "meshes-sandbox"]))?;
+        run(ctx
+            .cmd("cargo")
+            .args(["test", "-p", "e2e", "--", "--test-threads=1"])
+            .env("MESHES_DIST", ctx.dist())
+            .env(
+                "MESHES_SANDBOX_BIN",
+                ctx.target_dir().join("debug/meshes-sandbox"),
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    })?;
+    step("bundle size", || size_report(ctx))
+}
+
+fn dev(ctx: &Ctx, args: &[String]) -> Result<(), String> {
+    setup::setup(ctx)?;
+    build_embed(ctx)?;
+    step("build sandbox", || {
+        run(ctx.cmd("cargo").args(["build", "-p", "meshes-sandbox"]))
+    })?;
+    println!("==> starting meshes-sandbox (Ctrl-C to stop)");
+    run(ctx
+        .cmd(
+            &ctx.target_dir()
+                .join("debug/meshes-sandbox")
+                .to_string_lossy(),
+        )
+        .args(args)
+        .env("MESHES_DIST", ctx.dist()))
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let ctx = Ctx {
+        root: root.canonicalize().unwrap_or(root),
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(&ctx),
+        Some("dev") => dev(&ctx, &args[1..]),
+        Some("test") => test(&ctx),
+        Some("build") => setup::setup(&ctx)
+            .and_then(|_| build_embed(&ctx))
+            .and_then(|_| size_report(&ctx)),
+        Some("size") => size_report(&ctx),
+        _ => Err("usage: cargo xtask <setup | dev [sandbox flags] | test | build | size>".into()),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    match result {
+        Ok(()) => println!(
+            "xtask {}: ok in {secs:.0}s",
+            args.first().map(String::as_str).unwrap_or("")
+        ),
+        Err(e) => {
+            eprintln!("xtask: {e} (after {secs:.0}s)");
+            std::process::exit(1);
+        }
+    }
+}

@@ -8,7 +8,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Embed session role. Ordered: `Member < Admin < Owner`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     #[default]
@@ -192,8 +194,14 @@ mod tests {
         // (session type, page, may open) — the whole table, spelled out.
         let table = [
             (SessionType::Workspace, [true, true, true, true, true, true]),
-            (SessionType::Resource, [true, false, false, true, true, true]),
-            (SessionType::Dashboard, [true, false, false, false, false, false]),
+            (
+                SessionType::Resource,
+                [true, false, false, true, true, true],
+            ),
+            (
+                SessionType::Dashboard,
+                [true, false, false, false, false, false],
+            ),
         ];
         for (st, row) in table {
             for (page, expected) in EmbedPage::ALL.into_iter().zip(row) {
@@ -211,8 +219,14 @@ mod tests {
                 .copied()
                 .collect::<Vec<_>>()
         };
-        assert_eq!(allowed(SessionType::Workspace), ["dashboard", "connections", "rules", "events"]);
-        assert_eq!(allowed(SessionType::Resource), ["dashboard", "rules", "events"]);
+        assert_eq!(
+            allowed(SessionType::Workspace),
+            ["dashboard", "connections", "rules", "events"]
+        );
+        assert_eq!(
+            allowed(SessionType::Resource),
+            ["dashboard", "rules", "events"]
+        );
         assert_eq!(allowed(SessionType::Dashboard), ["dashboard"]);
     }
 
@@ -238,7 +252,14 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for p in [Dashboard, Connections, ConnectionMappings, Rules, Events, EventDetail] {
+        for p in [
+            Dashboard,
+            Connections,
+            ConnectionMappings,
+            Rules,
+            Events,
+            EventDetail,
+        ] {
             let json = serde_json::to_string(&p).unwrap();
             assert_eq!(json, format!("\"{}\"", p.name()));
         }

@@ -142,7 +142,10 @@ pub fn check_token(token: &str) -> Result<(), Reject> {
     let ok = (1..=MAX_TOKEN_LEN).contains(&token.len())
         && token.split('.').count() == 3
         && token.split('.').all(|seg| {
-            !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            !seg.is_empty()
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         });
     if ok { Ok(()) } else { Err(Reject::Token) }
 }
@@ -165,15 +168,24 @@ impl HostMessage {
         }
         let value: serde_json::Value = serde_json::from_str(text).map_err(|_| Reject::Shape)?;
         let obj = value.as_object().ok_or(Reject::Shape)?;
-        let ty = obj.get("type").and_then(|t| t.as_str()).ok_or(Reject::Shape)?;
+        let ty = obj
+            .get("type")
+            .and_then(|t| t.as_str())
+            .ok_or(Reject::Shape)?;
         check_type(ty)?;
-        let token = obj.get("token").and_then(|t| t.as_str()).ok_or(Reject::Token)?;
+        let token = obj
+            .get("token")
+            .and_then(|t| t.as_str())
+            .ok_or(Reject::Token)?;
         check_token(token)?;
         let expires_in = match obj.get("expires_in") {
             None | Some(serde_json::Value::Null) => None,
             Some(v) => Some(check_expires_in(v.as_f64().ok_or(Reject::ExpiresIn)?)?),
         };
-        Ok(HostMessage::Auth { token: token.to_owned(), expires_in })
+        Ok(HostMessage::Auth {
+            token: token.to_owned(),
+            expires_in,
+        })
     }
 }
 
@@ -187,13 +199,21 @@ mod tests {
     fn outbound_shapes_are_exact() {
         let cases = [
             (EmbedMessage::Ready, r#"{"type":"meshes:ready"}"#),
-            (EmbedMessage::Resize { height: 842 }, r#"{"type":"meshes:resize","height":842}"#),
             (
-                EmbedMessage::TokenExpired { reason: ExpiredReason::LaunchTokenUsed },
+                EmbedMessage::Resize { height: 842 },
+                r#"{"type":"meshes:resize","height":842}"#,
+            ),
+            (
+                EmbedMessage::TokenExpired {
+                    reason: ExpiredReason::LaunchTokenUsed,
+                },
                 r#"{"type":"meshes:token-expired","reason":"launch_token_used"}"#,
             ),
             (
-                EmbedMessage::Navigate { path: "/workspace/rules".into(), page: EmbedPage::Rules },
+                EmbedMessage::Navigate {
+                    path: "/workspace/rules".into(),
+                    page: EmbedPage::Rules,
+                },
                 r#"{"type":"meshes:navigate","path":"/workspace/rules","page":"rules"}"#,
             ),
         ];
@@ -204,7 +224,12 @@ mod tests {
 
     #[test]
     fn expired_reason_codes_match_serde() {
-        for code in ["launch_token_missing", "launch_token_used", "session_mismatch", "refresh_timeout"] {
+        for code in [
+            "launch_token_missing",
+            "launch_token_used",
+            "session_mismatch",
+            "refresh_timeout",
+        ] {
             let r = ExpiredReason::from_code(code).unwrap();
             assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{code}\""));
         }
@@ -213,7 +238,13 @@ mod tests {
     #[test]
     fn accepts_documented_auth() {
         let m = HostMessage::from_json(&format!(r#"{{"type":"meshes:auth","token":"{JWT}"}}"#));
-        assert_eq!(m, Ok(HostMessage::Auth { token: JWT.into(), expires_in: None }));
+        assert_eq!(
+            m,
+            Ok(HostMessage::Auth {
+                token: JWT.into(),
+                expires_in: None
+            })
+        );
     }
 
     #[test]
@@ -226,22 +257,55 @@ mod tests {
             ("null".into(), Reject::Shape),
             ("[]".into(), Reject::Shape),
             (deep, Reject::Shape),
-            (r#"{"type":"MESHES:AUTH","token":"a.b.c"}"#.into(), Reject::Foreign),
-            (r#"{"type":" meshes:auth","token":"a.b.c"}"#.into(), Reject::Foreign),
-            (r#"{"type":"meshes:authx","token":"a.b.c"}"#.into(), Reject::UnknownType),
-            (r#"{"type":"meshes:auth\u0000","token":"a.b.c"}"#.into(), Reject::UnknownType),
+            (
+                r#"{"type":"MESHES:AUTH","token":"a.b.c"}"#.into(),
+                Reject::Foreign,
+            ),
+            (
+                r#"{"type":" meshes:auth","token":"a.b.c"}"#.into(),
+                Reject::Foreign,
+            ),
+            (
+                r#"{"type":"meshes:authx","token":"a.b.c"}"#.into(),
+                Reject::UnknownType,
+            ),
+            (
+                r#"{"type":"meshes:auth\u0000","token":"a.b.c"}"#.into(),
+                Reject::UnknownType,
+            ),
             (r#"{"type":"meshes:__proto__"}"#.into(), Reject::UnknownType),
             (r#"{"type":"pendo:guide"}"#.into(), Reject::Foreign),
             (r#"{"type":"meshes:auth"}"#.into(), Reject::Token),
             (r#"{"type":"meshes:auth","token":42}"#.into(), Reject::Token),
             (r#"{"type":"meshes:auth","token":""}"#.into(), Reject::Token),
-            (r#"{"type":"meshes:auth","token":"Bearer a.b.c"}"#.into(), Reject::Token),
-            (r#"{"type":"meshes:auth","token":"a.b.c\r\nX-Injected: 1"}"#.into(), Reject::Token),
-            (format!(r#"{{"type":"meshes:auth","token":"{long}.b.c"}}"#), Reject::Token),
-            (format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":-1}}"#), Reject::ExpiresIn),
-            (format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":"3600"}}"#), Reject::ExpiresIn),
-            (format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":3600.9}}"#), Reject::ExpiresIn),
-            (format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":1e308}}"#), Reject::ExpiresIn),
+            (
+                r#"{"type":"meshes:auth","token":"Bearer a.b.c"}"#.into(),
+                Reject::Token,
+            ),
+            (
+                r#"{"type":"meshes:auth","token":"a.b.c\r\nX-Injected: 1"}"#.into(),
+                Reject::Token,
+            ),
+            (
+                format!(r#"{{"type":"meshes:auth","token":"{long}.b.c"}}"#),
+                Reject::Token,
+            ),
+            (
+                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":-1}}"#),
+                Reject::ExpiresIn,
+            ),
+            (
+                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":"3600"}}"#),
+                Reject::ExpiresIn,
+            ),
+            (
+                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":3600.9}}"#),
+                Reject::ExpiresIn,
+            ),
+            (
+                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":1e308}}"#),
+                Reject::ExpiresIn,
+            ),
         ];
         for (text, want) in cases {
             let preview: String = text.chars().take(60).collect();
@@ -254,9 +318,16 @@ mod tests {
         // PM-07: nothing the iframe posts may name or contain a token, payload or email.
         let all = [
             EmbedMessage::Ready,
-            EmbedMessage::TokenRefresh { reason: RefreshReason::Scheduled },
-            EmbedMessage::TokenExpired { reason: ExpiredReason::SessionMismatch },
-            EmbedMessage::Navigate { path: "/workspace/events/e-1".into(), page: EmbedPage::EventDetail },
+            EmbedMessage::TokenRefresh {
+                reason: RefreshReason::Scheduled,
+            },
+            EmbedMessage::TokenExpired {
+                reason: ExpiredReason::SessionMismatch,
+            },
+            EmbedMessage::Navigate {
+                path: "/workspace/events/e-1".into(),
+                page: EmbedPage::EventDetail,
+            },
             EmbedMessage::Resize { height: 10 },
         ];
         for m in all {

@@ -103,7 +103,11 @@ pub fn choose_parent(observed: Option<&str>, allowed: &[Origin]) -> Result<Origi
     match (observed, allowed) {
         (Some(o), []) => Origin::parse(o).map_err(|_| ParentError::NotAllowed(o.to_owned())),
         (None, []) => Err(ParentError::Unknown),
-        (Some(o), list) => list.iter().find(|a| a.matches(o)).cloned().ok_or_else(|| ParentError::NotAllowed(o.to_owned())),
+        (Some(o), list) => list
+            .iter()
+            .find(|a| a.matches(o))
+            .cloned()
+            .ok_or_else(|| ParentError::NotAllowed(o.to_owned())),
         (None, [only]) => Ok(only.clone()),
         (None, _) => Err(ParentError::Unknown),
     }
@@ -148,14 +152,18 @@ fn valid_host(host: &str) -> bool {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     })
 }
 
 fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host == "[::1]"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -167,14 +175,21 @@ mod tests {
         let ok = [
             ("HTTPS://Example.COM:443/", "https://example.com"),
             ("https://app.example.com", "https://app.example.com"),
-            ("https://app.example.com:8443", "https://app.example.com:8443"),
+            (
+                "https://app.example.com:8443",
+                "https://app.example.com:8443",
+            ),
             ("http://localhost:8080", "http://localhost:8080"),
             ("http://127.0.0.1:80", "http://127.0.0.1"),
             ("http://[::1]:3000", "http://[::1]:3000"),
             ("https://xn--80ak6aa92e.com", "https://xn--80ak6aa92e.com"),
         ];
         for (input, want) in ok {
-            assert_eq!(Origin::parse(input).map(|o| o.0).as_deref(), Ok(want), "{input}");
+            assert_eq!(
+                Origin::parse(input).map(|o| o.0).as_deref(),
+                Ok(want),
+                "{input}"
+            );
         }
     }
 
@@ -218,12 +233,24 @@ mod tests {
     fn parent_choice() {
         let a = Origin::parse("http://localhost:8080").unwrap();
         let b = Origin::parse("https://app.example.com").unwrap();
-        assert_eq!(choose_parent(Some("http://localhost:8080"), &[b.clone(), a.clone()]), Ok(a.clone()));
+        assert_eq!(
+            choose_parent(Some("http://localhost:8080"), &[b.clone(), a.clone()]),
+            Ok(a.clone())
+        );
         assert_eq!(choose_parent(None, std::slice::from_ref(&a)), Ok(a.clone()));
-        assert_eq!(choose_parent(None, &[a.clone(), b.clone()]), Err(ParentError::Unknown));
+        assert_eq!(
+            choose_parent(None, &[a.clone(), b.clone()]),
+            Err(ParentError::Unknown)
+        );
         assert_eq!(choose_parent(Some("null"), &[]), Err(ParentError::Unknown));
-        assert!(matches!(choose_parent(Some("https://evil.test"), &[a.clone()]), Err(ParentError::NotAllowed(_))));
-        assert!(matches!(choose_parent(Some("http://localhost:8080.evil.test"), &[a]), Err(ParentError::NotAllowed(_))));
+        assert!(matches!(
+            choose_parent(Some("https://evil.test"), std::slice::from_ref(&a)),
+            Err(ParentError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            choose_parent(Some("http://localhost:8080.evil.test"), &[a]),
+            Err(ParentError::NotAllowed(_))
+        ));
         assert_eq!(choose_parent(Some("https://app.example.com"), &[]), Ok(b));
     }
 

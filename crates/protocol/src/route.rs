@@ -80,7 +80,8 @@ pub fn is_id(s: &str) -> bool {
     (1..=128).contains(&s.len())
         && s != "."
         && s != ".."
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 #[cfg(test)]
@@ -92,15 +93,22 @@ mod tests {
         let routes = [
             EmbedRoute::Dashboard,
             EmbedRoute::Connections,
-            EmbedRoute::ConnectionMappings { connection_id: "c-1".into() },
+            EmbedRoute::ConnectionMappings {
+                connection_id: "c-1".into(),
+            },
             EmbedRoute::Rules,
             EmbedRoute::Events,
-            EmbedRoute::EventDetail { event_id: "5b0f1a7e-0000-4000-8000-000000000001".into() },
+            EmbedRoute::EventDetail {
+                event_id: "5b0f1a7e-0000-4000-8000-000000000001".into(),
+            },
         ];
         for r in routes {
             assert_eq!(EmbedRoute::parse(&r.path()), Some(r.clone()));
         }
-        assert_eq!(EmbedRoute::parse("/workspace/rules/"), Some(EmbedRoute::Rules));
+        assert_eq!(
+            EmbedRoute::parse("/workspace/rules/"),
+            Some(EmbedRoute::Rules)
+        );
     }
 
     #[test]

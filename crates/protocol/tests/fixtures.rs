@@ -9,7 +9,9 @@ use serde_json::Value;
 use std::path::Path;
 
 fn round_trip<T: Serialize + DeserializeOwned>(file: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
     let original: Value = serde_json::from_str(&text).unwrap();
     let typed: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -58,7 +60,10 @@ fn every_fixture_is_covered() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        assert!(src.contains(&format!("(\"{name}\")")), "fixture {name} is not round-tripped");
+        assert!(
+            src.contains(&format!("(\"{name}\")")),
+            "fixture {name} is not round-tripped"
+        );
     }
 }
 

@@ -16,11 +16,15 @@ pub struct Keys {
 
 impl Keys {
     pub fn new(secret: &[u8]) -> Keys {
-        Keys { enc: EncodingKey::from_secret(secret), dec: DecodingKey::from_secret(secret) }
+        Keys {
+            enc: EncodingKey::from_secret(secret),
+            dec: DecodingKey::from_secret(secret),
+        }
     }
 
     pub fn mint(&self, claims: &AccessClaims) -> ApiResult<String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.enc).map_err(ApiError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.enc)
+            .map_err(ApiError::internal)
     }
 
     /// Signature, algorithm, issuer and audience. Expiry is checked against the sandbox clock by
@@ -31,21 +35,34 @@ impl Keys {
         v.set_issuer(&[TOKEN_ISSUER]);
         v.validate_exp = false;
         v.required_spec_claims.clear();
-        jsonwebtoken::decode::<AccessClaims>(token, &self.dec, &v).ok().map(|d| d.claims)
+        jsonwebtoken::decode::<AccessClaims>(token, &self.dec, &v)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
 /// Exactly one `Authorization: Bearer <token>` header; tokens in query strings are refused.
 fn bearer(parts: &Parts) -> ApiResult<&str> {
-    if parts.uri.query().is_some_and(|q| q.split('&').any(|kv| kv.starts_with("access_token="))) {
-        return Err(ApiError::param("access_token", "send credentials in the Authorization header, never in the URL"));
+    if parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("access_token=")))
+    {
+        return Err(ApiError::param(
+            "access_token",
+            "send credentials in the Authorization header, never in the URL",
+        ));
     }
     let mut values = parts.headers.get_all(AUTHORIZATION).iter();
     let (Some(value), None) = (values.next(), values.next()) else {
         return Err(ApiError::unauthorized("Authentication required"));
     };
-    let value = value.to_str().map_err(|_| ApiError::unauthorized("Authentication required"))?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(|| ApiError::unauthorized("Authentication required"))?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("Authentication required"))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| ApiError::unauthorized("Authentication required"))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
         return Err(ApiError::unauthorized("Authentication required"));
     }
@@ -96,14 +113,25 @@ impl FromRequestParts<AppState> for SessionAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(parts)?;
-        let claims = state.keys.verify(token).ok_or_else(|| ApiError::unauthorized("Authentication required"))?;
+        let claims = state
+            .keys
+            .verify(token)
+            .ok_or_else(|| ApiError::unauthorized("Authentication required"))?;
         if claims.exp <= state.clock.now().unix_timestamp() {
-            return Err(ApiError::unauthorized("Session token expired; request a refresh"));
+            return Err(ApiError::unauthorized(
+                "Session token expired; request a refresh",
+            ));
         }
         let row = state.db.conn().query_row(
             "SELECT status, generation, workspace_id FROM sessions WHERE id = ?1",
             [&claims.sid],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
         );
         let Ok((status, generation, workspace_id)) = row else {
             return Err(ApiError::unauthorized("Authentication required"));
@@ -112,7 +140,9 @@ impl FromRequestParts<AppState> for SessionAuth {
             return Err(ApiError::unauthorized("Session revoked"));
         }
         if generation != claims.generation || workspace_id != claims.ws {
-            return Err(ApiError::unauthorized("Session token was replaced by a newer one; request a refresh"));
+            return Err(ApiError::unauthorized(
+                "Session token was replaced by a newer one; request a refresh",
+            ));
         }
         Ok(SessionAuth {
             session_id: claims.sid,
@@ -136,7 +166,9 @@ impl Caller {
     /// Sessions are bound to one workspace; any other id is "not found" (no existence oracle).
     pub fn check_workspace(&self, workspace_id: &str) -> ApiResult<()> {
         match self {
-            Caller::Session(s) if s.workspace_id != workspace_id => Err(ApiError::not_found("Workspace")),
+            Caller::Session(s) if s.workspace_id != workspace_id => {
+                Err(ApiError::not_found("Workspace"))
+            }
             _ => Ok(()),
         }
     }
@@ -157,6 +189,8 @@ impl FromRequestParts<AppState> for Caller {
         if bool::from(token.as_bytes().ct_eq(state.cfg.management_key.as_bytes())) {
             return Ok(Caller::Management);
         }
-        SessionAuth::from_request_parts(parts, state).await.map(Caller::Session)
+        SessionAuth::from_request_parts(parts, state)
+            .await
+            .map(Caller::Session)
     }
 }

@@ -39,7 +39,12 @@ pub struct Config {
     pub www: PathBuf,
 
     /// Management API key (`Authorization: Bearer <key>`). Never sent to a browser.
-    #[arg(long, env = "MESHES_MANAGEMENT_KEY", default_value = "sandbox-management-key", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "MESHES_MANAGEMENT_KEY",
+        default_value = "sandbox-management-key",
+        hide_env_values = true
+    )]
     pub management_key: String,
 
     /// Public origin of embed documents in launch URLs (e.g. a `trunk serve` origin during
@@ -63,7 +68,11 @@ impl Config {
     }
 
     pub fn embed_origin(&self) -> String {
-        self.embed_origin.clone().unwrap_or_else(|| self.api_origin()).trim_end_matches('/').to_owned()
+        self.embed_origin
+            .clone()
+            .unwrap_or_else(|| self.api_origin())
+            .trim_end_matches('/')
+            .to_owned()
     }
 
     pub fn host_origin(&self) -> String {

@@ -2,10 +2,10 @@
 //! health and recent failures. Resource sessions see only their resource pair's events.
 
 use crate::AppState;
-use crate::validate::QueryMap;
 use crate::auth::Caller;
 use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
+use crate::validate::QueryMap;
 use crate::workspaces::load;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -30,7 +30,12 @@ pub async fn metrics(
             .parse::<u32>()
             .ok()
             .filter(|d| (1..=DASHBOARD_DAYS_MAX).contains(d))
-            .ok_or_else(|| ApiError::param("days", format!("must be an integer between 1 and {DASHBOARD_DAYS_MAX}")))?,
+            .ok_or_else(|| {
+                ApiError::param(
+                    "days",
+                    format!("must be an integer between 1 and {DASHBOARD_DAYS_MAX}"),
+                )
+            })?,
     };
     let (workspace, _) = load(&state, &id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
     let now = state.clock.now();
@@ -45,7 +50,9 @@ pub async fn metrics(
     let counts = |sql: &str| -> ApiResult<StatusCounts> {
         let mut out = StatusCounts::default();
         let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(params![id, from, to, res, rid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        let rows = stmt.query_map(params![id, from, to, res, rid], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+        })?;
         for row in rows {
             let (status, n) = row?;
             if let Some(s) = Status::parse(&status) {
@@ -54,7 +61,9 @@ pub async fn metrics(
         }
         Ok(out)
     };
-    let events = counts(&format!("SELECT e.status, COUNT(*) FROM events e WHERE {filter} GROUP BY e.status"))?;
+    let events = counts(&format!(
+        "SELECT e.status, COUNT(*) FROM events e WHERE {filter} GROUP BY e.status"
+    ))?;
     let deliveries = counts(&format!(
         "SELECT re.status, COUNT(*) FROM rule_events re JOIN events e ON e.id = re.event_id WHERE {filter} GROUP BY re.status"
     ))?;
@@ -66,7 +75,12 @@ pub async fn metrics(
              FROM events e WHERE {filter} GROUP BY 1"
         ))?;
         let rows = stmt.query_map(params![id, from, to, res, rid], |r| {
-            Ok(DailyBucket { date: r.get(0)?, total: r.get(1)?, completed: r.get(2)?, failed: r.get(3)? })
+            Ok(DailyBucket {
+                date: r.get(0)?,
+                total: r.get(1)?,
+                completed: r.get(2)?,
+                failed: r.get(3)?,
+            })
         })?;
         for b in rows {
             let b = b?;
@@ -75,18 +89,36 @@ pub async fn metrics(
     }
     let daily = (0..days)
         .map(|i| {
-            let date = (first_day + Duration::days(i64::from(i))).date().to_string();
-            by_day.remove(&date).unwrap_or(DailyBucket { date, total: 0, completed: 0, failed: 0 })
+            let date = (first_day + Duration::days(i64::from(i)))
+                .date()
+                .to_string();
+            by_day.remove(&date).unwrap_or(DailyBucket {
+                date,
+                total: 0,
+                completed: 0,
+                failed: 0,
+            })
         })
         .collect();
 
-    let mut connections = ConnectionHealth { total: 0, active: 0, inactive: 0, attention: vec![] };
+    let mut connections = ConnectionHealth {
+        total: 0,
+        active: 0,
+        inactive: 0,
+        attention: vec![],
+    };
     {
         let mut stmt = conn.prepare(
             "SELECT id, name, type, active, inactive_reason FROM connections WHERE workspace_id = ?1 AND hidden = 0 ORDER BY name",
         )?;
         let rows = stmt.query_map([&id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?, r.get::<_, Option<String>>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
         })?;
         for row in rows {
             let (cid, name, kind, active, reason) = row?;
@@ -95,8 +127,14 @@ pub async fn metrics(
                 connections.active += 1;
             } else {
                 connections.inactive += 1;
-                let inactive_reason = reason.and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok());
-                connections.attention.push(ConnectionAttention { id: cid, name, kind, inactive_reason });
+                let inactive_reason =
+                    reason.and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok());
+                connections.attention.push(ConnectionAttention {
+                    id: cid,
+                    name,
+                    kind,
+                    inactive_reason,
+                });
             }
         }
     }
@@ -124,7 +162,10 @@ pub async fn metrics(
     };
 
     Ok(Json(DashboardMetrics {
-        workspace: WorkspaceRef { id: workspace.id, name: workspace.name },
+        workspace: WorkspaceRef {
+            id: workspace.id,
+            name: workspace.name,
+        },
         from,
         to,
         events,

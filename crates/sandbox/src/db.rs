@@ -5,8 +5,8 @@
 use base64::Engine;
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -74,7 +74,9 @@ impl Db {
     }
 
     fn init(conn: Connection) -> rusqlite::Result<Db> {
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+        )?;
         conn.execute_batch(SCHEMA)?;
         Ok(Db(Arc::new(Mutex::new(conn))))
     }
@@ -95,7 +97,10 @@ impl Db {
             return Ok(v);
         }
         let fresh: [u8; 32] = rand::random();
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", (key, b64.encode(fresh)))?;
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            (key, b64.encode(fresh)),
+        )?;
         Ok(fresh.to_vec())
     }
 }
@@ -131,6 +136,12 @@ pub fn encode_cursor(seq: i64) -> String {
 }
 
 pub fn decode_cursor(c: &str) -> Option<i64> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok()?;
-    std::str::from_utf8(&bytes).ok()?.parse().ok().filter(|n: &i64| *n > 0)
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()?;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
 }

@@ -1,8 +1,8 @@
 //! Embed documents (`/workspace/...`) and their assets, with the headers that make framing safe.
 
 use crate::AppState;
-use crate::validate::QueryMap;
 use crate::sessions::{SessionRow, hash_launch_token};
+use crate::validate::QueryMap;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -31,7 +31,11 @@ pub fn embed_csp(ancestors: &FrameAncestors) -> String {
         FrameAncestors::None => "'none'".to_owned(),
         FrameAncestors::Any => "http: https:".to_owned(),
         FrameAncestors::Origins(list) if list.is_empty() => "'none'".to_owned(),
-        FrameAncestors::Origins(list) => list.iter().map(Origin::as_str).collect::<Vec<_>>().join(" "),
+        FrameAncestors::Origins(list) => list
+            .iter()
+            .map(Origin::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     [
         "default-src 'none'",
@@ -58,12 +62,23 @@ pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), 
 
 fn document_headers(ancestors: &FrameAncestors) -> HeaderMap {
     let mut h = HeaderMap::new();
-    let csp = HeaderValue::from_str(&embed_csp(ancestors)).unwrap_or(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    let csp = HeaderValue::from_str(&embed_csp(ancestors)).unwrap_or(HeaderValue::from_static(
+        "default-src 'none'; frame-ancestors 'none'",
+    ));
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert("permissions-policy", HeaderValue::from_static(PERMISSIONS_POLICY));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
     h
 }
 
@@ -73,8 +88,17 @@ fn ancestors_for(state: &AppState, q: &HashMap<String, String>) -> FrameAncestor
     let row = if let Some(id) = q.get(LAUNCH_SESSION_PARAM) {
         SessionRow::load(state, id).ok().flatten()
     } else if let Some(token) = q.get(LAUNCH_TOKEN_PARAM) {
-        let sql = format!("SELECT {} FROM sessions WHERE launch_hash = ?1", crate::sessions::SESSION_COLUMNS);
-        state.db.conn().query_row(&sql, [hash_launch_token(token)], SessionRow::from_row).optional().ok().flatten()
+        let sql = format!(
+            "SELECT {} FROM sessions WHERE launch_hash = ?1",
+            crate::sessions::SESSION_COLUMNS
+        );
+        state
+            .db
+            .conn()
+            .query_row(&sql, [hash_launch_token(token)], SessionRow::from_row)
+            .optional()
+            .ok()
+            .flatten()
     } else {
         None
     };
@@ -99,7 +123,12 @@ pub async fn document(
         Ok(html) => (headers, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(dist = %state.cfg.dist.display(), %e, "embed build missing");
-            (StatusCode::SERVICE_UNAVAILABLE, headers, Html(MISSING_BUILD_PAGE)).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                headers,
+                Html(MISSING_BUILD_PAGE),
+            )
+                .into_response()
         }
     }
 }
@@ -112,20 +141,31 @@ const MISSING_BUILD_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Embe
 /// Trunk names content-hashed files `name-<16 hex>.<ext>`: cache those forever, revalidate the rest.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
-    file.split(['-', '.', '_']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    file.split(['-', '.', '_'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 pub async fn asset_headers(req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" }),
+        HeaderValue::from_static(if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }),
     );
     // Assets are fetched by our own documents only; nothing else should embed them.
-    h.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     res
 }
 
@@ -136,8 +176,14 @@ mod tests {
     #[test]
     fn csp_lists_exact_origins() {
         let o = |s| Origin::parse(s).unwrap();
-        let csp = embed_csp(&FrameAncestors::Origins(vec![o("http://localhost:8080"), o("https://app.example.com")]));
-        assert!(csp.ends_with("frame-ancestors http://localhost:8080 https://app.example.com"), "{csp}");
+        let csp = embed_csp(&FrameAncestors::Origins(vec![
+            o("http://localhost:8080"),
+            o("https://app.example.com"),
+        ]));
+        assert!(
+            csp.ends_with("frame-ancestors http://localhost:8080 https://app.example.com"),
+            "{csp}"
+        );
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(embed_csp(&FrameAncestors::None).ends_with("frame-ancestors 'none'"));

@@ -20,11 +20,20 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError { status, name: None, message: message.into(), params: vec![], bearer_error: None }
+        ApiError {
+            status,
+            name: None,
+            message: message.into(),
+            params: vec![],
+            bearer_error: None,
+        }
     }
 
     pub fn bad_request(message: impl Into<String>, params: Vec<ParamError>) -> Self {
-        ApiError { params, ..Self::new(StatusCode::BAD_REQUEST, message) }
+        ApiError {
+            params,
+            ..Self::new(StatusCode::BAD_REQUEST, message)
+        }
     }
 
     pub fn param(param: &str, msg: impl Into<String>) -> Self {
@@ -33,12 +42,18 @@ impl ApiError {
 
     /// Missing, malformed, expired or superseded credential.
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        ApiError { bearer_error: Some("invalid_token"), ..Self::new(StatusCode::UNAUTHORIZED, message) }
+        ApiError {
+            bearer_error: Some("invalid_token"),
+            ..Self::new(StatusCode::UNAUTHORIZED, message)
+        }
     }
 
     /// Valid credential, but this session may not do this.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        ApiError { bearer_error: Some("insufficient_scope"), ..Self::new(StatusCode::FORBIDDEN, message) }
+        ApiError {
+            bearer_error: Some("insufficient_scope"),
+            ..Self::new(StatusCode::FORBIDDEN, message)
+        }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -51,7 +66,10 @@ impl ApiError {
 
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(%err, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; try again")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side; try again",
+        )
     }
 
     pub fn named(mut self, name: &'static str) -> Self {
@@ -60,7 +78,11 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        let mut body = ErrorBody::new(self.status.as_u16(), self.message.clone(), self.params.clone());
+        let mut body = ErrorBody::new(
+            self.status.as_u16(),
+            self.message.clone(),
+            self.params.clone(),
+        );
         if let (Some(name), Some(detail)) = (self.name, body.error.as_mut()) {
             detail.name = name.to_owned();
         }
@@ -83,7 +105,8 @@ impl IntoResponse for ApiError {
                 res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
         }
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res
     }
 }

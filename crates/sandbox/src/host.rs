@@ -17,8 +17,16 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Fields the host page may choose when asking its backend for a session (the demo exposes
 /// them as toggles; a real host would decide them from its own user's permissions).
 const PASS_THROUGH: &[&str] = &[
-    "role", "session_type", "launch_page", "ttl_seconds", "launch_ttl_seconds", "resource", "resource_id",
-    "scopes", "external_user_id", "allowed_origins",
+    "role",
+    "session_type",
+    "launch_page",
+    "ttl_seconds",
+    "launch_ttl_seconds",
+    "resource",
+    "resource_id",
+    "scopes",
+    "external_user_id",
+    "allowed_origins",
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -33,27 +41,48 @@ pub fn router(state: AppState) -> Router {
         .route("/api/embed-sessions/{id}/refresh", post(refresh))
         .route("/api/embed-sessions/{id}", delete(revoke))
         .fallback_service(ServeDir::new(&state.cfg.www))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .with_state(state)
 }
 
-async fn call_meshes(state: &AppState, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
+async fn call_meshes(
+    state: &AppState,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
     let url = format!("{}{path}", state.cfg.api_origin());
-    let mut req = state.http.request(method, &url).bearer_auth(&state.cfg.management_key);
+    let mut req = state
+        .http
+        .request(method, &url)
+        .bearer_auth(&state.cfg.management_key);
     if let Some(b) = body {
         req = req.json(&b);
     }
     match req.send().await {
         Ok(res) => {
-            let status = StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+            let status =
+                StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
             let body: Value = res.json().await.unwrap_or(Value::Null);
             (status, Json(body)).into_response()
         }
         Err(e) => {
             tracing::error!(%e, "host backend could not reach Meshes");
-            (StatusCode::BAD_GATEWAY, Json(json!({"message": "Meshes is unreachable from the host backend"})))
+            (
+                StatusCode::BAD_GATEWAY,
+                Json(json!({"message": "Meshes is unreachable from the host backend"})),
+            )
                 .into_response()
         }
     }
@@ -61,28 +90,64 @@ async fn call_meshes(state: &AppState, method: reqwest::Method, path: &str, body
 
 async fn mint(State(state): State<AppState>, body: Option<Json<Map<String, Value>>>) -> Response {
     let mut req: Map<String, Value> = body
-        .map(|Json(m)| m.into_iter().filter(|(k, _)| PASS_THROUGH.contains(&k.as_str())).collect())
+        .map(|Json(m)| {
+            m.into_iter()
+                .filter(|(k, _)| PASS_THROUGH.contains(&k.as_str()))
+                .collect()
+        })
         .unwrap_or_default();
     req.insert("workspace_id".into(), DEMO_WORKSPACE_ID.into());
-    req.entry("allowed_origins").or_insert_with(|| json!([state.cfg.host_origin()]));
-    req.entry("external_user_id").or_insert_with(|| "acme-user-1".into());
-    call_meshes(&state, reqwest::Method::POST, "/api/v1/sessions", Some(Value::Object(req))).await
+    req.entry("allowed_origins")
+        .or_insert_with(|| json!([state.cfg.host_origin()]));
+    req.entry("external_user_id")
+        .or_insert_with(|| "acme-user-1".into());
+    call_meshes(
+        &state,
+        reqwest::Method::POST,
+        "/api/v1/sessions",
+        Some(Value::Object(req)),
+    )
+    .await
 }
 
 async fn refresh(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     if !valid_session_id(&id) {
-        return (StatusCode::BAD_REQUEST, Json(json!({"message": "bad session id"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"message": "bad session id"})),
+        )
+            .into_response();
     }
-    call_meshes(&state, reqwest::Method::POST, &format!("/api/v1/sessions/{id}/refresh"), None).await
+    call_meshes(
+        &state,
+        reqwest::Method::POST,
+        &format!("/api/v1/sessions/{id}/refresh"),
+        None,
+    )
+    .await
 }
 
 async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     if !valid_session_id(&id) {
-        return (StatusCode::BAD_REQUEST, Json(json!({"message": "bad session id"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"message": "bad session id"})),
+        )
+            .into_response();
     }
-    call_meshes(&state, reqwest::Method::DELETE, &format!("/api/v1/sessions/{id}"), None).await
+    call_meshes(
+        &state,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/sessions/{id}"),
+        None,
+    )
+    .await
 }
 
 fn valid_session_id(id: &str) -> bool {
-    id.starts_with("sess_") && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    id.starts_with("sess_")
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

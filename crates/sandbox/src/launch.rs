@@ -28,18 +28,34 @@ fn refused(reason: ExpiredReason) -> ApiError {
 
 /// A launch token is 32 random bytes, base64url without padding (43 characters).
 fn well_formed(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-pub async fn exchange(State(state): State<AppState>, JsonObject(map): JsonObject) -> ApiResult<Json<SessionContext>> {
-    let token = map.get("launch_token").and_then(|v| v.as_str()).unwrap_or_default();
+pub async fn exchange(
+    State(state): State<AppState>,
+    JsonObject(map): JsonObject,
+) -> ApiResult<Json<SessionContext>> {
+    let token = map
+        .get("launch_token")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     let reference = map.get("session_id").and_then(|v| v.as_str());
     if !well_formed(token) {
         return Err(refused(ExpiredReason::LaunchTokenInvalid));
     }
     let hash = hash_launch_token(token);
-    let sql = format!("SELECT {} FROM sessions WHERE launch_hash = ?1", crate::sessions::SESSION_COLUMNS);
-    let row = state.db.conn().query_row(&sql, [&hash], SessionRow::from_row).optional()?;
+    let sql = format!(
+        "SELECT {} FROM sessions WHERE launch_hash = ?1",
+        crate::sessions::SESSION_COLUMNS
+    );
+    let row = state
+        .db
+        .conn()
+        .query_row(&sql, [&hash], SessionRow::from_row)
+        .optional()?;
     let Some(row) = row else {
         return Err(refused(ExpiredReason::LaunchTokenInvalid));
     };
@@ -64,12 +80,18 @@ pub async fn exchange(State(state): State<AppState>, JsonObject(map): JsonObject
     if won != 1 {
         return Err(refused(ExpiredReason::LaunchTokenUsed));
     }
-    let name: String =
-        state.db.conn().query_row("SELECT name FROM workspaces WHERE id = ?1", [&row.workspace_id], |r| r.get(0))?;
+    let name: String = state.db.conn().query_row(
+        "SELECT name FROM workspaces WHERE id = ?1",
+        [&row.workspace_id],
+        |r| r.get(0),
+    )?;
     tracing::info!(session = %row.id, "launch exchanged");
     Ok(Json(SessionContext {
         session_id: row.id,
-        workspace: WorkspaceRef { id: row.workspace_id, name },
+        workspace: WorkspaceRef {
+            id: row.workspace_id,
+            name,
+        },
         role: row.role,
         scopes: row.scopes,
         session_type: row.session_type,

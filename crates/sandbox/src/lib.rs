@@ -54,7 +54,10 @@ impl AppState {
 /// The Meshes origin: `/api/v1/*`, `/workspace/*` documents, and the embed's static assets.
 pub fn meshes_router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/workspaces", get(workspaces::list).post(workspaces::create))
+        .route(
+            "/workspaces",
+            get(workspaces::list).post(workspaces::create),
+        )
         .route("/workspaces/{id}", get(workspaces::get))
         .route("/workspaces/{id}/connections", get(workspaces::connections))
         .route("/workspaces/{id}/dashboard", get(dashboard::metrics))
@@ -63,17 +66,28 @@ pub fn meshes_router(state: AppState) -> Router {
         .route("/sessions/{id}/refresh", post(sessions::refresh))
         .route("/embed/launch", post(launch::exchange))
         .fallback(|| async { ApiError::not_found("Endpoint") })
-        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+        })
         .layer(DefaultBodyLimit::max(64 * 1024))
         // No CORS headers at all: management endpoints are server-to-server only, and the embed
         // calls the API from its own origin.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
 
     let assets = Router::new()
         .fallback_service(ServeDir::new(&state.cfg.dist).append_index_html_on_directories(false))
@@ -89,7 +103,10 @@ pub fn meshes_router(state: AppState) -> Router {
 /// Reserved origin for the fake OAuth providers (a later issue); answers so the port is real.
 pub fn provider_router() -> Router {
     Router::new().fallback(|| async {
-        (StatusCode::NOT_FOUND, "No OAuth provider is configured on this origin yet.")
+        (
+            StatusCode::NOT_FOUND,
+            "No OAuth provider is configured on this origin yet.",
+        )
     })
 }
 
@@ -105,7 +122,9 @@ pub async fn bind_all(addr: &str) -> std::io::Result<Vec<tokio::net::TcpListener
     }
     match (listeners.is_empty(), last_err) {
         (true, Some(e)) => Err(e),
-        (true, None) => Err(std::io::Error::other(format!("{addr} resolves to no address"))),
+        (true, None) => Err(std::io::Error::other(format!(
+            "{addr} resolves to no address"
+        ))),
         _ => Ok(listeners),
     }
 }

@@ -8,10 +8,13 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "meshes_sandbox=info,warn".into()))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "meshes_sandbox=info,warn".into()),
+        )
         .init();
     let cfg = Config::parse();
-    let db = Db::open(&cfg.db).map_err(|e| format!("cannot open database {}: {e}", cfg.db.display()))?;
+    let db =
+        Db::open(&cfg.db).map_err(|e| format!("cannot open database {}: {e}", cfg.db.display()))?;
     let state = AppState::new(cfg.clone(), db.clone())?;
     if !cfg.no_seed && seed::seed(&db, state.clock.now())? {
         tracing::info!("seeded the demo workspace");
@@ -27,7 +30,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     let mut tasks = tokio::task::JoinSet::new();
     for (name, addr, router) in servers {
-        let listeners = bind_all(&addr).await.map_err(|e| format!("cannot listen on {addr} ({name}): {e}"))?;
+        let listeners = bind_all(&addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr} ({name}): {e}"))?;
         for l in listeners {
             let router = router.clone();
             tasks.spawn(async move { axum::serve(l, router).await });
@@ -35,7 +40,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("meshes-sandbox ready");
     println!("  Demo host app (Acme CRM):  {}/", cfg.host_origin());
-    println!("  Meshes API + embed:        {}/api/v1  {}/workspace/dashboard", cfg.api_origin(), cfg.embed_origin());
+    println!(
+        "  Meshes API + embed:        {}/api/v1  {}/workspace/dashboard",
+        cfg.api_origin(),
+        cfg.embed_origin()
+    );
     println!("  OAuth providers (reserved): {}/", cfg.provider_origin());
     println!("  Management key:            {}", cfg.management_key);
     println!("  Demo workspace id:         {}", seed::DEMO_WORKSPACE_ID);

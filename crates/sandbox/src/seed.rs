@@ -37,36 +37,124 @@ struct SeedConnection {
 }
 
 fn connections() -> Vec<SeedConnection> {
-    let c = |kind, name, reason, metadata, error| SeedConnection { kind, name, reason, hidden: false, metadata, error };
+    let c = |kind, name, reason, metadata, error| SeedConnection {
+        kind,
+        name,
+        reason,
+        hidden: false,
+        metadata,
+        error,
+    };
     vec![
-        c("hubspot", "HubSpot Sales", None, json!({}), "429 Too Many Requests: daily API limit reached"),
-        c("salesforce", "Salesforce Marketing", Some("oauth_reauthorization_required"), json!({}),
-          "OAuth authorization needs to be renewed (invalid_grant)"),
-        c("slack", "Slack Alerts", None, json!({}), "channel_not_found: the channel was archived"),
-        c("mailchimp", "Mailchimp Newsletter", None, json!({"data_center": "us21"}), "400 Bad Request: Member Exists"),
-        c("webhook", "Order Webhook", None,
-          json!({"url": "https://hooks.acme.example/orders", "http_method": "POST", "payload_mode": "wrapped", "auth_scheme": "none"}),
-          "HTTP 503 from https://hooks.acme.example/orders"),
-        c("resend", "Resend Transactional", Some("authentication_invalid"), json!({}), "401 Unauthorized: API key is invalid"),
-        c("intercom", "Intercom Support", None, json!({}), "Timed out after 30 s waiting for Intercom"),
-        SeedConnection { hidden: true, ..c("webhook", "Internal Audit Webhook", None,
-          json!({"url": "https://audit.acme.example/in", "http_method": "POST", "payload_mode": "raw", "auth_scheme": "bearer"}),
-          "HTTP 500 from https://audit.acme.example/in") },
+        c(
+            "hubspot",
+            "HubSpot Sales",
+            None,
+            json!({}),
+            "429 Too Many Requests: daily API limit reached",
+        ),
+        c(
+            "salesforce",
+            "Salesforce Marketing",
+            Some("oauth_reauthorization_required"),
+            json!({}),
+            "OAuth authorization needs to be renewed (invalid_grant)",
+        ),
+        c(
+            "slack",
+            "Slack Alerts",
+            None,
+            json!({}),
+            "channel_not_found: the channel was archived",
+        ),
+        c(
+            "mailchimp",
+            "Mailchimp Newsletter",
+            None,
+            json!({"data_center": "us21"}),
+            "400 Bad Request: Member Exists",
+        ),
+        c(
+            "webhook",
+            "Order Webhook",
+            None,
+            json!({"url": "https://hooks.acme.example/orders", "http_method": "POST", "payload_mode": "wrapped", "auth_scheme": "none"}),
+            "HTTP 503 from https://hooks.acme.example/orders",
+        ),
+        c(
+            "resend",
+            "Resend Transactional",
+            Some("authentication_invalid"),
+            json!({}),
+            "401 Unauthorized: API key is invalid",
+        ),
+        c(
+            "intercom",
+            "Intercom Support",
+            None,
+            json!({}),
+            "Timed out after 30 s waiting for Intercom",
+        ),
+        SeedConnection {
+            hidden: true,
+            ..c(
+                "webhook",
+                "Internal Audit Webhook",
+                None,
+                json!({"url": "https://audit.acme.example/in", "http_method": "POST", "payload_mode": "raw", "auth_scheme": "bearer"}),
+                "HTTP 500 from https://audit.acme.example/in",
+            )
+        },
     ]
 }
 
 /// (event, connection index, action metadata, resource filter)
 fn rules() -> Vec<(&'static str, usize, serde_json::Value, Option<&'static str>)> {
     vec![
-        ("contact.created", 0, json!({"action": "add_to_list", "id": "42", "name": "New leads"}), Some("contact")),
-        ("contact.created", 3, json!({"action": "add_to_list", "id": "a1b2c3d4", "name": "Newsletter"}), None),
-        ("deal.won", 2, json!({"action": "send_message", "id": "C024BE91L", "name": "#sales-wins",
-                               "template": "Deal {{name}} won: {{amount}}"}), None),
-        ("deal.won", 0, json!({"action": "update_property", "id": "lifecyclestage", "value": "customer"}), None),
+        (
+            "contact.created",
+            0,
+            json!({"action": "add_to_list", "id": "42", "name": "New leads"}),
+            Some("contact"),
+        ),
+        (
+            "contact.created",
+            3,
+            json!({"action": "add_to_list", "id": "a1b2c3d4", "name": "Newsletter"}),
+            None,
+        ),
+        (
+            "deal.won",
+            2,
+            json!({"action": "send_message", "id": "C024BE91L", "name": "#sales-wins",
+                               "template": "Deal {{name}} won: {{amount}}"}),
+            None,
+        ),
+        (
+            "deal.won",
+            0,
+            json!({"action": "update_property", "id": "lifecyclestage", "value": "customer"}),
+            None,
+        ),
         ("invoice.paid", 4, json!({"action": "send_webhook"}), None),
-        ("user.signup", 5, json!({"action": "send_email_template", "id": "tmpl_welcome", "name": "Welcome"}), None),
-        ("contact.updated", 1, json!({"action": "update_property", "id": "LeadSource", "value": "Web"}), Some("contact")),
-        ("ticket.created", 6, json!({"action": "add_tag", "id": "8812", "name": "vip"}), None),
+        (
+            "user.signup",
+            5,
+            json!({"action": "send_email_template", "id": "tmpl_welcome", "name": "Welcome"}),
+            None,
+        ),
+        (
+            "contact.updated",
+            1,
+            json!({"action": "update_property", "id": "LeadSource", "value": "Web"}),
+            Some("contact"),
+        ),
+        (
+            "ticket.created",
+            6,
+            json!({"action": "add_tag", "id": "8812", "name": "vip"}),
+            None,
+        ),
         ("invoice.paid", 7, json!({"action": "send_webhook"}), None),
     ]
 }
@@ -81,8 +169,16 @@ const EVENTS: [(&str, &str, &str); 7] = [
     ("page.viewed", "user", "usr"),
 ];
 
-const NAMES: [&str; 8] = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov",
-                          "Ken Thompson", "Margaret Hamilton", "Donald Knuth"];
+const NAMES: [&str; 8] = [
+    "Ada Lovelace",
+    "Grace Hopper",
+    "Alan Turing",
+    "Edsger Dijkstra",
+    "Barbara Liskov",
+    "Ken Thompson",
+    "Margaret Hamilton",
+    "Donald Knuth",
+];
 
 fn aggregate(statuses: &[&str]) -> &'static str {
     let has = |s| statuses.contains(&s);
@@ -106,17 +202,22 @@ fn aggregate(statuses: &[&str]) -> &'static str {
 /// Seed the demo workspace unless it exists. Returns whether anything was written.
 pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     let mut conn = db.conn();
-    let exists: bool =
-        conn.query_row("SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)", [DEMO_WORKSPACE_ID], |r| r.get(0))?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)",
+        [DEMO_WORKSPACE_ID],
+        |r| r.get(0),
+    )?;
     if exists {
         return Ok(false);
     }
     let tx = conn.transaction()?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let id = |rng: &mut Rng| {
-        uuid::Builder::from_random_bytes(((u128::from(rng.next()) << 64) | u128::from(rng.next())).to_be_bytes())
-            .into_uuid()
-            .to_string()
+        uuid::Builder::from_random_bytes(
+            ((u128::from(rng.next()) << 64) | u128::from(rng.next())).to_be_bytes(),
+        )
+        .into_uuid()
+        .to_string()
     };
     let created = ts(now - Duration::days(30));
     tx.execute(
@@ -149,13 +250,20 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     let window = 14 * 24 * 3600;
     for n in 0..DEMO_EVENTS {
         // Spread over 14 days, denser recently; the newest few are still in flight.
-        let age = if n < 12 { rng.below(600) as i64 } else { (rng.below(window) * rng.below(window) / window) as i64 };
+        let age = if n < 12 {
+            rng.below(600) as i64
+        } else {
+            (rng.below(window) * rng.below(window) / window) as i64
+        };
         let at = now - Duration::seconds(age);
         let (event, resource, prefix) = EVENTS[rng.below(EVENTS.len() as u64) as usize];
         let resource_id = format!("{prefix}_{}", 1000 + rng.below(40));
         let eid = id(&mut rng);
         let person = NAMES[rng.below(NAMES.len() as u64) as usize];
-        let email = format!("{}@example.com", person.split(' ').next().unwrap_or("user").to_lowercase());
+        let email = format!(
+            "{}@example.com",
+            person.split(' ').next().unwrap_or("user").to_lowercase()
+        );
         let payload = json!({"email": email, "name": person, "id": resource_id, "amount": rng.below(50_000) as f64 / 100.0});
         let mut statuses = vec![];
         let mut deliveries = vec![];
@@ -175,7 +283,11 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
             } else if rng.chance(7) {
                 ("failed", 5, Some(c.error))
             } else if rng.chance(2) {
-                ("canceled", 1 + rng.below(3) as u32, Some("Canceled by a workspace admin"))
+                (
+                    "canceled",
+                    1 + rng.below(3) as u32,
+                    Some("Canceled by a workspace admin"),
+                )
             } else {
                 ("completed", if rng.chance(10) { 2 } else { 1 }, None)
             };
@@ -208,5 +320,9 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
 
 /// Names of the non-hidden seeded connections (tests assert the UI shows these).
 pub fn visible_connection_names() -> Vec<&'static str> {
-    connections().into_iter().filter(|c| !c.hidden).map(|c| c.name).collect()
+    connections()
+        .into_iter()
+        .filter(|c| !c.hidden)
+        .map(|c| c.name)
+        .collect()
 }

@@ -4,13 +4,14 @@ use crate::AppState;
 use crate::auth::Management;
 use crate::db::{encode_cursor, parse_ts, ts};
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{QueryMap, Fields, PageQuery, is_resource_token, is_uuid, JsonObject};
+use crate::validate::{Fields, JsonObject, PageQuery, QueryMap, is_resource_token, is_uuid};
 use axum::Json;
 use axum::extract::{Path, State};
 use base64::Engine;
 use meshes_protocol::access::{LaunchPage, Role, Scope, SessionType, can_launch_on};
 use meshes_protocol::api::{
-    Page, ParamError, SessionCreated, SessionRecord, SessionRefreshed, SessionRevoked, SessionStatus, limits,
+    Page, ParamError, SessionCreated, SessionRecord, SessionRefreshed, SessionRevoked,
+    SessionStatus, limits,
 };
 use meshes_protocol::{AccessClaims, Origin, TOKEN_AUDIENCE, TOKEN_ISSUER};
 use rusqlite::{OptionalExtension, Row, params};
@@ -22,8 +23,18 @@ use time::OffsetDateTime;
 pub const MAX_SESSION_LIFETIME_SECS: i64 = 12 * 3600;
 
 const FIELDS: &[&str] = &[
-    "workspace_id", "role", "session_type", "external_user_id", "ttl_seconds", "launch_ttl_seconds",
-    "launch_page", "resource", "resource_id", "allowed_origins", "scopes", "launch_path",
+    "workspace_id",
+    "role",
+    "session_type",
+    "external_user_id",
+    "ttl_seconds",
+    "launch_ttl_seconds",
+    "launch_page",
+    "resource",
+    "resource_id",
+    "allowed_origins",
+    "scopes",
+    "launch_path",
 ];
 
 pub struct NewSession {
@@ -43,7 +54,10 @@ pub struct NewSession {
 pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<NewSession> {
     let mut f = Fields::new(map, FIELDS);
     if f.present("launch_path") {
-        f.fail("launch_path", "was replaced by launch_page (dashboard, connections, rules, events)");
+        f.fail(
+            "launch_path",
+            "was replaced by launch_page (dashboard, connections, rules, events)",
+        );
     }
     let workspace_id = match f.string("workspace_id", 1, 64) {
         Some(id) if is_uuid(&id) => Some(id),
@@ -58,13 +72,20 @@ pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<N
         None => None,
     };
     let role = f.enumeration("role", Role::VALUES).unwrap_or_default();
-    let session_type: SessionType = f.enumeration("session_type", SessionType::VALUES).unwrap_or_default();
+    let session_type: SessionType = f
+        .enumeration("session_type", SessionType::VALUES)
+        .unwrap_or_default();
     let external_user_id = f.string("external_user_id", 1, limits::EXTERNAL_USER_ID_MAX);
-    let ttl_seconds = f.int_in("ttl_seconds", limits::TTL_SECONDS).unwrap_or(limits::TTL_DEFAULT);
-    let launch_ttl_seconds =
-        f.int_in("launch_ttl_seconds", limits::LAUNCH_TTL_SECONDS).unwrap_or(limits::LAUNCH_TTL_DEFAULT);
+    let ttl_seconds = f
+        .int_in("ttl_seconds", limits::TTL_SECONDS)
+        .unwrap_or(limits::TTL_DEFAULT);
+    let launch_ttl_seconds = f
+        .int_in("launch_ttl_seconds", limits::LAUNCH_TTL_SECONDS)
+        .unwrap_or(limits::LAUNCH_TTL_DEFAULT);
     let page_given = f.present("launch_page");
-    let launch_page: LaunchPage = f.enumeration("launch_page", LaunchPage::VALUES).unwrap_or_default();
+    let launch_page: LaunchPage = f
+        .enumeration("launch_page", LaunchPage::VALUES)
+        .unwrap_or_default();
     if page_given && !can_launch_on(session_type, launch_page) {
         let allowed = LaunchPage::VALUES
             .iter()
@@ -72,7 +93,10 @@ pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<N
             .copied()
             .collect::<Vec<_>>()
             .join(", ");
-        f.fail("launch_page", format!("{session_type} sessions can launch on: {allowed}"));
+        f.fail(
+            "launch_page",
+            format!("{session_type} sessions can launch on: {allowed}"),
+        );
     }
 
     let mut resource_pair = [("resource", None), ("resource_id", None)];
@@ -92,7 +116,12 @@ pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<N
     let [(_, resource), (_, resource_id)] = resource_pair;
 
     let mut allowed_origins: Vec<Origin> = vec![];
-    for (i, raw) in f.string_array("allowed_origins", limits::ALLOWED_ORIGINS_MAX).unwrap_or_default().iter().enumerate() {
+    for (i, raw) in f
+        .string_array("allowed_origins", limits::ALLOWED_ORIGINS_MAX)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         match Origin::parse(raw) {
             Ok(o) if !allowed_origins.contains(&o) => allowed_origins.push(o),
             Ok(_) => {}
@@ -100,11 +129,20 @@ pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<N
         }
     }
     let mut scopes: Vec<Scope> = vec![];
-    for raw in f.string_array("scopes", limits::SCOPES_MAX).unwrap_or_default() {
+    for raw in f
+        .string_array("scopes", limits::SCOPES_MAX)
+        .unwrap_or_default()
+    {
         match raw.parse::<Scope>() {
             Ok(s) if !scopes.contains(&s) => scopes.push(s),
             Ok(_) => {}
-            Err(()) => f.fail("scopes", format!("unknown scope {raw:?}; allowed: {}", Scope::VALUES.join(", "))),
+            Err(()) => f.fail(
+                "scopes",
+                format!(
+                    "unknown scope {raw:?}; allowed: {}",
+                    Scope::VALUES.join(", ")
+                ),
+            ),
         }
     }
     f.finish("Invalid session request")?;
@@ -123,7 +161,10 @@ pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<N
 }
 
 pub fn hash_launch_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Stored session, as needed for tokens, records and launches.
@@ -170,7 +211,11 @@ impl SessionRow {
             allowed_origins: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
             launch_page: parse_col(r.get(9)?)?,
             ttl_seconds: r.get(10)?,
-            status: if r.get::<_, String>(11)? == "active" { SessionStatus::Active } else { SessionStatus::Revoked },
+            status: if r.get::<_, String>(11)? == "active" {
+                SessionStatus::Active
+            } else {
+                SessionStatus::Revoked
+            },
             generation: r.get(12)?,
             created_at: r.get(13)?,
             expires_at: r.get(14)?,
@@ -182,7 +227,11 @@ impl SessionRow {
 
     pub fn load(state: &AppState, id: &str) -> ApiResult<Option<SessionRow>> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1");
-        Ok(state.db.conn().query_row(&sql, [id], SessionRow::from_row).optional()?)
+        Ok(state
+            .db
+            .conn()
+            .query_row(&sql, [id], SessionRow::from_row)
+            .optional()?)
     }
 
     fn claims(&self, now: OffsetDateTime) -> AccessClaims {
@@ -203,7 +252,11 @@ impl SessionRow {
     }
 }
 
-pub async fn create(State(state): State<AppState>, _: Management, JsonObject(map): JsonObject) -> ApiResult<Json<SessionCreated>> {
+pub async fn create(
+    State(state): State<AppState>,
+    _: Management,
+    JsonObject(map): JsonObject,
+) -> ApiResult<Json<SessionCreated>> {
     let new = validate(&map)?;
     let now = state.clock.now();
     let exists: bool = state.db.conn().query_row(
@@ -231,7 +284,8 @@ pub async fn create(State(state): State<AppState>, _: Management, JsonObject(map
             new.ttl_seconds, ts(now), ts(expires_at), hash_launch_token(&launch_token), ts(launch_expires_at),
         ],
     )?;
-    let row = SessionRow::load(&state, &id)?.ok_or_else(|| ApiError::internal("session vanished"))?;
+    let row =
+        SessionRow::load(&state, &id)?.ok_or_else(|| ApiError::internal("session vanished"))?;
     let access_token = state.keys.mint(&row.claims(now))?;
     tracing::info!(session = %id, workspace = %new.workspace_id, "session minted");
     Ok(Json(SessionCreated {
@@ -254,15 +308,23 @@ pub async fn create(State(state): State<AppState>, _: Management, JsonObject(map
     }))
 }
 
-pub async fn refresh(State(state): State<AppState>, _: Management, Path(id): Path<String>) -> ApiResult<Json<SessionRefreshed>> {
+pub async fn refresh(
+    State(state): State<AppState>,
+    _: Management,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionRefreshed>> {
     let row = SessionRow::load(&state, &id)?.ok_or_else(|| ApiError::not_found("Session"))?;
     let now = state.clock.now();
     if row.status != SessionStatus::Active {
-        return Err(ApiError::conflict("Session was revoked; mint a new session"));
+        return Err(ApiError::conflict(
+            "Session was revoked; mint a new session",
+        ));
     }
     let born = parse_ts(&row.created_at).unwrap_or(now);
     if (now - born).whole_seconds() >= MAX_SESSION_LIFETIME_SECS {
-        return Err(ApiError::conflict("Session reached its maximum lifetime of 12 hours; mint a new session"));
+        return Err(ApiError::conflict(
+            "Session reached its maximum lifetime of 12 hours; mint a new session",
+        ));
     }
     let expires_at = now + time::Duration::seconds(row.ttl_seconds);
     // Bumping the generation is what makes every earlier access token stop working.
@@ -331,7 +393,14 @@ pub async fn list(
         let conn = state.db.conn();
         let mut stmt = conn.prepare(&sql)?;
         stmt.query_map(
-            params![workspace_id, page.before_seq(), status, q.get("resource"), q.get("resource_id"), page.limit + 1],
+            params![
+                workspace_id,
+                page.before_seq(),
+                status,
+                q.get("resource"),
+                q.get("resource_id"),
+                page.limit + 1
+            ],
             SessionRow::from_row,
         )?
         .collect::<Result<_, _>>()?
@@ -358,12 +427,18 @@ pub async fn list(
     Ok(Json(Page {
         count: records.len() as u32,
         limit: page.limit,
-        next_cursor: more.then(|| rows.last().map(|r| encode_cursor(r.seq))).flatten(),
+        next_cursor: more
+            .then(|| rows.last().map(|r| encode_cursor(r.seq)))
+            .flatten(),
         records,
     }))
 }
 
-pub async fn revoke(State(state): State<AppState>, _: Management, Path(id): Path<String>) -> ApiResult<Json<SessionRevoked>> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    _: Management,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionRevoked>> {
     let now = ts(state.clock.now());
     let changed = state.db.conn().execute(
         "UPDATE sessions SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",

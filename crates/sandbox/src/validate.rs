@@ -127,7 +127,10 @@ impl<'a> Fields<'a> {
             self.fail(key, format!("must have at most {max} entries"));
             return None;
         }
-        let strings: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_owned)).collect();
+        let strings: Option<Vec<String>> = items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned))
+            .collect();
         if strings.is_none() {
             self.fail(key, "must be an array of strings");
         }
@@ -155,7 +158,8 @@ pub fn is_uuid(s: &str) -> bool {
 /// The rule `resource_id` alphabet: `^[A-Za-z0-9._:-]{1,64}$`.
 pub fn is_resource_token(s: &str) -> bool {
     (1..=64).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 /// `?limit=&cursor=` for list endpoints.
@@ -172,7 +176,10 @@ impl PageQuery {
             Some(l) => match l.parse::<u32>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                 _ => {
-                    errors.push(ParamError::new("limit", format!("must be an integer between 1 and {MAX_LIMIT}")));
+                    errors.push(ParamError::new(
+                        "limit",
+                        format!("must be an integer between 1 and {MAX_LIMIT}"),
+                    ));
                     DEFAULT_LIMIT
                 }
             },
@@ -180,11 +187,16 @@ impl PageQuery {
         let before = match q.get("cursor") {
             None => None,
             Some(c) => {
-                let valid = !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                let valid = !c.is_empty()
+                    && c.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
                 match decode_cursor(c).filter(|_| valid) {
                     Some(n) => Some(n),
                     None => {
-                        errors.push(ParamError::new("cursor", "is not a cursor returned by this endpoint"));
+                        errors.push(ParamError::new(
+                            "cursor",
+                            "is not a cursor returned by this endpoint",
+                        ));
                         None
                     }
                 }

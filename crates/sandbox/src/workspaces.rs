@@ -4,14 +4,15 @@ use crate::AppState;
 use crate::auth::{Caller, Management};
 use crate::db::{encode_cursor, ts};
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{QueryMap, Fields, PageQuery, JsonObject};
+use crate::validate::{Fields, JsonObject, PageQuery, QueryMap};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_open;
 use meshes_protocol::api::{
-    Connection, InactiveReason, Page, ParamError, PublishableKey, Workspace, WorkspaceCreated, WorkspaceDetail,
+    Connection, InactiveReason, Page, ParamError, PublishableKey, Workspace, WorkspaceCreated,
+    WorkspaceDetail,
 };
 use rusqlite::{OptionalExtension, Row, params};
 use std::collections::HashMap;
@@ -20,7 +21,13 @@ const WORKSPACE_COLUMNS: &str = "id, name, description, created_at, updated_at, 
 
 fn workspace_from_row(r: &Row) -> rusqlite::Result<(Workspace, i64, String)> {
     Ok((
-        Workspace { id: r.get(0)?, name: r.get(1)?, description: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? },
+        Workspace {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            description: r.get(2)?,
+            created_at: r.get(3)?,
+            updated_at: r.get(4)?,
+        },
         r.get(5)?,
         r.get(6)?,
     ))
@@ -29,16 +36,29 @@ fn workspace_from_row(r: &Row) -> rusqlite::Result<(Workspace, i64, String)> {
 fn page_params(q: &HashMap<String, String>) -> ApiResult<PageQuery> {
     let mut errors: Vec<ParamError> = vec![];
     let page = PageQuery::parse(q, &mut errors);
-    if errors.is_empty() { Ok(page) } else { Err(ApiError::bad_request("Invalid query", errors)) }
+    if errors.is_empty() {
+        Ok(page)
+    } else {
+        Err(ApiError::bad_request("Invalid query", errors))
+    }
 }
 
 /// Keep one extra row to know whether another page follows.
 fn paginate<T>(mut rows: Vec<(T, i64)>, limit: u32) -> Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|(_, seq)| encode_cursor(*seq)) } else { None };
+    let next_cursor = if more {
+        rows.last().map(|(_, seq)| encode_cursor(*seq))
+    } else {
+        None
+    };
     let records: Vec<T> = rows.into_iter().map(|(t, _)| t).collect();
-    Page { count: records.len() as u32, limit, next_cursor, records }
+    Page {
+        count: records.len() as u32,
+        limit,
+        next_cursor,
+        records,
+    }
 }
 
 pub async fn list(
@@ -48,17 +68,23 @@ pub async fn list(
 ) -> ApiResult<Json<Page<Workspace>>> {
     let page = page_params(&q)?;
     let conn = state.db.conn();
-    let mut stmt =
-        conn.prepare(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
+    ))?;
     let rows = stmt
-        .query_map(params![page.before_seq(), page.limit + 1], workspace_from_row)?
+        .query_map(
+            params![page.before_seq(), page.limit + 1],
+            workspace_from_row,
+        )?
         .map(|r| r.map(|(w, seq, _)| (w, seq)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(paginate(rows, page.limit)))
 }
 
 pub fn valid_workspace_name(s: &str) -> bool {
-    (3..=50).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-'))
+    (3..=50).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-'))
 }
 
 pub async fn create(
@@ -84,25 +110,50 @@ pub async fn create(
         params![id, name, description, public_key, now],
     );
     match inserted {
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            return Err(ApiError::conflict(format!("A workspace named {name:?} already exists")));
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            return Err(ApiError::conflict(format!(
+                "A workspace named {name:?} already exists"
+            )));
         }
         other => other?,
     };
-    let workspace = Workspace { id, name, description, created_at: now.clone(), updated_at: now };
+    let workspace = Workspace {
+        id,
+        name,
+        description,
+        created_at: now.clone(),
+        updated_at: now,
+    };
     Ok((StatusCode::CREATED, Json(WorkspaceCreated { workspace })))
 }
 
 pub fn load(state: &AppState, id: &str) -> ApiResult<Option<(Workspace, String)>> {
     let sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = ?1");
-    let row = state.db.conn().query_row(&sql, [id], workspace_from_row).optional()?;
+    let row = state
+        .db
+        .conn()
+        .query_row(&sql, [id], workspace_from_row)
+        .optional()?;
     Ok(row.map(|(w, _, key)| (w, key)))
 }
 
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<WorkspaceDetail>> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<WorkspaceDetail>> {
     caller.check_workspace(&id)?;
-    let (workspace, public_key) = load(&state, &id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
-    Ok(Json(WorkspaceDetail { workspace, publishable_key: PublishableKey { public_key, name: "Default".into() } }))
+    let (workspace, public_key) =
+        load(&state, &id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
+    Ok(Json(WorkspaceDetail {
+        workspace,
+        publishable_key: PublishableKey {
+            public_key,
+            name: "Default".into(),
+        },
+    }))
 }
 
 pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
@@ -116,7 +167,8 @@ pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
             metadata: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
             action_data: None,
             active: r.get(5)?,
-            inactive_reason: reason.and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok()),
+            inactive_reason: reason
+                .and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok()),
             hidden: r.get(7)?,
             created_by: r.get(8)?,
             created_at: r.get(9)?,
@@ -126,8 +178,7 @@ pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
     ))
 }
 
-pub const CONNECTION_COLUMNS: &str =
-    "id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at, seq";
+pub const CONNECTION_COLUMNS: &str = "id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at, seq";
 
 /// Refuse pages the session type may not open, on the server, whatever the UI shows.
 pub fn require_page(caller: &Caller, page: EmbedPage) -> ApiResult<()> {
@@ -159,7 +210,10 @@ pub async fn connections(
          AND (?3 OR hidden = 0) ORDER BY seq DESC LIMIT ?4"
     ))?;
     let rows = stmt
-        .query_map(params![id, page.before_seq(), include_hidden, page.limit + 1], connection_from_row)?
+        .query_map(
+            params![id, page.before_seq(), include_hidden, page.limit + 1],
+            connection_from_row,
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(paginate(rows, page.limit)))
 }

@@ -15,12 +15,23 @@ async fn doc(app: &TestApp, path: &str) -> common::Res {
 }
 
 fn assert_document_headers(r: &common::Res, ancestors: &str) {
-    assert_eq!(r.header("content-security-policy"), Some(format!("{CSP_PREFIX}{ancestors}").as_str()));
+    assert_eq!(
+        r.header("content-security-policy"),
+        Some(format!("{CSP_PREFIX}{ancestors}").as_str())
+    );
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(r.header("cache-control"), Some("no-store"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
-    assert!(r.header("permissions-policy").unwrap().contains("camera=()"));
-    assert_eq!(r.header("x-frame-options"), None, "X-Frame-Options would override frame-ancestors");
+    assert!(
+        r.header("permissions-policy")
+            .unwrap()
+            .contains("camera=()")
+    );
+    assert_eq!(
+        r.header("x-frame-options"),
+        None,
+        "X-Frame-Options would override frame-ancestors"
+    );
 }
 
 #[tokio::test]
@@ -31,17 +42,26 @@ async fn embed_document_is_framable_only_by_allowed_origins() {
     let path = &url[url.find("/workspace/").unwrap()..url.find('#').unwrap()];
     let d = doc(&app, path).await;
     assert_eq!(d.status, StatusCode::OK);
-    assert!(d.text.contains("data-test-embed"), "serves the built index.html");
+    assert!(
+        d.text.contains("data-test-embed"),
+        "serves the built index.html"
+    );
     assert_document_headers(&d, "http://localhost:8080 https://app.example.com");
 
     // A reload (secret already stripped) and deep links keep the same framing.
     let sid = r.json["session_id"].as_str().unwrap();
     for page in ["dashboard", "events/evt_1", "connections/c-1/mappings"] {
-        assert_document_headers(&doc(&app, &format!("/workspace/{page}?session={sid}")).await, "http://localhost:8080 https://app.example.com");
+        assert_document_headers(
+            &doc(&app, &format!("/workspace/{page}?session={sid}")).await,
+            "http://localhost:8080 https://app.example.com",
+        );
     }
     // The documented ?launch= form is framed by the token's session, without consuming it.
     let token = r.json["launch_token"].as_str().unwrap();
-    assert_document_headers(&doc(&app, &format!("/workspace/rules?launch={token}")).await, "http://localhost:8080 https://app.example.com");
+    assert_document_headers(
+        &doc(&app, &format!("/workspace/rules?launch={token}")).await,
+        "http://localhost:8080 https://app.example.com",
+    );
     assert_eq!(app.exchange(token, None).await.status, StatusCode::OK);
 }
 
@@ -49,14 +69,23 @@ async fn embed_document_is_framable_only_by_allowed_origins() {
 async fn unknown_sessions_and_paths_are_never_framable() {
     let app = TestApp::new();
     assert_document_headers(&doc(&app, "/workspace/dashboard").await, "'none'");
-    assert_document_headers(&doc(&app, "/workspace/dashboard?session=sess_unknown").await, "'none'");
-    assert_document_headers(&doc(&app, "/workspace/dashboard?launch=nope").await, "'none'");
+    assert_document_headers(
+        &doc(&app, "/workspace/dashboard?session=sess_unknown").await,
+        "'none'",
+    );
+    assert_document_headers(
+        &doc(&app, "/workspace/dashboard?launch=nope").await,
+        "'none'",
+    );
     let r = doc(&app, "/workspace/settings").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_document_headers(&r, "'none'");
     // Without allowed_origins the session may be framed anywhere (documented decision).
     let sid = app.session(json!({})).await.0;
-    assert_document_headers(&doc(&app, &format!("/workspace/dashboard?session={sid}")).await, "http: https:");
+    assert_document_headers(
+        &doc(&app, &format!("/workspace/dashboard?session={sid}")).await,
+        "http: https:",
+    );
 }
 
 #[tokio::test]
@@ -71,12 +100,23 @@ async fn api_responses_are_not_framable_cacheable_or_cross_origin_readable() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
     assert_eq!(r.header("cache-control"), Some("no-store"));
-    assert_eq!(r.header("access-control-allow-origin"), None, "no CORS on the API");
-    let r = app.call(Method::OPTIONS, "/api/v1/sessions", None, None).await;
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        None,
+        "no CORS on the API"
+    );
+    let r = app
+        .call(Method::OPTIONS, "/api/v1/sessions", None, None)
+        .await;
     assert_eq!(r.header("access-control-allow-origin"), None);
     let r = app.call(Method::GET, "/api/v1/nowhere", None, None).await;
-    assert_eq!((r.status, r.json["error"]["name"].as_str()), (StatusCode::NOT_FOUND, Some("NotFound")));
-    let r = app.call(Method::PATCH, "/api/v1/sessions", None, None).await;
+    assert_eq!(
+        (r.status, r.json["error"]["name"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NotFound"))
+    );
+    let r = app
+        .call(Method::PATCH, "/api/v1/sessions", None, None)
+        .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.json["message"], "Method Not Allowed");
 }

@@ -10,23 +10,72 @@ use serde_json::json;
 async fn dashboard_metrics_add_up() {
     let app = TestApp::new();
     let (_, token, _) = app.session(json!({})).await;
-    let r = app.call(Method::GET, &format!("/api/v1/workspaces/{WS}/dashboard?days=14"), Some(&token), None).await;
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/dashboard?days=14"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let m = &r.json;
     let e = &m["events"];
-    let sum: u64 = ["pending", "processing", "retrying", "completed", "failed", "canceled"].iter().map(|k| e[k].as_u64().unwrap()).sum();
+    let sum: u64 = [
+        "pending",
+        "processing",
+        "retrying",
+        "completed",
+        "failed",
+        "canceled",
+    ]
+    .iter()
+    .map(|k| e[k].as_u64().unwrap())
+    .sum();
     assert_eq!(sum, e["total"].as_u64().unwrap());
-    for k in ["pending", "processing", "retrying", "completed", "failed", "canceled"] {
-        assert!(m["deliveries"][k].as_u64().unwrap() > 0, "seed covers delivery status {k}");
+    for k in [
+        "pending",
+        "processing",
+        "retrying",
+        "completed",
+        "failed",
+        "canceled",
+    ] {
+        assert!(
+            m["deliveries"][k].as_u64().unwrap() > 0,
+            "seed covers delivery status {k}"
+        );
     }
     let daily = m["daily"].as_array().unwrap();
     assert_eq!(daily.len(), 14);
-    assert_eq!(daily.iter().map(|d| d["total"].as_u64().unwrap()).sum::<u64>(), e["total"].as_u64().unwrap());
-    assert_eq!(m["connections"]["total"], 7, "hidden connections are not counted");
+    assert_eq!(
+        daily
+            .iter()
+            .map(|d| d["total"].as_u64().unwrap())
+            .sum::<u64>(),
+        e["total"].as_u64().unwrap()
+    );
+    assert_eq!(
+        m["connections"]["total"], 7,
+        "hidden connections are not counted"
+    );
     assert_eq!(m["connections"]["inactive"], 2);
     assert!(m["recent_failures"].as_array().unwrap().len() == 10);
-    for (q, ok) in [("days=1", true), ("days=90", true), ("days=0", false), ("days=91", false), ("days=x", false)] {
-        let r = app.call(Method::GET, &format!("/api/v1/workspaces/{WS}/dashboard?{q}"), Some(&token), None).await;
+    for (q, ok) in [
+        ("days=1", true),
+        ("days=90", true),
+        ("days=0", false),
+        ("days=91", false),
+        ("days=x", false),
+    ] {
+        let r = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/workspaces/{WS}/dashboard?{q}"),
+                Some(&token),
+                None,
+            )
+            .await;
         assert_eq!(r.status == StatusCode::OK, ok, "{q}");
     }
 }
@@ -39,9 +88,16 @@ async fn resource_sessions_see_only_their_pair() {
         .session(json!({"session_type": "resource", "resource": "contact", "resource_id": "cnt_1001", "launch_page": "events"}))
         .await;
     let path = format!("/api/v1/workspaces/{WS}/dashboard");
-    let total = app.call(Method::GET, &path, Some(&all), None).await.json["events"]["total"].as_u64().unwrap();
-    let mine = app.call(Method::GET, &path, Some(&one), None).await.json["events"]["total"].as_u64().unwrap();
-    let from = app.call(Method::GET, &path, Some(&one), None).await.json["from"].as_str().unwrap().to_owned();
+    let total = app.call(Method::GET, &path, Some(&all), None).await.json["events"]["total"]
+        .as_u64()
+        .unwrap();
+    let mine = app.call(Method::GET, &path, Some(&one), None).await.json["events"]["total"]
+        .as_u64()
+        .unwrap();
+    let from = app.call(Method::GET, &path, Some(&one), None).await.json["from"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let expected: i64 = app
         .state
         .db
@@ -63,32 +119,70 @@ async fn connections_list_follows_the_page_policy() {
     let (_, ws, _) = app.session(json!({})).await;
     let r = app.call(Method::GET, &path, Some(&ws), None).await;
     assert_eq!(r.status, StatusCode::OK);
-    let names: Vec<&str> = r.json["records"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = r.json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names.len(), 7);
     assert!(!names.contains(&"Internal Audit Webhook"));
-    assert!(r.json["records"].as_array().unwrap().iter().all(|c| c.get("api_key").is_none() && c["metadata"].get("api_key").is_none()));
-    assert_eq!(app.m(Method::GET, &path, None).await.json["count"], 8, "management sees hidden connections");
+    assert!(
+        r.json["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("api_key").is_none() && c["metadata"].get("api_key").is_none())
+    );
+    assert_eq!(
+        app.m(Method::GET, &path, None).await.json["count"],
+        8,
+        "management sees hidden connections"
+    );
 
     let (_, dash, _) = app.session(json!({"session_type": "dashboard"})).await;
-    let (_, res, _) = app.session(json!({"session_type": "resource", "resource": "contact", "resource_id": "c1"})).await;
+    let (_, res, _) = app
+        .session(json!({"session_type": "resource", "resource": "contact", "resource_id": "c1"}))
+        .await;
     for token in [&dash, &res] {
         let r = app.call(Method::GET, &path, Some(token), None).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-        assert!(r.header("www-authenticate").unwrap().contains("insufficient_scope"));
+        assert!(
+            r.header("www-authenticate")
+                .unwrap()
+                .contains("insufficient_scope")
+        );
     }
     // Sessions are bound to their workspace: others are "not found".
-    let other = format!("/api/v1/workspaces/00000000-0000-4000-8000-000000000000/connections");
-    assert_eq!(app.call(Method::GET, &other, Some(&ws), None).await.status, StatusCode::NOT_FOUND);
+    let other = "/api/v1/workspaces/00000000-0000-4000-8000-000000000000/connections";
+    assert_eq!(
+        app.call(Method::GET, other, Some(&ws), None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn connections_paginate_with_cursors() {
     let app = TestApp::new();
     let (_, token, _) = app.session(json!({})).await;
-    let first = app.call(Method::GET, &format!("/api/v1/workspaces/{WS}/connections?limit=4"), Some(&token), None).await;
+    let first = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/connections?limit=4"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(first.json["count"], 4);
     let cursor = first.json["next_cursor"].as_str().unwrap();
-    let second = app.call(Method::GET, &format!("/api/v1/workspaces/{WS}/connections?limit=4&cursor={cursor}"), Some(&token), None).await;
+    let second = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/connections?limit=4&cursor={cursor}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(second.json["count"], 3);
     assert!(second.json["next_cursor"].is_null());
 }
@@ -96,21 +190,63 @@ async fn connections_paginate_with_cursors() {
 #[tokio::test]
 async fn workspaces_api() {
     let app = TestApp::new();
-    let r = app.m(Method::POST, "/api/v1/workspaces", Some(json!({"name": "Staging Tenant", "description": "pre-prod"}))).await;
+    let r = app
+        .m(
+            Method::POST,
+            "/api/v1/workspaces",
+            Some(json!({"name": "Staging Tenant", "description": "pre-prod"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let id = r.json["workspace"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(app.m(Method::POST, "/api/v1/workspaces", Some(json!({"name": "Staging Tenant"}))).await.status, StatusCode::CONFLICT);
-    for (body, param) in [(json!({"name": "ab"}), "name"), (json!({"name": "bad/name"}), "name"), (json!({}), "name"),
-                          (json!({"name": "okay", "description": "d".repeat(1025)}), "description")] {
+    assert_eq!(
+        app.m(
+            Method::POST,
+            "/api/v1/workspaces",
+            Some(json!({"name": "Staging Tenant"}))
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    for (body, param) in [
+        (json!({"name": "ab"}), "name"),
+        (json!({"name": "bad/name"}), "name"),
+        (json!({}), "name"),
+        (
+            json!({"name": "okay", "description": "d".repeat(1025)}),
+            "description",
+        ),
+    ] {
         let r = app.m(Method::POST, "/api/v1/workspaces", Some(body)).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert_eq!(r.params(), [param]);
     }
-    let r = app.m(Method::GET, &format!("/api/v1/workspaces/{id}"), None).await;
+    let r = app
+        .m(Method::GET, &format!("/api/v1/workspaces/{id}"), None)
+        .await;
     assert_eq!(r.json["name"], "Staging Tenant");
-    assert!(r.json["publishable_key"]["public_key"].as_str().unwrap().starts_with("pk_"));
-    assert_eq!(app.m(Method::GET, "/api/v1/workspaces", None).await.json["count"], 2);
+    assert!(
+        r.json["publishable_key"]["public_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("pk_")
+    );
+    assert_eq!(
+        app.m(Method::GET, "/api/v1/workspaces", None).await.json["count"],
+        2
+    );
     // A session of the demo workspace cannot read another workspace.
     let (_, token, _) = app.session(json!({})).await;
-    assert_eq!(app.call(Method::GET, &format!("/api/v1/workspaces/{id}"), Some(&token), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{id}"),
+            Some(&token),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -7,7 +7,9 @@ use common::{TestApp, WS};
 use serde_json::{Value, json};
 
 fn origins(n: usize) -> Value {
-    (0..n).map(|i| format!("https://app{i}.example.com")).collect()
+    (0..n)
+        .map(|i| format!("https://app{i}.example.com"))
+        .collect()
 }
 
 #[tokio::test]
@@ -22,17 +24,41 @@ async fn defaults_and_response_shape() {
     assert_eq!(j["expires_in"], 1800);
     assert_eq!(j["workspace_id"], WS);
     assert!(j.get("resource").is_none() && j.get("resource_id").is_none());
-    let created = time::OffsetDateTime::parse(j["launch_expires_at"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
-    let expires = time::OffsetDateTime::parse(j["expires_at"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
-    assert_eq!((expires - created).whole_seconds(), 1800 - 30, "launch TTL defaults to 30 s, token TTL to 1800 s");
+    let created = time::OffsetDateTime::parse(
+        j["launch_expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let expires = time::OffsetDateTime::parse(
+        j["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(
+        (expires - created).whole_seconds(),
+        1800 - 30,
+        "launch TTL defaults to 30 s, token TTL to 1800 s"
+    );
     // Launch URL: Meshes origin + launch page + non-secret reference, secret in the fragment.
     let url = j["launch_url"].as_str().unwrap();
     let token = j["launch_token"].as_str().unwrap();
     let sid = j["session_id"].as_str().unwrap();
-    assert_eq!(url, format!("http://127.0.0.1:18787/workspace/dashboard?session={sid}#launch={token}"));
+    assert_eq!(
+        url,
+        format!("http://127.0.0.1:18787/workspace/dashboard?session={sid}#launch={token}")
+    );
     assert!(token.len() >= 43, "launch token carries at least 256 bits");
     // The stored launch token is only a hash.
-    let stored: String = app.state.db.conn().query_row("SELECT launch_hash FROM sessions WHERE id = ?1", [sid], |r| r.get(0)).unwrap();
+    let stored: String = app
+        .state
+        .db
+        .conn()
+        .query_row(
+            "SELECT launch_hash FROM sessions WHERE id = ?1",
+            [sid],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_ne!(stored, token);
 }
 
@@ -48,52 +74,149 @@ async fn every_documented_bound() {
         (json!({"ttl_seconds": 3601}), false, "ttl_seconds"),
         (json!({"ttl_seconds": "1800"}), false, "ttl_seconds"),
         (json!({"ttl_seconds": 1800.5}), false, "ttl_seconds"),
-        (json!({"launch_ttl_seconds": 14}), false, "launch_ttl_seconds"),
+        (
+            json!({"launch_ttl_seconds": 14}),
+            false,
+            "launch_ttl_seconds",
+        ),
         (json!({"launch_ttl_seconds": 15}), true, ""),
         (json!({"launch_ttl_seconds": 60}), true, ""),
-        (json!({"launch_ttl_seconds": 61}), false, "launch_ttl_seconds"),
+        (
+            json!({"launch_ttl_seconds": 61}),
+            false,
+            "launch_ttl_seconds",
+        ),
         (json!({"external_user_id": long(255)}), true, ""),
-        (json!({"external_user_id": long(256)}), false, "external_user_id"),
+        (
+            json!({"external_user_id": long(256)}),
+            false,
+            "external_user_id",
+        ),
         (json!({"external_user_id": ""}), false, "external_user_id"),
         (json!({"allowed_origins": origins(10)}), true, ""),
-        (json!({"allowed_origins": origins(11)}), false, "allowed_origins"),
-        (json!({"allowed_origins": ["https://a.com; script-src *"]}), false, "allowed_origins[0]"),
-        (json!({"allowed_origins": ["http://example.com"]}), false, "allowed_origins[0]"),
-        (json!({"allowed_origins": ["*"]}), false, "allowed_origins[0]"),
-        (json!({"allowed_origins": "https://a.com"}), false, "allowed_origins"),
+        (
+            json!({"allowed_origins": origins(11)}),
+            false,
+            "allowed_origins",
+        ),
+        (
+            json!({"allowed_origins": ["https://a.com; script-src *"]}),
+            false,
+            "allowed_origins[0]",
+        ),
+        (
+            json!({"allowed_origins": ["http://example.com"]}),
+            false,
+            "allowed_origins[0]",
+        ),
+        (
+            json!({"allowed_origins": ["*"]}),
+            false,
+            "allowed_origins[0]",
+        ),
+        (
+            json!({"allowed_origins": "https://a.com"}),
+            false,
+            "allowed_origins",
+        ),
         (json!({"scopes": vec!["events.payload:read"; 20]}), true, ""),
-        (json!({"scopes": vec!["events.payload:read"; 21]}), false, "scopes"),
+        (
+            json!({"scopes": vec!["events.payload:read"; 21]}),
+            false,
+            "scopes",
+        ),
         (json!({"scopes": ["*"]}), false, "scopes"),
         (json!({"role": "owner"}), true, ""),
         (json!({"role": "superuser"}), false, "role"),
         (json!({"session_type": "tenant"}), false, "session_type"),
         (json!({"launch_page": "settings"}), false, "launch_page"),
-        (json!({"launch_path": "/workspace/dashboard"}), false, "launch_path"),
+        (
+            json!({"launch_path": "/workspace/dashboard"}),
+            false,
+            "launch_path",
+        ),
         (json!({"surprise": true}), false, "surprise"),
         (json!({"workspace_id": "not-a-uuid"}), false, "workspace_id"),
         (json!({"workspace_id": null}), false, "workspace_id"),
         // Per-session-type rules.
-        (json!({"session_type": "resource", "resource": "contact", "resource_id": "cnt_1"}), true, ""),
-        (json!({"session_type": "resource", "resource_id": "cnt_1"}), false, "resource"),
-        (json!({"session_type": "resource", "resource": "contact"}), false, "resource_id"),
-        (json!({"session_type": "resource", "resource": "contact", "resource_id": "bad id!"}), false, "resource_id"),
-        (json!({"session_type": "resource", "resource": "contact", "resource_id": long(65)}), false, "resource_id"),
-        (json!({"session_type": "resource", "resource": "contact", "resource_id": "c", "launch_page": "connections"}), false, "launch_page"),
-        (json!({"session_type": "resource", "resource": "contact", "resource_id": "c", "launch_page": "events"}), true, ""),
-        (json!({"session_type": "dashboard", "launch_page": "rules"}), false, "launch_page"),
-        (json!({"session_type": "dashboard", "launch_page": "dashboard"}), true, ""),
-        (json!({"session_type": "workspace", "resource": "contact"}), false, "resource"),
-        (json!({"session_type": "dashboard", "resource_id": "x"}), false, "resource_id"),
+        (
+            json!({"session_type": "resource", "resource": "contact", "resource_id": "cnt_1"}),
+            true,
+            "",
+        ),
+        (
+            json!({"session_type": "resource", "resource_id": "cnt_1"}),
+            false,
+            "resource",
+        ),
+        (
+            json!({"session_type": "resource", "resource": "contact"}),
+            false,
+            "resource_id",
+        ),
+        (
+            json!({"session_type": "resource", "resource": "contact", "resource_id": "bad id!"}),
+            false,
+            "resource_id",
+        ),
+        (
+            json!({"session_type": "resource", "resource": "contact", "resource_id": long(65)}),
+            false,
+            "resource_id",
+        ),
+        (
+            json!({"session_type": "resource", "resource": "contact", "resource_id": "c", "launch_page": "connections"}),
+            false,
+            "launch_page",
+        ),
+        (
+            json!({"session_type": "resource", "resource": "contact", "resource_id": "c", "launch_page": "events"}),
+            true,
+            "",
+        ),
+        (
+            json!({"session_type": "dashboard", "launch_page": "rules"}),
+            false,
+            "launch_page",
+        ),
+        (
+            json!({"session_type": "dashboard", "launch_page": "dashboard"}),
+            true,
+            "",
+        ),
+        (
+            json!({"session_type": "workspace", "resource": "contact"}),
+            false,
+            "resource",
+        ),
+        (
+            json!({"session_type": "dashboard", "resource_id": "x"}),
+            false,
+            "resource_id",
+        ),
     ];
     for (extra, ok, param) in cases {
         let r = app.mint(extra.clone()).await;
         if ok {
-            assert_eq!(r.status, StatusCode::OK, "{extra} should be accepted: {}", r.text);
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "{extra} should be accepted: {}",
+                r.text
+            );
         } else {
-            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{extra} should be refused");
+            assert_eq!(
+                r.status,
+                StatusCode::BAD_REQUEST,
+                "{extra} should be refused"
+            );
             assert_eq!(r.json["message"], "Bad Request");
             assert_eq!(r.json["error"]["name"], "BadRequest");
-            assert!(r.params().iter().any(|p| p == param), "{extra}: {param} not named in {}", r.text);
+            assert!(
+                r.params().iter().any(|p| p == param),
+                "{extra}: {param} not named in {}",
+                r.text
+            );
         }
     }
 }
@@ -109,11 +232,17 @@ async fn malformed_bodies_and_unknown_workspaces() {
     let r = app.send(req).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.params(), ["body"]);
-    let r = app.m(Method::POST, "/api/v1/sessions", Some(json!([1, 2]))).await;
+    let r = app
+        .m(Method::POST, "/api/v1/sessions", Some(json!([1, 2])))
+        .await;
     assert_eq!(r.params(), ["body"]);
-    let r = app.m(Method::POST, "/api/v1/sessions", Some(json!({}))).await;
+    let r = app
+        .m(Method::POST, "/api/v1/sessions", Some(json!({})))
+        .await;
     assert_eq!(r.params(), ["workspace_id"]);
-    let r = app.mint(json!({"workspace_id": "00000000-0000-4000-8000-000000000000"})).await;
+    let r = app
+        .mint(json!({"workspace_id": "00000000-0000-4000-8000-000000000000"}))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json["error"]["name"], "NotFound");
 }
@@ -123,12 +252,34 @@ async fn management_endpoints_need_the_management_key() {
     let app = TestApp::new();
     let (_, token, _) = app.session(json!({"role": "owner"})).await;
     for bearer in [None, Some("wrong-key"), Some(token.as_str())] {
-        let r = app.call(Method::POST, "/api/v1/sessions", bearer, Some(json!({"workspace_id": WS}))).await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/sessions",
+                bearer,
+                Some(json!({"workspace_id": WS})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{bearer:?}");
-        assert!(r.header("www-authenticate").unwrap().contains("invalid_token"));
+        assert!(
+            r.header("www-authenticate")
+                .unwrap()
+                .contains("invalid_token")
+        );
     }
-    let r = app.call(Method::GET, &format!("/api/v1/sessions?workspace_id={WS}&access_token=x"), None, None).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "tokens in URLs are refused");
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/sessions?workspace_id={WS}&access_token=x"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "tokens in URLs are refused"
+    );
 }
 
 #[tokio::test]
@@ -136,29 +287,73 @@ async fn refresh_keeps_the_session_and_retires_the_old_token() {
     let app = TestApp::new();
     let (sid, old, _) = app.session(json!({"ttl_seconds": 600})).await;
     let dash = format!("/api/v1/workspaces/{WS}/dashboard");
-    assert_eq!(app.call(Method::GET, &dash, Some(&old), None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Method::GET, &dash, Some(&old), None).await.status,
+        StatusCode::OK
+    );
 
-    let r = app.m(Method::POST, &format!("/api/v1/sessions/{sid}/refresh"), None).await;
+    let r = app
+        .m(
+            Method::POST,
+            &format!("/api/v1/sessions/{sid}/refresh"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json["session_id"], sid.as_str());
     assert_eq!(r.json["expires_in"], 600);
-    assert!(r.json.get("launch_url").is_none(), "refresh does not mint a new launch URL");
+    assert!(
+        r.json.get("launch_url").is_none(),
+        "refresh does not mint a new launch URL"
+    );
     let fresh = r.json["access_token"].as_str().unwrap().to_owned();
     assert_ne!(fresh, old);
-    assert_eq!(app.call(Method::GET, &dash, Some(&fresh), None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Method::GET, &dash, Some(&fresh), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
     let stale = app.call(Method::GET, &dash, Some(&old), None).await;
-    assert_eq!(stale.status, StatusCode::UNAUTHORIZED, "the previous token stops working");
+    assert_eq!(
+        stale.status,
+        StatusCode::UNAUTHORIZED,
+        "the previous token stops working"
+    );
 
     // Expiry follows the (injected) clock.
     app.state.clock.advance(601);
-    assert_eq!(app.call(Method::GET, &dash, Some(&fresh), None).await.status, StatusCode::UNAUTHORIZED);
-    let r = app.m(Method::POST, &format!("/api/v1/sessions/{sid}/refresh"), None).await;
-    assert_eq!(r.status, StatusCode::OK, "an expired token can still be refreshed within the session lifetime");
+    assert_eq!(
+        app.call(Method::GET, &dash, Some(&fresh), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .m(
+            Method::POST,
+            &format!("/api/v1/sessions/{sid}/refresh"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "an expired token can still be refreshed within the session lifetime"
+    );
     app.state.clock.advance(12 * 3600);
-    let r = app.m(Method::POST, &format!("/api/v1/sessions/{sid}/refresh"), None).await;
+    let r = app
+        .m(
+            Method::POST,
+            &format!("/api/v1/sessions/{sid}/refresh"),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "sessions end after 12 h");
 
-    let r = app.m(Method::POST, "/api/v1/sessions/sess_unknown/refresh", None).await;
+    let r = app
+        .m(Method::POST, "/api/v1/sessions/sess_unknown/refresh", None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -166,15 +361,36 @@ async fn refresh_keeps_the_session_and_retires_the_old_token() {
 async fn revoke_ends_the_session_everywhere() {
     let app = TestApp::new();
     let (sid, token, launch) = app.session(json!({})).await;
-    let r = app.m(Method::DELETE, &format!("/api/v1/sessions/{sid}"), None).await;
+    let r = app
+        .m(Method::DELETE, &format!("/api/v1/sessions/{sid}"), None)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json, json!({"revoked": true}));
     let dash = format!("/api/v1/workspaces/{WS}/dashboard");
-    assert_eq!(app.call(Method::GET, &dash, Some(&token), None).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.m(Method::POST, &format!("/api/v1/sessions/{sid}/refresh"), None).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.call(Method::GET, &dash, Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.m(
+            Method::POST,
+            &format!("/api/v1/sessions/{sid}/refresh"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
     let r = app.exchange(&launch, Some(&sid)).await;
     assert_eq!(r.json["error"]["data"][0]["msg"], "session_ended");
-    assert_eq!(app.m(Method::DELETE, "/api/v1/sessions/sess_nope", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.m(Method::DELETE, "/api/v1/sessions/sess_nope", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -189,16 +405,33 @@ async fn list_paginates_and_filters() {
         };
         ids.push(app.session(extra).await.0);
     }
-    app.m(Method::DELETE, &format!("/api/v1/sessions/{}", ids[1]), None).await;
+    app.m(
+        Method::DELETE,
+        &format!("/api/v1/sessions/{}", ids[1]),
+        None,
+    )
+    .await;
 
     let mut seen = vec![];
     let mut cursor: Option<String> = None;
     loop {
-        let q = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
-        let r = app.m(Method::GET, &format!("/api/v1/sessions?workspace_id={WS}&limit=2{q}"), None).await;
+        let q = cursor
+            .as_ref()
+            .map(|c| format!("&cursor={c}"))
+            .unwrap_or_default();
+        let r = app
+            .m(
+                Method::GET,
+                &format!("/api/v1/sessions?workspace_id={WS}&limit=2{q}"),
+                None,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.json["limit"], 2);
-        assert_eq!(r.json["count"].as_u64(), Some(r.json["records"].as_array().unwrap().len() as u64));
+        assert_eq!(
+            r.json["count"].as_u64(),
+            Some(r.json["records"].as_array().unwrap().len() as u64)
+        );
         for rec in r.json["records"].as_array().unwrap() {
             seen.push(rec["session_id"].as_str().unwrap().to_owned());
         }
@@ -210,13 +443,31 @@ async fn list_paginates_and_filters() {
     ids.reverse();
     assert_eq!(seen, ids, "newest first, every session exactly once");
 
-    let r = app.m(Method::GET, &format!("/api/v1/sessions?workspace_id={WS}&status=revoked"), None).await;
+    let r = app
+        .m(
+            Method::GET,
+            &format!("/api/v1/sessions?workspace_id={WS}&status=revoked"),
+            None,
+        )
+        .await;
     assert_eq!(r.json["count"], 1);
     assert_eq!(r.json["records"][0]["status"], "revoked");
-    let r = app.m(Method::GET, &format!("/api/v1/sessions?workspace_id={WS}&resource=contact&resource_id=cnt_7"), None).await;
+    let r = app
+        .m(
+            Method::GET,
+            &format!("/api/v1/sessions?workspace_id={WS}&resource=contact&resource_id=cnt_7"),
+            None,
+        )
+        .await;
     assert_eq!(r.json["count"], 1);
     let rec = &r.json["records"][0];
-    assert_eq!((rec["external_user_id"].as_str(), rec["is_expired"].as_bool()), (Some("u7"), Some(false)));
+    assert_eq!(
+        (
+            rec["external_user_id"].as_str(),
+            rec["is_expired"].as_bool()
+        ),
+        (Some("u7"), Some(false))
+    );
 
     for (q, param) in [
         ("", "workspace_id"),
@@ -225,7 +476,9 @@ async fn list_paginates_and_filters() {
         (&format!("workspace_id={WS}&cursor=%%%"), "cursor"),
         (&format!("workspace_id={WS}&status=expired"), "status"),
     ] {
-        let r = app.m(Method::GET, &format!("/api/v1/sessions?{q}"), None).await;
+        let r = app
+            .m(Method::GET, &format!("/api/v1/sessions?{q}"), None)
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
         assert!(r.params().iter().any(|p| p == param), "{q}: {}", r.text);
     }

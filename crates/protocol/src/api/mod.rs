@@ -47,7 +47,10 @@ pub struct ParamError {
 
 impl ParamError {
     pub fn new(param: impl Into<String>, msg: impl Into<String>) -> Self {
-        ParamError { param: param.into(), msg: msg.into() }
+        ParamError {
+            param: param.into(),
+            msg: msg.into(),
+        }
     }
 }
 
@@ -57,17 +60,27 @@ impl ErrorBody {
         let (title, name) = status_names(status);
         ErrorBody {
             message: title.to_owned(),
-            error: Some(ErrorDetail { name: name.to_owned(), message: message.into(), data }),
+            error: Some(ErrorDetail {
+                name: name.to_owned(),
+                message: message.into(),
+                data,
+            }),
         }
     }
 
     /// The most specific human message the body carries.
     pub fn detail(&self) -> &str {
-        self.error.as_ref().map(|e| e.message.as_str()).unwrap_or(&self.message)
+        self.error
+            .as_ref()
+            .map(|e| e.message.as_str())
+            .unwrap_or(&self.message)
     }
 
     pub fn params(&self) -> &[ParamError] {
-        self.error.as_ref().map(|e| e.data.as_slice()).unwrap_or(&[])
+        self.error
+            .as_ref()
+            .map(|e| e.data.as_slice())
+            .unwrap_or(&[])
     }
 }
 

@@ -31,7 +31,11 @@ impl Res {
     pub fn params(&self) -> Vec<String> {
         self.json["error"]["data"]
             .as_array()
-            .map(|a| a.iter().filter_map(|p| p["param"].as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p["param"].as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -47,10 +51,20 @@ impl TestApp {
         let state = AppState::new(cfg, db.clone()).expect("state");
         seed::seed(&db, state.clock.now()).expect("seed");
         let key = state.cfg.management_key.clone();
-        TestApp { router: meshes_router(state.clone()), state, key }
+        TestApp {
+            router: meshes_router(state.clone()),
+            state,
+            key,
+        }
     }
 
-    pub async fn call(&self, method: Method, path: &str, bearer: Option<&str>, body: Option<Value>) -> Res {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(b) = bearer {
             req = req.header("authorization", format!("Bearer {b}"));
@@ -71,7 +85,12 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        Res { status, headers, json: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+        Res {
+            status,
+            headers,
+            json: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
     }
 
     /// Management call.
@@ -101,6 +120,7 @@ impl TestApp {
         if let Some(s) = session {
             body["session_id"] = s.into();
         }
-        self.call(Method::POST, "/api/v1/embed/launch", None, Some(body)).await
+        self.call(Method::POST, "/api/v1/embed/launch", None, Some(body))
+            .await
     }
 }

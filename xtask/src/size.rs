@@ -1,0 +1,86 @@
+//! Bundle-size report of the release build: every shipped wasm/js/css file, raw, gzip -9 and
+//! brotli -q 11. Fails above the guard (250 kB brotli in total).
+
+use std::io::Write;
+use std::path::Path;
+
+pub const GUARD_BROTLI_BYTES: u64 = 250_000;
+
+pub struct Row {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+fn gzip_len(data: &[u8]) -> u64 {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(data);
+    enc.finish().map(|v| v.len() as u64).unwrap_or(0)
+}
+
+fn brotli_len(data: &[u8]) -> u64 {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    let _ = brotli::BrotliCompress(&mut &data[..], &mut out, &params);
+    out.len() as u64
+}
+
+pub fn measure(dist: &Path) -> Result<Vec<Row>, String> {
+    let mut rows = vec![];
+    let entries = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e} (build the embed first)", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("wasm" | "js" | "css")
+        ) {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
+        rows.push(Row {
+            raw: data.len() as u64,
+            gzip: gzip_len(&data),
+            brotli: brotli_len(&data),
+            name,
+        });
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.brotli));
+    Ok(rows)
+}
+
+pub fn report(dist: &Path) -> Result<String, String> {
+    let rows = measure(dist)?;
+    let mut out = String::from("Bundle size (release build)\n");
+    out += &format!(
+        "{:<44} {:>10} {:>10} {:>10}\n",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for r in &rows {
+        out += &format!(
+            "{:<44} {:>10} {:>10} {:>10}\n",
+            r.name, r.raw, r.gzip, r.brotli
+        );
+        raw += r.raw;
+        gz += r.gzip;
+        br += r.brotli;
+    }
+    out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "total", raw, gz, br);
+    out += &format!("guard: {br} of {GUARD_BROTLI_BYTES} bytes brotli\n");
+    if rows.iter().all(|r| !r.name.ends_with(".wasm")) {
+        return Err(format!("{out}no .wasm in {}", dist.display()));
+    }
+    if br > GUARD_BROTLI_BYTES {
+        return Err(format!(
+            "{out}bundle exceeds the {GUARD_BROTLI_BYTES}-byte brotli guard"
+        ));
+    }
+    Ok(out)
+}
