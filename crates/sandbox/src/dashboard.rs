@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::QueryMap;
-use crate::workspaces::load;
+use crate::workspaces::require_workspace;
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::api::{
@@ -37,7 +37,7 @@ pub async fn metrics(
                 )
             })?,
     };
-    let (workspace, _) = load(&state, &id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
+    let workspace = require_workspace(&state, &id)?;
     let now = state.clock.now();
     let first_day = (now - Duration::days(i64::from(days) - 1)).replace_time(Time::MIDNIGHT);
     let (from, to) = (ts(first_day), ts(now));

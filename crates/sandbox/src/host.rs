@@ -111,24 +111,26 @@ async fn mint(State(state): State<AppState>, body: Option<Json<Map<String, Value
 }
 
 async fn refresh(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    if !valid_session_id(&id) {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"message": "bad session id"})),
-        )
-            .into_response();
-    }
-    call_meshes(
-        &state,
-        reqwest::Method::POST,
-        &format!("/api/v1/sessions/{id}/refresh"),
-        None,
-    )
-    .await
+    session_call(&state, reqwest::Method::POST, &id, "/refresh").await
 }
 
 async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    if !valid_session_id(&id) {
+    session_call(&state, reqwest::Method::DELETE, &id, "").await
+}
+
+/// Forward a call on one session, after checking the id cannot reshape the upstream path.
+async fn session_call(
+    state: &AppState,
+    method: reqwest::Method,
+    id: &str,
+    suffix: &str,
+) -> Response {
+    let valid = id.starts_with("sess_")
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !valid {
         return (
             StatusCode::BAD_REQUEST,
             Json(json!({"message": "bad session id"})),
@@ -136,18 +138,10 @@ async fn revoke(State(state): State<AppState>, Path(id): Path<String>) -> Respon
             .into_response();
     }
     call_meshes(
-        &state,
-        reqwest::Method::DELETE,
-        &format!("/api/v1/sessions/{id}"),
+        state,
+        method,
+        &format!("/api/v1/sessions/{id}{suffix}"),
         None,
     )
     .await
-}
-
-fn valid_session_id(id: &str) -> bool {
-    id.starts_with("sess_")
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

@@ -1,8 +1,9 @@
 //! Field-by-field validation of raw JSON and query strings, so every error names its param.
 
 use crate::db::decode_cursor;
+use crate::db::encode_cursor;
 use crate::error::{ApiError, ApiResult};
-use meshes_protocol::api::{DEFAULT_LIMIT, MAX_LIMIT, ParamError};
+use meshes_protocol::api::{DEFAULT_LIMIT, MAX_LIMIT, Page, ParamError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -208,5 +209,36 @@ impl PageQuery {
     /// SQL fragment and value for the keyset condition.
     pub fn before_seq(&self) -> i64 {
         self.before.unwrap_or(i64::MAX)
+    }
+}
+
+impl PageQuery {
+    /// Parse `?limit=&cursor=` alone, failing with the Meshes error body.
+    pub fn from_query(q: &HashMap<String, String>) -> ApiResult<PageQuery> {
+        let mut errors = vec![];
+        let page = PageQuery::parse(q, &mut errors);
+        if errors.is_empty() {
+            Ok(page)
+        } else {
+            Err(ApiError::bad_request("Invalid query", errors))
+        }
+    }
+}
+
+/// Build a page from up to `limit + 1` rows (the extra row only says another page follows).
+pub fn paginate<T>(mut rows: Vec<(T, i64)>, limit: u32) -> Page<T> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|(_, seq)| encode_cursor(*seq))
+    } else {
+        None
+    };
+    let records: Vec<T> = rows.into_iter().map(|(t, _)| t).collect();
+    Page {
+        count: records.len() as u32,
+        limit,
+        next_cursor,
+        records,
     }
 }

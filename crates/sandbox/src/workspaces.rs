@@ -2,20 +2,18 @@
 
 use crate::AppState;
 use crate::auth::{Caller, Management};
-use crate::db::{encode_cursor, ts};
+use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Fields, JsonObject, PageQuery, QueryMap};
+use crate::validate::{Fields, JsonObject, PageQuery, QueryMap, paginate};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_open;
 use meshes_protocol::api::{
-    Connection, InactiveReason, Page, ParamError, PublishableKey, Workspace, WorkspaceCreated,
-    WorkspaceDetail,
+    Connection, InactiveReason, Page, PublishableKey, Workspace, WorkspaceCreated, WorkspaceDetail,
 };
 use rusqlite::{OptionalExtension, Row, params};
-use std::collections::HashMap;
 
 const WORKSPACE_COLUMNS: &str = "id, name, description, created_at, updated_at, seq, public_key";
 
@@ -33,40 +31,12 @@ fn workspace_from_row(r: &Row) -> rusqlite::Result<(Workspace, i64, String)> {
     ))
 }
 
-fn page_params(q: &HashMap<String, String>) -> ApiResult<PageQuery> {
-    let mut errors: Vec<ParamError> = vec![];
-    let page = PageQuery::parse(q, &mut errors);
-    if errors.is_empty() {
-        Ok(page)
-    } else {
-        Err(ApiError::bad_request("Invalid query", errors))
-    }
-}
-
-/// Keep one extra row to know whether another page follows.
-fn paginate<T>(mut rows: Vec<(T, i64)>, limit: u32) -> Page<T> {
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|(_, seq)| encode_cursor(*seq))
-    } else {
-        None
-    };
-    let records: Vec<T> = rows.into_iter().map(|(t, _)| t).collect();
-    Page {
-        count: records.len() as u32,
-        limit,
-        next_cursor,
-        records,
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     _: Management,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Workspace>>> {
-    let page = page_params(&q)?;
+    let page = PageQuery::from_query(&q)?;
     let conn = state.db.conn();
     let mut stmt = conn.prepare(&format!(
         "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
@@ -139,6 +109,13 @@ pub fn load(state: &AppState, id: &str) -> ApiResult<Option<(Workspace, String)>
     Ok(row.map(|(w, _, key)| (w, key)))
 }
 
+/// The workspace, or the Meshes 404.
+pub fn require_workspace(state: &AppState, id: &str) -> ApiResult<Workspace> {
+    load(state, id)?
+        .map(|(w, _)| w)
+        .ok_or_else(|| ApiError::not_found("Workspace"))
+}
+
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -200,8 +177,8 @@ pub async fn connections(
 ) -> ApiResult<Json<Page<Connection>>> {
     caller.check_workspace(&id)?;
     require_page(&caller, EmbedPage::Connections)?;
-    let page = page_params(&q)?;
-    load(&state, &id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
+    let page = PageQuery::from_query(&q)?;
+    require_workspace(&state, &id)?;
     // Hidden connections are internal plumbing: management callers see them, embeds do not.
     let include_hidden = caller.session().is_none();
     let conn = state.db.conn();
