@@ -32,13 +32,20 @@ pub fn start() {
 #[component]
 fn Root(params: LaunchParams) -> impl IntoView {
     let phase = RwSignal::new(Phase::Starting);
-    leptos::task::spawn_local(async move {
-        phase.set(boot(params).await);
-    });
+    let params = StoredValue::new(params);
+    let start = move || {
+        phase.set(Phase::Starting);
+        leptos::task::spawn_local(async move {
+            phase.set(boot(params.get_value()).await);
+        });
+    };
+    start();
+    // A network failure did not spend the launch token, so the same launch can be retried.
+    let retry = Callback::new(move |_| start());
     view! {
         {move || match phase.get() {
             Phase::Starting => view! { <Splash/> }.into_any(),
-            Phase::Failed(err) => view! { <div class="fatal"><ErrorState err/></div> }.into_any(),
+            Phase::Failed(err) => view! { <div class="fatal"><ErrorState err retry/></div> }.into_any(),
             Phase::Running(session) => {
                 connect_host(&session);
                 let api = Api { transport: HttpTransport::shared(), session };

@@ -146,7 +146,13 @@ pub fn is_hashed_asset(path: &str) -> bool {
 }
 
 pub async fn asset_headers(req: Request, next: Next) -> Response {
-    let hashed = is_hashed_asset(req.uri().path());
+    // Documents are only served through `document` (with their CSP); never as raw files.
+    let path = req.uri().path();
+    if path == "/" || path.ends_with(".html") || path.ends_with('/') {
+        let headers = document_headers(&FrameAncestors::None);
+        return (StatusCode::NOT_FOUND, headers, Html(NOT_FOUND_PAGE)).into_response();
+    }
+    let hashed = is_hashed_asset(path);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(

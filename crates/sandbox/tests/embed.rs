@@ -80,6 +80,12 @@ async fn unknown_sessions_and_paths_are_never_framable() {
     let r = doc(&app, "/workspace/settings").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_document_headers(&r, "'none'");
+    // The built index.html is never served raw (it would run without its CSP).
+    for raw in ["/index.html", "/", "/assets/"] {
+        let r = doc(&app, raw).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{raw}");
+        assert_document_headers(&r, "'none'");
+    }
     // Without allowed_origins the session may be framed anywhere (documented decision).
     let sid = app.session(json!({})).await.0;
     assert_document_headers(
