@@ -99,8 +99,10 @@ pub enum ParentError {
 /// observed origin must be on it; a single-entry allowlist also works when nothing is observed
 /// (the browser drops messages to a non-matching `targetOrigin`, so nothing leaks).
 pub fn choose_parent(observed: Option<&str>, allowed: &[Origin]) -> Result<Origin, ParentError> {
-    let observed = observed.filter(|o| !o.is_empty() && *o != "null");
+    let observed = observed.filter(|o| !o.is_empty());
     match (observed, allowed) {
+        // An opaque (sandboxed) parent can never be on an allowlist, nor be posted to.
+        (Some("null"), _) => Err(ParentError::NotAllowed("null".to_owned())),
         (Some(o), []) => Origin::parse(o).map_err(|_| ParentError::NotAllowed(o.to_owned())),
         (None, []) => Err(ParentError::Unknown),
         (Some(o), list) => list
@@ -242,7 +244,8 @@ mod tests {
             choose_parent(None, &[a.clone(), b.clone()]),
             Err(ParentError::Unknown)
         );
-        assert_eq!(choose_parent(Some("null"), &[]), Err(ParentError::Unknown));
+        assert!(matches!(choose_parent(Some("null"), &[]), Err(ParentError::NotAllowed(_))));
+        assert!(matches!(choose_parent(Some("null"), std::slice::from_ref(&a)), Err(ParentError::NotAllowed(_))));
         assert!(matches!(
             choose_parent(Some("https://evil.test"), std::slice::from_ref(&a)),
             Err(ParentError::NotAllowed(_))
