@@ -2,9 +2,10 @@
 //! inject a fake. `Api` adds the session's bearer token and the 401 -> refresh hand-off.
 
 use crate::error::AppError;
+use crate::lifecycle::{is_transient, parse_retry_after, retry_delay};
 use crate::session::Session;
-use meshes_protocol::RefreshReason;
-use meshes_protocol::api::ErrorBody;
+use meshes_protocol::api::{ErrorBody, SessionInfo};
+use meshes_protocol::{EmbedMessage, ExpiredReason};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
@@ -51,10 +52,12 @@ impl ApiRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApiResponse {
     pub status: u16,
     pub body: String,
+    /// The `Retry-After` header, when the server sent one.
+    pub retry_after: Option<String>,
 }
 
 pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<ApiResponse, AppError>>>>;
@@ -85,9 +88,16 @@ pub async fn send<T: DeserializeOwned>(
         serde_json::from_str(&res.body).map_err(|e| AppError::Decode(e.to_string()))
     } else {
         let body = serde_json::from_str::<ErrorBody>(&res.body).ok();
+        let now = js_sys::Date::now() / 1000.0;
+        let http_date = |d: &str| Some(js_sys::Date::parse(d) / 1000.0).filter(|t| t.is_finite());
+        let retry_after = res
+            .retry_after
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, http_date, now));
         Err(AppError::Http {
             status: res.status,
             body,
+            retry_after,
         })
     }
 }
@@ -121,22 +131,23 @@ async fn fetch(req: ApiRequest) -> Result<ApiResponse, AppError> {
         None => builder.build(),
     }
     .map_err(|e| AppError::Network(e.to_string()))?;
-    let res = request.send().await.map_err(|e| {
+    // An aborted signal means our timeout fired; anything else is the network.
+    let failed = |e: gloo_net::Error| {
         if signal.aborted() {
             AppError::Timeout
         } else {
             AppError::Network(e.to_string())
         }
-    })?;
+    };
+    let res = request.send().await.map_err(failed)?;
     let status = res.status();
-    let body = res.text().await.map_err(|e| {
-        if signal.aborted() {
-            AppError::Timeout
-        } else {
-            AppError::Network(e.to_string())
-        }
-    })?;
-    Ok(ApiResponse { status, body })
+    let retry_after = res.headers().get("retry-after");
+    let body = res.text().await.map_err(failed)?;
+    Ok(ApiResponse {
+        status,
+        body,
+        retry_after,
+    })
 }
 
 /// Session-authenticated API client used by every page.
@@ -147,17 +158,93 @@ pub struct Api {
 }
 
 impl Api {
+    /// Take a token from `meshes:auth`: it must claim our session (else it is reported and never
+    /// used), and the API must accept it for that session; its answer also gives the exact
+    /// remaining lifetime.
+    pub async fn accept_auth(&self, token: String) -> bool {
+        self.accept_auth_if(token, || true).await
+    }
+
+    /// As `accept_auth`, installing only if `still_wanted()` holds once verified (a newer
+    /// `meshes:auth` may have arrived meanwhile).
+    pub async fn accept_auth_if(&self, token: String, still_wanted: impl Fn() -> bool) -> bool {
+        let ctx = &self.session.ctx;
+        if !self.session.claims_match(&token) {
+            self.session.bridge.post(&EmbedMessage::TokenExpired {
+                reason: ExpiredReason::SessionMismatch,
+            });
+            return false;
+        }
+        let mut req = ApiRequest::get("/api/v1/embed/session");
+        req.token = Some(token.clone());
+        match send::<SessionInfo>(&self.transport, req).await {
+            Ok(info)
+                if info.session_id == ctx.session_id && info.workspace_id == ctx.workspace.id =>
+            {
+                if still_wanted() {
+                    self.session.install(token, info.expires_in);
+                }
+                true
+            }
+            Ok(_) => {
+                self.session.bridge.post(&EmbedMessage::TokenExpired {
+                    reason: ExpiredReason::SessionMismatch,
+                });
+                false
+            }
+            // Refused or unverifiable: not used. A pending refresh keeps waiting (and times out).
+            Err(_) => false,
+        }
+    }
+
+    /// GET with the session token. Transient failures are retried with backoff; a 401 asks the
+    /// host for a new token and retries once with it (never more).
     pub async fn get<T: DeserializeOwned>(&self, path: impl Into<String>) -> Result<T, AppError> {
-        let mut req = ApiRequest::get(path);
-        req.token = Some(self.session.token_value().ok_or(AppError::AwaitingAuth)?);
-        match send(&self.transport, req).await {
-            // The token was refused: hand it back and ask the host for a fresh one. Resources
-            // that depend on `Session::authed` reload once the new token arrives.
+        let path = path.into();
+        let token = self.session.token().await;
+        match self.get_retrying(&path, &token).await {
             Err(AppError::Http { status: 401, .. }) => {
-                self.session.request_refresh(RefreshReason::Unauthorized);
-                Err(AppError::AwaitingAuth)
+                self.session.refused(&token);
+                let fresh = self.session.token().await;
+                let second = self.get_retrying(&path, &fresh).await;
+                if matches!(second, Err(AppError::Http { status: 401, .. })) {
+                    self.session.expire(ExpiredReason::SessionEnded);
+                }
+                second
             }
             other => other,
+        }
+    }
+
+    /// Reads are idempotent, so transient failures are retried (at most 3 tries, full jitter,
+    /// `Retry-After` honoured). Writes never go through here.
+    async fn get_retrying<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> Result<T, AppError> {
+        let mut attempt = 1;
+        loop {
+            let mut req = ApiRequest::get(path);
+            req.token = Some(token.to_owned());
+            let result = send(&self.transport, req).await;
+            let (status, retry_after) = match &result {
+                Err(AppError::Http {
+                    status,
+                    retry_after,
+                    ..
+                }) => (Some(*status), *retry_after),
+                Err(AppError::Network(_) | AppError::Timeout) => (None, None),
+                _ => return result,
+            };
+            let delay = is_transient(status)
+                .then(|| retry_delay(attempt, retry_after, js_sys::Math::random()))
+                .flatten();
+            match delay {
+                Some(ms) => gloo_timers::future::TimeoutFuture::new(ms as u32).await,
+                None => return result,
+            }
+            attempt += 1;
         }
     }
 

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::origin::choose_parent;
-use meshes_protocol::{EmbedMessage, EmbedRoute, HostMessage};
+use meshes_protocol::{EmbedMessage, EmbedRoute, ExpiredReason, HostMessage};
 
 #[derive(Clone)]
 enum Phase {
@@ -47,8 +47,8 @@ fn Root(params: LaunchParams) -> impl IntoView {
             Phase::Starting => view! { <Splash/> }.into_any(),
             Phase::Failed(err) => view! { <div class="fatal"><ErrorState err retry/></div> }.into_any(),
             Phase::Running(session) => {
-                connect_host(&session);
                 let api = Api { transport: HttpTransport::shared(), session };
+                connect_host(&api);
                 view! { <Workspace api/> }.into_any()
             }
         }}
@@ -78,23 +78,45 @@ async fn boot(params: LaunchParams) -> Phase {
     }
 }
 
-/// Listen for `meshes:auth` (before announcing readiness), then post `meshes:ready`.
-fn connect_host(session: &Session) {
+/// Listen for `meshes:auth` (before announcing readiness), then post `meshes:ready`. These
+/// listeners live as long as the page: a session never outlives its document.
+fn connect_host(api: &Api) {
+    let session = &api.session;
     let Some(origin) = session.bridge.parent_origin().map(str::to_owned) else {
         return;
     };
     let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
         return;
     };
-    let s = session.clone();
     let parent: wasm_bindgen::JsValue = parent.into();
-    // Lives as long as the page: the session never outlives this document.
-    let _listener = window_event_listener(leptos::ev::message, move |ev| {
+    // Several auths in flight: only the newest one may win.
+    let latest = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let a = api.clone();
+    let _ = window_event_listener(leptos::ev::message, move |ev| {
         if let Ok(HostMessage::Auth { token, .. }) = bridge::inspect(&ev, &origin, &parent) {
-            s.accept_auth(token);
+            let seq = latest.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let (a, latest) = (a.clone(), latest.clone());
+            let is_newest = move || latest.load(std::sync::atomic::Ordering::Relaxed) == seq;
+            leptos::task::spawn_local(async move {
+                a.accept_auth_if(token, is_newest).await;
+            });
         }
     });
+    // Hidden pages throttle timers: re-check the token whenever the page comes back.
+    let check = {
+        let s = session.clone();
+        move || s.check_clock()
+    };
+    let c = check.clone();
+    let _ = window_event_listener(leptos::ev::focus, move |_| c());
+    let c = check.clone();
+    let _ = window_event_listener(leptos::ev::online, move |_| c());
+    let c = check.clone();
+    let _ = window_event_listener(leptos::ev::pageshow, move |_| c());
+    // `visibilitychange` fires on the document and bubbles to the window.
+    let _ = window_event_listener(leptos::ev::visibilitychange, move |_| check());
     session.bridge.post(&EmbedMessage::Ready);
+    session.arm_timeout();
 }
 
 #[component]
@@ -131,7 +153,10 @@ pub fn Workspace(api: Api) -> impl IntoView {
                 .unwrap_or_default();
             view! { <A href=href>{p.title()}</A> }
         });
-    let expired = move || matches!(session.status.get(), AuthStatus::Expired(_));
+    let banner = move || match session.status.get() {
+        AuthStatus::Expired(reason) => Some(expired_text(reason)),
+        _ => None,
+    };
     let name = api_workspace_name();
 
     view! {
@@ -142,9 +167,7 @@ pub fn Workspace(api: Api) -> impl IntoView {
                     <span class="ws-name">{name}</span>
                     <nav class="ws-nav" aria-label="Workspace">{nav.collect_view()}</nav>
                 </header>
-                <Show when=expired>
-                    <p class="banner banner-warn" role="alert">"Your session has ended. Reload the page to continue."</p>
-                </Show>
+                {move || banner().map(|text| view! { <p class="banner banner-warn" role="alert" id="session-banner">{text}</p> })}
                 <main class="ws-main">
                     <Routes fallback=|| view! { <pages::NotFound/> }>
                         <Route path=path!("/workspace/dashboard") view=|| guard(EmbedPage::Dashboard, || view! { <pages::dashboard::DashboardPage/> }) />
@@ -157,6 +180,18 @@ pub fn Workspace(api: Api) -> impl IntoView {
                 </main>
             </Router>
         </div>
+    }
+}
+
+/// The grace-state banner: what happened, that nothing on screen is lost, and who can fix it.
+fn expired_text(reason: ExpiredReason) -> &'static str {
+    match reason {
+        ExpiredReason::SessionEnded => {
+            "This session has ended. What you see stays here, but changes are paused. Reload the page around this view to start a new session."
+        }
+        _ => {
+            "Your session needs to be renewed by the app around this view. What you see stays here and your unsaved input is kept; changes are paused until it reconnects."
+        }
     }
 }
 

@@ -24,12 +24,17 @@ pub enum AppError {
     Http {
         status: u16,
         body: Option<ErrorBody>,
+        /// Seconds the server asked us to wait (`Retry-After`).
+        retry_after: Option<f64>,
     },
     #[error("The server sent a response this version cannot read")]
     Decode(String),
 }
 
 fn http_message(status: u16, body: &Option<ErrorBody>) -> String {
+    if status == 429 {
+        return "Too many requests right now".to_owned();
+    }
     match (status, body) {
         (403, _) => "This isn't allowed for this embedded session".to_owned(),
         (404, _) => "This item doesn't exist in this workspace".to_owned(),
@@ -92,13 +97,15 @@ mod tests {
         let e = AppError::Http {
             status: 409,
             body: Some(body),
+            retry_after: None,
         };
         assert_eq!(e.to_string(), "Connection has active rules");
         assert!(!e.is_retryable());
         assert!(
             AppError::Http {
                 status: 503,
-                body: None
+                body: None,
+                retry_after: None
             }
             .is_retryable()
         );

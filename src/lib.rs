@@ -9,6 +9,7 @@ pub mod app;
 pub mod bridge;
 pub mod error;
 pub mod launch;
+pub mod lifecycle;
 pub mod pages;
 pub mod resize;
 pub mod session;

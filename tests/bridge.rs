@@ -4,8 +4,6 @@
 mod common;
 
 use common::*;
-use meshes_embed::bridge::Bridge;
-use meshes_embed::session::Session;
 use meshes_protocol::message::Reject;
 use meshes_protocol::{EmbedMessage, ExpiredReason, HostMessage, SessionType};
 use wasm_bindgen::JsCast;
@@ -125,17 +123,49 @@ async fn bridge_rejects_wrong_origin_wrong_source_and_synthetic_events() {
 }
 
 #[wasm_bindgen_test]
-fn tokens_for_another_session_are_refused_and_reported() {
-    let (bridge, log) = Bridge::recording();
-    let session = Session::new(context(SessionType::Workspace), bridge);
-    assert!(!session.accept_auth(jwt("sess_someone_else")));
-    assert_eq!(session.token_value(), None);
+async fn tokens_must_belong_to_the_launched_session_and_pass_the_api() {
+    // Another session's token: reported, never sent anywhere.
+    let (t, requests) = fake(vec![]);
+    let (a, posted) = api(SessionType::Workspace, t);
+    assert!(!a.accept_auth(jwt("sess_someone_else")).await);
+    assert!(
+        requests.lock().unwrap().is_empty(),
+        "a foreign token is never presented to the API"
+    );
     assert_eq!(
-        *log.lock().unwrap(),
+        *posted.lock().unwrap(),
         vec![EmbedMessage::TokenExpired {
             reason: ExpiredReason::SessionMismatch
         }]
     );
-    assert!(session.accept_auth(jwt(SID)));
-    assert_eq!(session.token_value(), Some(jwt(SID)));
+    assert_eq!(a.session.token_value(), None);
+
+    // Claims our session but the API refuses it (forged, stale or revoked): not used.
+    let (t, _) = fake(vec![(
+        "/embed/session",
+        vec![(401, r#"{"message":"Unauthorized"}"#.into())],
+    )]);
+    let (a, _) = api(SessionType::Workspace, t);
+    assert!(!a.accept_auth(jwt(SID)).await);
+    assert_eq!(a.session.token_value(), None);
+
+    // The API says it belongs to a different session: reported as a mismatch.
+    let other = session_info(600).replace(SID, "sess_other");
+    let (t, _) = fake(vec![("/embed/session", vec![(200, other)])]);
+    let (a, posted) = api(SessionType::Workspace, t);
+    assert!(!a.accept_auth(jwt(SID)).await);
+    assert!(
+        posted
+            .lock()
+            .unwrap()
+            .contains(&EmbedMessage::TokenExpired {
+                reason: ExpiredReason::SessionMismatch
+            })
+    );
+
+    // Ours, and accepted.
+    let (t, _) = fake(vec![]);
+    let (a, _) = api(SessionType::Workspace, t);
+    assert!(a.accept_auth(jwt(SID)).await);
+    assert_eq!(a.session.token_value(), Some(jwt(SID)));
 }

@@ -1,16 +1,16 @@
-//! Browser tests of the workspace UI against a fake API.
+//! Browser tests of the workspace UI against a fake API: rendering, errors, the token
+//! lifecycle as pages see it, and the page policy.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
-use common::{SID, WS, context, jwt, until, window};
+use common::{SID, api, count, fake, jwt, until, window};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use meshes_embed::api::{Api, ApiRequest, ApiResponse, Transport};
+use meshes_embed::api::{Api, Transport};
 use meshes_embed::app::Workspace;
-use meshes_embed::bridge::Bridge;
-use meshes_embed::session::Session;
-use meshes_protocol::{EmbedMessage, EmbedPage, SessionType};
+use meshes_embed::session::AuthStatus;
+use meshes_protocol::{EmbedMessage, EmbedPage, ExpiredReason, RefreshReason, SessionType};
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -18,35 +18,20 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-type Requests = Arc<Mutex<Vec<ApiRequest>>>;
-
-/// A fake API: answers by path, records every request.
-fn fake(routes: Vec<(&'static str, u16, String)>) -> (Transport, Requests) {
-    let seen: Requests = Arc::new(Mutex::new(vec![]));
-    let log = seen.clone();
-    let t = Transport::new(move |req: ApiRequest| {
-        log.lock().unwrap().push(req.clone());
-        let hit = routes.iter().find(|(p, _, _)| req.path.contains(p));
-        let res = match hit {
-            Some((_, status, body)) => ApiResponse {
-                status: *status,
-                body: body.clone(),
-            },
-            None => ApiResponse {
-                status: 404,
-                body: r#"{"message":"Not Found"}"#.into(),
-            },
-        };
-        Box::pin(async move { Ok(res) })
-    });
-    (t, seen)
-}
-
 struct Mounted {
+    /// Parent of the mount's owner: cleaned up on drop, so listeners (the router's click
+    /// handler) cannot outlive the test even while a request is still waiting.
+    owner: Owner,
     _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
     root: web_sys::HtmlElement,
-    session: Session,
+    api: Api,
     posted: Arc<Mutex<Vec<EmbedMessage>>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.owner.cleanup();
+    }
 }
 
 impl Mounted {
@@ -57,11 +42,16 @@ impl Mounted {
             .flatten()
             .and_then(|e| e.text_content())
     }
+
     fn all_text(&self, css: &str) -> Vec<String> {
         let list = self.root.query_selector_all(css).unwrap();
         (0..list.length())
             .filter_map(|i| list.item(i)?.text_content())
             .collect()
+    }
+
+    fn posted(&self, m: &EmbedMessage) -> bool {
+        self.posted.lock().unwrap().contains(m)
     }
 }
 
@@ -71,21 +61,22 @@ fn mount(path: &str, session_type: SessionType, transport: Transport) -> Mounted
         .unwrap()
         .replace_state_with_url(&JsValue::NULL, "", Some(path))
         .unwrap();
-    let (bridge, posted) = Bridge::recording();
-    let session = Session::new(context(session_type), bridge);
-    let api = Api {
-        transport,
-        session: session.clone(),
-    };
+    let (api, posted) = api(session_type, transport);
     let doc = window().document().unwrap();
     let root: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&root).unwrap();
-    let handle =
-        leptos::mount::mount_to(root.clone(), move || view! { <Workspace api/> }.into_any());
+    let a = api.clone();
+    let owner = Owner::new();
+    let handle = owner.with(|| {
+        leptos::mount::mount_to(root.clone(), move || {
+            view! { <Workspace api=a/> }.into_any()
+        })
+    });
     Mounted {
+        owner,
         _handle: handle,
         root,
-        session,
+        api,
         posted,
     }
 }
@@ -94,9 +85,21 @@ const CONNECTIONS: &str = r#"{"count":2,"limit":50,"next_cursor":null,"records":
  {"id":"c1","workspace":"w","type":"hubspot","name":"HubSpot Sales","metadata":{},"active":true,"hidden":false,"created_by":"seed","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"},
  {"id":"c2","workspace":"w","type":"salesforce","name":"<img src=x onerror=window.__pwned=true>","metadata":{},"active":false,"inactive_reason":"oauth_authorization_revoked","hidden":false,"created_by":"seed","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}]}"#;
 
+fn ok(body: &str) -> (u16, String) {
+    (200, body.to_owned())
+}
+
+fn status(code: u16) -> (u16, String) {
+    (code, format!(r#"{{"message":"status {code}"}}"#))
+}
+
+async fn connections_shown(m: &Mounted) {
+    until("connection rows", || m.all_text(".conn-name").len() == 2).await;
+}
+
 #[wasm_bindgen_test]
 async fn connections_page_renders_from_the_api_once_authed() {
-    let (t, requests) = fake(vec![("/connections", 200, CONNECTIONS.into())]);
+    let (t, requests) = fake(vec![("/connections", vec![ok(CONNECTIONS)])]);
     let m = mount("/workspace/connections", SessionType::Workspace, t);
     TimeoutFuture::new(50).await;
     assert!(
@@ -108,8 +111,8 @@ async fn connections_page_renders_from_the_api_once_authed() {
         "loading state while waiting for auth"
     );
 
-    m.session.accept_auth(jwt(SID));
-    until("connection rows", || m.all_text(".conn-name").len() == 2).await;
+    assert!(m.api.accept_auth(jwt(SID)).await);
+    connections_shown(&m).await;
     assert_eq!(
         m.all_text(".conn-name"),
         ["HubSpot Sales", "<img src=x onerror=window.__pwned=true>"]
@@ -123,13 +126,20 @@ async fn connections_page_renders_from_the_api_once_authed() {
             .unwrap()
             .contains("Access was revoked in the provider")
     );
-    let req = requests.lock().unwrap()[0].clone();
+    let reqs = requests.lock().unwrap().clone();
     assert_eq!(
-        req.path,
-        format!("/api/v1/workspaces/{WS}/connections?limit=50")
+        reqs[0].path, "/api/v1/embed/session",
+        "the token is verified before use"
     );
-    assert_eq!(req.token, Some(jwt(SID)));
-    // The content height was reported to the host.
+    let list = reqs
+        .iter()
+        .find(|r| r.path.contains("/connections"))
+        .unwrap();
+    assert_eq!(
+        list.path,
+        format!("/api/v1/workspaces/{}/connections?limit=50", common::WS)
+    );
+    assert_eq!(list.token, Some(jwt(SID)));
     until("a resize message", || {
         m.posted
             .lock()
@@ -141,45 +151,148 @@ async fn connections_page_renders_from_the_api_once_authed() {
 }
 
 #[wasm_bindgen_test]
-async fn errors_say_what_happened_and_401_asks_for_a_refresh() {
-    let (t, _) = fake(vec![(
-        "/connections",
-        403,
-        r#"{"message":"Forbidden"}"#.into(),
-    )]);
+async fn a_401_refreshes_once_and_retries_with_the_new_token() {
+    let (t, requests) = fake(vec![("/connections", vec![status(401), ok(CONNECTIONS)])]);
     let m = mount("/workspace/connections", SessionType::Workspace, t);
-    m.session.accept_auth(jwt(SID));
+    m.api.accept_auth(jwt(SID)).await;
+    until("a refresh request", || {
+        m.posted(&EmbedMessage::TokenRefresh {
+            reason: RefreshReason::Unauthorized,
+        })
+    })
+    .await;
+    assert_eq!(
+        m.api.session.token_value(),
+        None,
+        "the refused token is dropped"
+    );
+    assert!(
+        m.root.query_selector(".error-state").unwrap().is_none(),
+        "a refresh is not an error"
+    );
+    // The host answers with a new token: the queued request goes out again, once.
+    let fresh = format!("{}x", jwt(SID));
+    assert!(m.api.accept_auth(fresh.clone()).await);
+    connections_shown(&m).await;
+    let lists: Vec<_> = requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path.contains("/connections"))
+        .cloned()
+        .collect();
+    assert_eq!(lists.len(), 2);
+    assert_eq!(lists[1].token, Some(fresh));
+}
+
+#[wasm_bindgen_test]
+async fn a_second_401_ends_the_session_without_looping() {
+    let (t, requests) = fake(vec![("/dashboard", vec![status(401)])]);
+    let m = mount("/workspace/dashboard", SessionType::Workspace, t);
+    m.api.accept_auth(jwt(SID)).await;
+    until("a refresh request", || {
+        m.posted(&EmbedMessage::TokenRefresh {
+            reason: RefreshReason::Unauthorized,
+        })
+    })
+    .await;
+    m.api.accept_auth(format!("{}y", jwt(SID))).await;
+    until("the session end", || {
+        m.posted(&EmbedMessage::TokenExpired {
+            reason: ExpiredReason::SessionEnded,
+        })
+    })
+    .await;
+    TimeoutFuture::new(100).await;
+    assert_eq!(
+        count(&requests, "/dashboard"),
+        2,
+        "one try, one retry, never more"
+    );
+    assert!(
+        m.text("#session-banner")
+            .unwrap()
+            .contains("session has ended")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_403_never_refreshes() {
+    let (t, _) = fake(vec![("/connections", vec![status(403)])]);
+    let m = mount("/workspace/connections", SessionType::Workspace, t);
+    m.api.accept_auth(jwt(SID)).await;
     until("the error state", || m.text(".error-title").is_some()).await;
     assert_eq!(
         m.text(".error-title").unwrap(),
         "This isn't allowed for this embedded session"
     );
-
-    let (t, _) = fake(vec![(
-        "/dashboard",
-        401,
-        r#"{"message":"Unauthorized"}"#.into(),
-    )]);
-    let m = mount("/workspace/dashboard", SessionType::Workspace, t);
-    m.session.accept_auth(jwt(SID));
-    until("a refresh request", || {
-        m.posted
+    assert!(
+        !m.posted
             .lock()
             .unwrap()
             .iter()
             .any(|p| matches!(p, EmbedMessage::TokenRefresh { .. }))
-    })
-    .await;
-    assert_eq!(
-        m.session.token_value(),
-        None,
-        "the refused token is dropped"
     );
 }
 
 #[wasm_bindgen_test]
+async fn transient_failures_are_retried_then_shown_with_a_retry_button() {
+    let (t, requests) = fake(vec![(
+        "/connections",
+        vec![status(503), (200, CONNECTIONS.into())],
+    )]);
+    let m = mount("/workspace/connections", SessionType::Workspace, t);
+    m.api.accept_auth(jwt(SID)).await;
+    connections_shown(&m).await;
+    assert_eq!(count(&requests, "/connections"), 2, "one 503, then success");
+
+    let (t, requests) = fake(vec![(
+        "/connections",
+        vec![status(502), status(502), status(502), ok(CONNECTIONS)],
+    )]);
+    let m = mount("/workspace/connections", SessionType::Workspace, t);
+    m.api.accept_auth(jwt(SID)).await;
+    until("the error state", || m.text(".error-state").is_some()).await;
+    assert_eq!(
+        count(&requests, "/connections"),
+        3,
+        "three tries, never four"
+    );
+    let retry: web_sys::HtmlElement = m
+        .root
+        .query_selector(".error-state button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    retry.click();
+    connections_shown(&m).await;
+}
+
+#[wasm_bindgen_test]
+async fn expiry_keeps_the_page_and_a_late_auth_recovers_it() {
+    let (t, _) = fake(vec![("/connections", vec![ok(CONNECTIONS)])]);
+    let m = mount("/workspace/connections", SessionType::Workspace, t);
+    m.api.accept_auth(jwt(SID)).await;
+    connections_shown(&m).await;
+    m.api.session.expire(ExpiredReason::RefreshTimeout);
+    until("the banner", || m.text("#session-banner").is_some()).await;
+    assert!(m.posted(&EmbedMessage::TokenExpired {
+        reason: ExpiredReason::RefreshTimeout
+    }));
+    assert_eq!(
+        m.all_text(".conn-name").len(),
+        2,
+        "what was on screen stays"
+    );
+    assert!(!m.api.session.can_write());
+    m.api.accept_auth(jwt(SID)).await;
+    assert_eq!(m.api.session.status.get_untracked(), AuthStatus::Authed);
+    until("the banner to go", || m.text("#session-banner").is_none()).await;
+}
+
+#[wasm_bindgen_test]
 async fn navigation_is_reported_and_session_types_limit_pages() {
-    let (t, _) = fake(vec![("/dashboard", 500, "oops".into())]);
+    let (t, _) = fake(vec![("/dashboard", vec![status(500)])]);
     let m = mount("/workspace/dashboard", SessionType::Workspace, t);
     TimeoutFuture::new(20).await;
     let rules: web_sys::HtmlElement = m
@@ -190,7 +303,7 @@ async fn navigation_is_reported_and_session_types_limit_pages() {
         .unchecked_into();
     rules.click();
     until("meshes:navigate", || {
-        m.posted.lock().unwrap().contains(&EmbedMessage::Navigate {
+        m.posted(&EmbedMessage::Navigate {
             path: "/workspace/rules".into(),
             page: EmbedPage::Rules,
         })

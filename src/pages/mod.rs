@@ -19,24 +19,16 @@ use std::future::Future;
 
 pub type Loaded<T> = LocalResource<Result<T, AppError>>;
 
-/// A resource that loads once the session holds a token, and again after a token refresh that
-/// followed a 401. Until then it reports `AwaitingAuth`, which pages show as loading.
+/// A resource fetched with the session's API client. Requests wait for a token (first
+/// `meshes:auth`, refreshes), so pages show their skeleton until then and keep what they show
+/// while a token is renewed.
 pub fn authed_resource<T, Fut>(fetch: impl Fn(Api) -> Fut + 'static) -> Loaded<T>
 where
     T: 'static,
     Fut: Future<Output = Result<T, AppError>> + 'static,
 {
     let api = expect_context::<Api>();
-    LocalResource::new(move || {
-        let authed = api.session.authed();
-        let fut = authed.then(|| fetch(api.clone()));
-        async move {
-            match fut {
-                Some(f) => f.await,
-                None => Err(AppError::AwaitingAuth),
-            }
-        }
-    })
+    LocalResource::new(move || fetch(api.clone()))
 }
 
 /// Render a loaded resource: skeleton while loading or waiting for auth, the error state with a

@@ -3,12 +3,15 @@
 
 use base64::Engine;
 use gloo_timers::future::TimeoutFuture;
-use meshes_embed::bridge;
+use meshes_embed::api::{Api, ApiRequest, ApiResponse, Transport};
+use meshes_embed::bridge::{self, Bridge};
+use meshes_embed::session::Session;
 use meshes_protocol::api::{SessionContext, WorkspaceRef};
 use meshes_protocol::message::Reject;
-use meshes_protocol::{HostMessage, LaunchPage, Role, SessionType};
+use meshes_protocol::{EmbedMessage, HostMessage, LaunchPage, Role, SessionType};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -78,4 +81,69 @@ pub fn context(session_type: SessionType) -> SessionContext {
         allowed_origins: vec![],
         launch_page: LaunchPage::Dashboard,
     }
+}
+
+pub type Requests = Arc<Mutex<Vec<ApiRequest>>>;
+
+/// The whoami answer for our session.
+pub fn session_info(expires_in: u32) -> String {
+    format!(
+        r#"{{"session_id":"{SID}","workspace_id":"{WS}","role":"admin","session_type":"workspace","scopes":[],"expires_in":{expires_in}}}"#
+    )
+}
+
+/// A fake API: each route answers with its responses in order (the last one repeats); every
+/// request is recorded. `/embed/session` answers as a valid session unless a route overrides it.
+pub fn fake(routes: Vec<(&'static str, Vec<(u16, String)>)>) -> (Transport, Requests) {
+    let seen: Requests = Arc::new(Mutex::new(vec![]));
+    let log = seen.clone();
+    let counters = Arc::new(Mutex::new(vec![0usize; routes.len()]));
+    let t = Transport::new(move |req: ApiRequest| {
+        log.lock().unwrap().push(req.clone());
+        let hit = routes.iter().position(|(p, _)| req.path.contains(p));
+        let res = match hit {
+            Some(i) => {
+                let mut counters = counters.lock().unwrap();
+                let answers = &routes[i].1;
+                let (status, body) = answers[counters[i].min(answers.len() - 1)].clone();
+                counters[i] += 1;
+                ApiResponse {
+                    status,
+                    body,
+                    retry_after: None,
+                }
+            }
+            None if req.path.contains("/embed/session") => ApiResponse {
+                status: 200,
+                body: session_info(1800),
+                retry_after: None,
+            },
+            None => ApiResponse {
+                status: 404,
+                body: r#"{"message":"Not Found"}"#.into(),
+                retry_after: None,
+            },
+        };
+        Box::pin(async move { Ok(res) })
+    });
+    (t, seen)
+}
+
+/// Requests whose path contains `part`.
+pub fn count(requests: &Requests, part: &str) -> usize {
+    requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path.contains(part))
+        .count()
+}
+
+pub fn api(
+    session_type: SessionType,
+    transport: Transport,
+) -> (Api, Arc<Mutex<Vec<EmbedMessage>>>) {
+    let (bridge, posted) = Bridge::recording();
+    let session = Session::new(context(session_type), bridge);
+    (Api { transport, session }, posted)
 }

@@ -55,6 +55,8 @@ pub enum RefreshReason {
     Scheduled,
     /// The API answered 401 to the current token.
     Unauthorized,
+    /// The token ran out before a refresh arrived (e.g. the device slept).
+    Expired,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +74,8 @@ pub enum ExpiredReason {
     SessionMismatch,
     /// No fresh token arrived in time after `meshes:token-refresh`.
     RefreshTimeout,
+    /// The access token passed its expiry before a new one arrived.
+    AccessTokenExpired,
 }
 
 impl ExpiredReason {
@@ -84,6 +88,7 @@ impl ExpiredReason {
             ExpiredReason::SessionEnded => "session_ended",
             ExpiredReason::SessionMismatch => "session_mismatch",
             ExpiredReason::RefreshTimeout => "refresh_timeout",
+            ExpiredReason::AccessTokenExpired => "access_token_expired",
         }
     }
 
@@ -96,6 +101,7 @@ impl ExpiredReason {
             ExpiredReason::SessionEnded,
             ExpiredReason::SessionMismatch,
             ExpiredReason::RefreshTimeout,
+            ExpiredReason::AccessTokenExpired,
         ]
         .into_iter()
         .find(|r| r.as_str() == code)

@@ -244,8 +244,14 @@ mod tests {
             choose_parent(None, &[a.clone(), b.clone()]),
             Err(ParentError::Unknown)
         );
-        assert!(matches!(choose_parent(Some("null"), &[]), Err(ParentError::NotAllowed(_))));
-        assert!(matches!(choose_parent(Some("null"), std::slice::from_ref(&a)), Err(ParentError::NotAllowed(_))));
+        assert!(matches!(
+            choose_parent(Some("null"), &[]),
+            Err(ParentError::NotAllowed(_))
+        ));
+        assert!(matches!(
+            choose_parent(Some("null"), std::slice::from_ref(&a)),
+            Err(ParentError::NotAllowed(_))
+        ));
         assert!(matches!(
             choose_parent(Some("https://evil.test"), std::slice::from_ref(&a)),
             Err(ParentError::NotAllowed(_))

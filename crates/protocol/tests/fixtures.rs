@@ -38,6 +38,7 @@ fn sessions() {
     round_trip::<SessionRevoked>("session_revoked.json");
     round_trip::<LaunchExchange>("launch_exchange.json");
     round_trip::<SessionContext>("session_context.json");
+    round_trip::<SessionInfo>("session_info.json");
 }
 
 #[test]

@@ -13,7 +13,9 @@ fn json_tree() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| serde_json::json!(f)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| serde_json::json!(f)),
         ".{0,40}".prop_map(Value::String),
         Just(Value::String("meshes:auth".into())),
         "[A-Za-z0-9_-]{1,20}\\.[A-Za-z0-9_-]{1,20}\\.[A-Za-z0-9_-]{1,20}".prop_map(Value::String),
@@ -22,7 +24,12 @@ fn json_tree() -> impl Strategy<Value = Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::btree_map(
-                prop_oneof![Just("type".to_owned()), Just("token".to_owned()), Just("expires_in".to_owned()), ".{0,8}"],
+                prop_oneof![
+                    Just("type".to_owned()),
+                    Just("token".to_owned()),
+                    Just("expires_in".to_owned()),
+                    ".{0,8}"
+                ],
                 inner,
                 0..6
             )

@@ -96,6 +96,8 @@ pub struct SessionAuth {
     pub scopes: Vec<Scope>,
     pub resource: Option<String>,
     pub resource_id: Option<String>,
+    /// Token expiry (unix seconds).
+    pub exp: i64,
 }
 
 impl SessionAuth {
@@ -152,6 +154,7 @@ impl FromRequestParts<AppState> for SessionAuth {
             scopes: claims.scp,
             resource: claims.res,
             resource_id: claims.rid,
+            exp: claims.exp,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The launch exchange: the runtime trades the one-time launch secret for its session context.
 
 use crate::AppState;
+use crate::auth::SessionAuth;
 use crate::error::{ApiError, ApiResult};
 use crate::sessions::{SessionRow, hash_launch_token};
 use crate::validate::JsonObject;
@@ -8,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use meshes_protocol::ExpiredReason;
-use meshes_protocol::api::{ParamError, SessionContext, SessionStatus, WorkspaceRef};
+use meshes_protocol::api::{ParamError, SessionContext, SessionInfo, SessionStatus, WorkspaceRef};
 use rusqlite::{OptionalExtension, params};
 
 /// The documented user-facing wording.
@@ -100,4 +101,19 @@ pub async fn exchange(
         allowed_origins: row.allowed_origins,
         launch_page: row.launch_page,
     }))
+}
+
+/// `GET /api/v1/embed/session`: the runtime's check of every token `meshes:auth` delivers.
+pub async fn whoami(State(state): State<AppState>, auth: SessionAuth) -> Json<SessionInfo> {
+    let left = auth.exp - state.clock.now().unix_timestamp();
+    Json(SessionInfo {
+        session_id: auth.session_id,
+        workspace_id: auth.workspace_id,
+        role: auth.role,
+        session_type: auth.session_type,
+        scopes: auth.scopes,
+        resource: auth.resource,
+        resource_id: auth.resource_id,
+        expires_in: u32::try_from(left.max(0)).unwrap_or(0),
+    })
 }

@@ -65,6 +65,7 @@ pub fn meshes_router(state: AppState) -> Router {
         .route("/sessions/{id}", axum::routing::delete(sessions::revoke))
         .route("/sessions/{id}/refresh", post(sessions::refresh))
         .route("/embed/launch", post(launch::exchange))
+        .route("/embed/session", get(launch::whoami))
         .fallback(|| async { ApiError::not_found("Endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")

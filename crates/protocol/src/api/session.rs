@@ -136,6 +136,23 @@ pub struct SessionContext {
     pub launch_page: LaunchPage,
 }
 
+/// `GET /api/v1/embed/session`: what the API knows about the presented session token. The
+/// runtime calls it for every `meshes:auth` before using the token (binding + exact expiry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub session_id: String,
+    pub workspace_id: String,
+    pub role: Role,
+    pub session_type: SessionType,
+    pub scopes: Vec<Scope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Seconds this token remains valid, by the server's clock (immune to client skew).
+    pub expires_in: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceRef {
     pub id: String,

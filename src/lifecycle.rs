@@ -1,0 +1,182 @@
+//! Timing policy, as pure functions so it is tested natively: when to refresh a token, when it
+//! is dead, and how long to wait before retrying a failed read. All times are milliseconds on
+//! the monotonic clock (`performance.now()`), never the wall clock.
+
+/// How long the host has to answer `meshes:token-refresh` before we give up (issue contract).
+pub const REFRESH_TIMEOUT_MS: f64 = 30_000.0;
+/// Never schedule a refresh sooner than this after receiving a token.
+pub const MIN_REFRESH_DELAY_MS: f64 = 5_000.0;
+
+/// Deadlines of one access token, measured from when we received it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// Ask for a new token from here on.
+    pub refresh_at: f64,
+    /// The token is dead from here on.
+    pub deadline: f64,
+}
+
+impl Timing {
+    /// Lead = max(60 s, 20 % of the lifetime), capped at half the lifetime so short tokens are
+    /// not refreshed in a loop, and never earlier than 5 s after receipt.
+    pub fn new(received_at: f64, expires_in_s: f64) -> Timing {
+        let life = expires_in_s.max(0.0) * 1000.0;
+        let lead = (60_000.0f64).max(0.2 * life).min(0.5 * life);
+        Timing {
+            refresh_at: received_at + (life - lead).max(MIN_REFRESH_DELAY_MS.min(life)),
+            deadline: received_at + life,
+        }
+    }
+
+    pub fn wants_refresh(&self, now: f64) -> bool {
+        now >= self.refresh_at
+    }
+
+    pub fn is_dead(&self, now: f64) -> bool {
+        now >= self.deadline
+    }
+}
+
+/// Reads are retried at most this many times in total (the first try included).
+pub const MAX_ATTEMPTS: u32 = 3;
+const BACKOFF_BASE_MS: f64 = 250.0;
+const BACKOFF_CAP_MS: f64 = 2_000.0;
+/// A `Retry-After` longer than this is not waited for: the user sees the error and can retry.
+const MAX_RETRY_AFTER_MS: f64 = 10_000.0;
+
+/// Is this outcome worth another try? Network errors, timeouts, 408, 429 and 5xx (not 501).
+pub fn is_transient(status: Option<u16>) -> bool {
+    match status {
+        None => true,
+        Some(s) => matches!(s, 408 | 429 | 500 | 502 | 503 | 504),
+    }
+}
+
+/// Delay before attempt `attempt + 1` (attempt counts from 1), or None to stop. Full jitter:
+/// uniform in [0, min(cap, base·2^(attempt-1))], where `random` is in [0, 1). A server's
+/// `Retry-After` (seconds) wins when it is reasonable.
+pub fn retry_delay(attempt: u32, retry_after_s: Option<f64>, random: f64) -> Option<f64> {
+    if attempt >= MAX_ATTEMPTS {
+        return None;
+    }
+    if let Some(s) = retry_after_s.filter(|s| s.is_finite() && *s >= 0.0) {
+        let ms = s * 1000.0;
+        return (ms <= MAX_RETRY_AFTER_MS).then_some(ms);
+    }
+    let ceiling = (BACKOFF_BASE_MS * 2f64.powi(attempt as i32 - 1)).min(BACKOFF_CAP_MS);
+    Some(random.clamp(0.0, 1.0) * ceiling)
+}
+
+/// `Retry-After` as seconds: delta-seconds, or an HTTP date relative to `now_unix_s`.
+pub fn parse_retry_after(
+    value: &str,
+    http_date_to_unix: impl Fn(&str) -> Option<f64>,
+    now_unix_s: f64,
+) -> Option<f64> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u32>() {
+        return Some(f64::from(secs));
+    }
+    http_date_to_unix(v).map(|t| (t - now_unix_s).max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_lead_follows_the_lifetime() {
+        // (lifetime s, refresh after s)
+        for (life, at) in [
+            (3600.0, 2880.0),
+            (1800.0, 1440.0),
+            (300.0, 240.0),
+            (120.0, 60.0),
+            (30.0, 15.0),
+            (6.0, 5.0),
+        ] {
+            let t = Timing::new(1_000.0, life);
+            assert_eq!(t.refresh_at, 1_000.0 + at * 1000.0, "lifetime {life}");
+            assert_eq!(t.deadline, 1_000.0 + life * 1000.0);
+        }
+    }
+
+    #[test]
+    fn timing_is_relative_to_receipt_not_the_wall_clock() {
+        // A wall clock skewed by ±10 min changes nothing: only receipt time and lifetime count.
+        let a = Timing::new(0.0, 600.0);
+        let b = Timing::new(600_000.0, 600.0);
+        assert_eq!(b.refresh_at - a.refresh_at, 600_000.0);
+        assert!(!a.wants_refresh(479_999.0) && a.wants_refresh(480_000.0));
+        assert!(!a.is_dead(599_999.0) && a.is_dead(600_000.0));
+    }
+
+    #[test]
+    fn transient_failures() {
+        for s in [
+            None,
+            Some(408),
+            Some(429),
+            Some(500),
+            Some(502),
+            Some(503),
+            Some(504),
+        ] {
+            assert!(is_transient(s), "{s:?}");
+        }
+        for s in [
+            Some(400),
+            Some(401),
+            Some(403),
+            Some(404),
+            Some(409),
+            Some(422),
+            Some(501),
+        ] {
+            assert!(!is_transient(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped_jittered_and_bounded() {
+        assert_eq!(retry_delay(1, None, 0.999).map(|d| d.round()), Some(250.0));
+        assert_eq!(retry_delay(2, None, 0.5), Some(250.0));
+        assert_eq!(retry_delay(1, None, 0.0), Some(0.0));
+        assert_eq!(
+            retry_delay(MAX_ATTEMPTS, None, 0.5),
+            None,
+            "three tries, never four"
+        );
+        assert_eq!(
+            retry_delay(1, Some(2.0), 0.5),
+            Some(2_000.0),
+            "Retry-After wins"
+        );
+        assert_eq!(
+            retry_delay(1, Some(120.0), 0.5),
+            None,
+            "too long to wait in place"
+        );
+        for attempt in 1..MAX_ATTEMPTS {
+            for r in [0.0, 0.3, 0.99] {
+                let d = retry_delay(attempt, None, r).unwrap();
+                assert!((0.0..=BACKOFF_CAP_MS).contains(&d));
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let date = |s: &str| (s == "Wed, 21 Oct 2026 07:28:00 GMT").then_some(1_000_030.0);
+        assert_eq!(parse_retry_after("120", date, 1_000_000.0), Some(120.0));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", date, 1_000_000.0),
+            Some(30.0)
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", date, 2_000_000.0),
+            Some(0.0)
+        );
+        assert_eq!(parse_retry_after("soon", date, 0.0), None);
+    }
+}
