@@ -15,6 +15,8 @@ use leptos_router::path;
 use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::origin::choose_parent;
 use meshes_protocol::{EmbedMessage, EmbedRoute, ExpiredReason, HostMessage};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Clone)]
 enum Phase {
@@ -90,17 +92,20 @@ fn connect_host(api: &Api) {
     };
     let parent: wasm_bindgen::JsValue = parent.into();
     // Several auths in flight: only the newest one may win.
-    let latest = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let latest = Arc::new(AtomicU64::new(0));
     let a = api.clone();
+    let dropped = session.messages_dropped;
     let _ = window_event_listener(leptos::ev::message, move |ev| {
-        if let Ok(HostMessage::Auth { token, .. }) = bridge::inspect(&ev, &origin, &parent) {
-            let seq = latest.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let (a, latest) = (a.clone(), latest.clone());
-            let is_newest = move || latest.load(std::sync::atomic::Ordering::Relaxed) == seq;
-            leptos::task::spawn_local(async move {
-                a.accept_auth_if(token, is_newest).await;
-            });
-        }
+        let Ok(HostMessage::Auth { token, .. }) = bridge::inspect(&ev, &origin, &parent) else {
+            dropped.update(|n| *n += 1);
+            return;
+        };
+        let seq = latest.fetch_add(1, Ordering::Relaxed) + 1;
+        let (a, latest) = (a.clone(), latest.clone());
+        let is_newest = move || latest.load(Ordering::Relaxed) == seq;
+        leptos::task::spawn_local(async move {
+            a.accept_auth_if(token, is_newest).await;
+        });
     });
     // Hidden pages throttle timers: re-check the token whenever the page comes back.
     let check = {
@@ -132,6 +137,7 @@ pub fn Workspace(api: Api) -> impl IntoView {
     provide_context(session.clone());
     provide_context(api);
 
+    let session_counts = session.clone();
     let root = NodeRef::<leptos::html::Div>::new();
     let bridge = session.bridge.clone();
     Effect::new(move |_| {
@@ -160,7 +166,12 @@ pub fn Workspace(api: Api) -> impl IntoView {
     let name = api_workspace_name();
 
     view! {
-        <div class="meshes-root" node_ref=root>
+        <div
+            class="meshes-root"
+            node_ref=root
+            data-auth-installed=move || session_counts.auth_installed.get()
+            data-messages-dropped=move || session_counts.messages_dropped.get()
+        >
             <Router>
                 <NavigationReporter/>
                 <header class="ws-header">

@@ -42,6 +42,10 @@ pub struct Session {
     pub ctx: Arc<SessionContext>,
     pub bridge: Bridge,
     pub status: RwSignal<AuthStatus>,
+    /// Inbound `meshes:auth` tokens installed, and messages dropped by the bridge checks.
+    /// Exposed as `data-` attributes (counts only) so tests can see what the bridge did.
+    pub auth_installed: RwSignal<u32>,
+    pub messages_dropped: RwSignal<u32>,
     token: RwSignal<Option<AccessToken>>,
     timing: RwSignal<Option<Timing>>,
     /// A `meshes:token-refresh` is outstanding (single flight).
@@ -75,6 +79,8 @@ impl Session {
             ctx: Arc::new(ctx),
             bridge,
             status: RwSignal::new(AuthStatus::AwaitingAuth),
+            auth_installed: RwSignal::new(0),
+            messages_dropped: RwSignal::new(0),
             token: RwSignal::new(None),
             timing: RwSignal::new(None),
             refreshing: RwSignal::new(false),
@@ -108,6 +114,7 @@ impl Session {
         self.timing.set(Some(timing));
         self.refreshing.set(false);
         self.status.set(AuthStatus::Authed);
+        self.auth_installed.update(|n| *n += 1);
         if let Ok(mut waiters) = self.waiters.lock() {
             for w in waiters.drain(..) {
                 let _ = w.send(());

@@ -17,6 +17,8 @@ pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
 
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
+pub mod attacker;
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -77,6 +79,9 @@ impl Stack {
             .env("MESHES_DIST", &dist)
             .env("MESHES_WWW", repo_root().join("www"))
             .env("MESHES_MANAGEMENT_KEY", MANAGEMENT_KEY)
+            // Request log + fault injection, and tokens short enough to watch them expire.
+            .env("MESHES_TEST_HOOKS", "true")
+            .env("MESHES_MIN_TTL_SECONDS", "20")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .kill_on_drop(true)
@@ -210,6 +215,84 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Every request the sandbox saw (both origins), oldest first.
+    pub async fn requests(&self) -> Vec<Value> {
+        let res = self
+            .http
+            .get(format!("{}/__sandbox/requests", self.meshes))
+            .send()
+            .await
+            .expect("request log");
+        res.json::<Vec<Value>>().await.unwrap_or_default()
+    }
+
+    /// Requests whose path starts with `prefix` (optionally only one method).
+    pub async fn requests_to(&self, method: &str, prefix: &str) -> Vec<Value> {
+        self.requests()
+            .await
+            .into_iter()
+            .filter(|r| {
+                r["method"] == method && r["uri"].as_str().is_some_and(|u| u.starts_with(prefix))
+            })
+            .collect()
+    }
+
+    /// Inject a fault into API calls (see the sandbox's `hooks` module).
+    pub async fn fault(&self, fault: Value) {
+        let res = self
+            .http
+            .post(format!("{}/__sandbox/faults", self.meshes))
+            .json(&fault)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+
+    pub async fn clear_faults(&self) {
+        self.http
+            .delete(format!("{}/__sandbox/faults", self.meshes))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// The session the host page launched (from its status line).
+    pub async fn host_session_id(&self) -> String {
+        let _ = self.driver.enter_default_frame().await;
+        let text = self
+            .js("return document.querySelector('#host-status').textContent")
+            .await;
+        let text = text.as_str().unwrap_or_default();
+        text.split_whitespace()
+            .find(|w| w.starts_with("sess_"))
+            .expect("session id in the host status")
+            .to_owned()
+    }
+
+    /// A numeric `data-` attribute of the embed's root (bridge counters).
+    pub async fn embed_counter(&self, name: &str) -> u64 {
+        self.enter_embed().await.expect("enter iframe");
+        let v = self
+            .js(&format!(
+                "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
+            ))
+            .await;
+        v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
+    /// Click an element inside the embed.
+    pub async fn click_in_embed(&self, css: &str) -> WebDriverResult<()> {
+        self.enter_embed().await?;
+        self.driver.find(By::Css(css)).await?.click().await
+    }
+
+    /// Click an element on the host page.
+    pub async fn click_on_host(&self, css: &str) -> WebDriverResult<()> {
+        self.driver.enter_default_frame().await?;
+        self.driver.find(By::Css(css)).await?.click().await
+    }
+
     /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).
     pub async fn screenshot(&self, name: &str) {
         if let Some(dir) = std::env::var_os("E2E_SCREENSHOTS") {
@@ -228,12 +311,21 @@ impl Stack {
 }
 
 /// Poll until `check` yields a value (10 s), failing the test with `what` otherwise.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    eventually_within(what, Duration::from_secs(10), check).await
+}
+
+/// `eventually` with an explicit limit (for waits the contract sets, e.g. the 30 s refresh timeout).
+pub async fn eventually_within<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
     loop {
         if let Some(v) = check().await {
             return v;

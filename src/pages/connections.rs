@@ -15,15 +15,29 @@ pub fn ConnectionsPage() -> impl IntoView {
         api.get::<Page<Connection>>(api.workspace_path(&format!("/connections?limit={PAGE_SIZE}")))
             .await
     });
+    // Lives at page level, so typed text survives reloads, refreshes and expiry.
+    let filter = RwSignal::new(String::new());
     view! {
         <PageHeader title="Connections" subtitle="Where this workspace delivers events"/>
-        {render_loaded(first, 4, |page| view! { <ConnectionList first=page/> })}
+        <div class="toolbar">
+            <input
+                type="search"
+                id="connection-filter"
+                placeholder="Filter by name"
+                aria-label="Filter connections by name"
+                bind:value=filter
+            />
+            <button type="button" class="btn" id="connections-reload" on:click=move |_| first.refetch()>
+                "Refresh"
+            </button>
+        </div>
+        {render_loaded(first, 4, move |page| view! { <ConnectionList first=page filter/> })}
     }
 }
 
 /// Later pages are appended to the first; "Load more" follows `next_cursor`.
 #[component]
-fn ConnectionList(first: Page<Connection>) -> impl IntoView {
+fn ConnectionList(first: Page<Connection>, filter: RwSignal<String>) -> impl IntoView {
     let api = expect_context::<Api>();
     let items = RwSignal::new(first.records);
     let next = RwSignal::new(first.next_cursor);
@@ -61,7 +75,7 @@ fn ConnectionList(first: Page<Connection>) -> impl IntoView {
                     <tr><th scope="col">"Name"</th><th scope="col">"Integration"</th><th scope="col">"Status"</th><th scope="col">"Created"</th></tr>
                 </thead>
                 <tbody>
-                    <For each=move || items.get() key=|c| c.id.clone() let:c>
+                    <For each=move || visible(&items.get(), &filter.get()) key=|c| c.id.clone() let:c>
                         <ConnectionRow c/>
                     </For>
                 </tbody>
@@ -74,6 +88,16 @@ fn ConnectionList(first: Page<Connection>) -> impl IntoView {
             </button>
         </Show>
     }
+}
+
+/// Case-insensitive name filter.
+fn visible(items: &[Connection], filter: &str) -> Vec<Connection> {
+    let needle = filter.trim().to_lowercase();
+    items
+        .iter()
+        .filter(|c| needle.is_empty() || c.name.to_lowercase().contains(&needle))
+        .cloned()
+        .collect()
 }
 
 #[component]

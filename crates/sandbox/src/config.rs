@@ -55,6 +55,16 @@ pub struct Config {
     /// Start without the demo workspace (seeding is idempotent and on by default).
     #[arg(long, env = "MESHES_NO_SEED")]
     pub no_seed: bool,
+
+    /// Tests only: record requests (credentials included) and allow fault injection under
+    /// /__sandbox. Never enable this anywhere else.
+    #[arg(long, env = "MESHES_TEST_HOOKS")]
+    pub test_hooks: bool,
+
+    /// Tests only: lowest accepted `ttl_seconds` (Meshes: 300), so token expiry can be exercised
+    /// in seconds.
+    #[arg(long, env = "MESHES_MIN_TTL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(i64).range(1..=300))]
+    pub min_ttl_seconds: i64,
 }
 
 fn default_path(rel: &str) -> PathBuf {
@@ -95,6 +105,8 @@ impl Config {
             management_key: "test-management-key".into(),
             embed_origin: None,
             no_seed: true,
+            test_hooks: false,
+            min_ttl_seconds: 300,
         }
     }
 }

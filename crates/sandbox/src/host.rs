@@ -53,6 +53,10 @@ pub fn router(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::hooks::record,
+        ))
         .with_state(state)
 }
 

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod db;
 pub mod embed;
 pub mod error;
+pub mod hooks;
 pub mod host;
 pub mod launch;
 pub mod seed;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub cfg: Arc<Config>,
     /// Used by the demo host backend to call the Meshes API.
     pub http: reqwest::Client,
+    /// Test hooks (request log, fault injection); `None` unless `--test-hooks`.
+    pub hooks: Option<Arc<hooks::Hooks>>,
 }
 
 impl AppState {
@@ -42,11 +45,12 @@ impl AppState {
             db,
             clock: Clock::default(),
             keys: Arc::new(keys),
-            cfg: Arc::new(cfg),
+            hooks: cfg.test_hooks.then(Default::default),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))
                 .build()
                 .unwrap_or_default(),
+            cfg: Arc::new(cfg),
         })
     }
 }
@@ -88,16 +92,28 @@ pub fn meshes_router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hooks::inject,
         ));
 
     let assets = Router::new()
         .fallback_service(ServeDir::new(&state.cfg.dist).append_index_html_on_directories(false))
         .layer(axum::middleware::from_fn(embed::asset_headers));
 
-    Router::new()
+    let mut router = Router::new()
         .nest("/api/v1", api)
-        .route("/workspace/{*rest}", get(embed::document))
+        .route("/workspace/{*rest}", get(embed::document));
+    if state.hooks.is_some() {
+        router = router.merge(hooks::router());
+    }
+    router
         .merge(assets)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hooks::record,
+        ))
         .with_state(state)
 }
 

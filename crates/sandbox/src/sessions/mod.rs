@@ -30,7 +30,7 @@ pub async fn create(
     _: Management,
     JsonObject(map): JsonObject,
 ) -> ApiResult<Json<SessionCreated>> {
-    let new = validate(&map)?;
+    let new = validate(&map, state.cfg.min_ttl_seconds)?;
     let now = state.clock.now();
     require_workspace(&state, &new.workspace_id)?;
     let id = format!("sess_{}", uuid::Uuid::new_v4());

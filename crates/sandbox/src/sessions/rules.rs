@@ -36,7 +36,10 @@ pub struct NewSession {
 }
 
 /// Every field, range, default and per-session-type rule of `POST /api/v1/sessions` (v2).
-pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<NewSession> {
+pub fn validate(
+    map: &serde_json::Map<String, serde_json::Value>,
+    min_ttl: i64,
+) -> ApiResult<NewSession> {
     let mut f = Fields::new(map, FIELDS);
     if f.present("launch_path") {
         f.fail(
@@ -62,7 +65,10 @@ pub fn validate(map: &serde_json::Map<String, serde_json::Value>) -> ApiResult<N
         .unwrap_or_default();
     let external_user_id = f.string("external_user_id", 1, limits::EXTERNAL_USER_ID_MAX);
     let ttl_seconds = f
-        .int_in("ttl_seconds", limits::TTL_SECONDS)
+        .int_in(
+            "ttl_seconds",
+            (min_ttl.min(limits::TTL_SECONDS.0), limits::TTL_SECONDS.1),
+        )
         .unwrap_or(limits::TTL_DEFAULT);
     let launch_ttl_seconds = f
         .int_in("launch_ttl_seconds", limits::LAUNCH_TTL_SECONDS)

@@ -1,0 +1,226 @@
+//! A hostile fourth origin against a running embed: framing, forged messages, replays.
+
+use e2e::{DEMO_WORKSPACE_ID, Stack, TestResult, attacker, eventually};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Mint a session straight from the Meshes API (as another host backend would).
+async fn mint(s: &Stack, extra: Value) -> Value {
+    let mut body = json!({"workspace_id": DEMO_WORKSPACE_ID, "allowed_origins": [s.host]});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let (status, json) = s
+        .api(reqwest::Method::POST, "/api/v1/sessions", Some(body))
+        .await;
+    assert_eq!(status, 200, "{json}");
+    json
+}
+
+fn enc(url: &str) -> String {
+    url.replace('%', "%25").replace('#', "%23")
+}
+
+#[tokio::test]
+async fn a_launch_url_framed_by_another_site_never_starts() -> TestResult {
+    let s = Stack::start().await;
+    let evil = attacker::start().await;
+    let session = mint(&s, json!({"launch_ttl_seconds": 60})).await;
+    let launch_url = session["launch_url"].as_str().unwrap();
+    s.driver
+        .goto(format!("{evil}/frame.html#{}", enc(launch_url)))
+        .await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        s.js("return window.__got").await,
+        json!([]),
+        "the embed must not even say ready"
+    );
+    assert!(
+        s.requests_to("POST", "/api/v1/embed/launch")
+            .await
+            .is_empty(),
+        "blocked before any script ran"
+    );
+    // The blocked attempt did not burn the launch token: the real host can still use it.
+    let body =
+        json!({"launch_token": session["launch_token"], "session_id": session["session_id"]});
+    let (status, _) = s
+        .api(reqwest::Method::POST, "/api/v1/embed/launch", Some(body))
+        .await;
+    assert_eq!(status, 200);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn forged_auth_from_another_site_is_ignored() -> TestResult {
+    let s = Stack::start().await;
+    let evil = attacker::start().await;
+    // The victim's host page, opened by the attacker as a popup.
+    s.driver
+        .goto(format!(
+            "{evil}/opener.html#{}",
+            enc(&format!("{}/", s.host))
+        ))
+        .await?;
+    s.driver
+        .find(thirtyfour::By::Id("open"))
+        .await?
+        .click()
+        .await?;
+    let handles = s.driver.windows().await?;
+    let attacker_window = s.driver.window().await?;
+    let popup = handles
+        .into_iter()
+        .find(|h| *h != attacker_window)
+        .expect("popup");
+    s.driver.switch_to_window(popup.clone()).await?;
+    s.wait_for_log("meshes:ready", 1).await;
+    s.embed_text("#kpi-events .kpi-value").await;
+    assert_eq!(s.embed_counter("authInstalled").await, 1);
+    let dropped_before = s.embed_counter("messagesDropped").await;
+
+    // A perfectly valid token — of another session of the same workspace, with more power.
+    let other = mint(
+        &s,
+        json!({"role": "owner", "scopes": ["events.payload:read"]}),
+    )
+    .await;
+    let token = other["access_token"].as_str().unwrap().to_owned();
+    s.driver.switch_to_window(attacker_window.clone()).await?;
+    s.driver
+        .execute("window.__forge(arguments[0]);", vec![json!(token)])
+        .await?;
+    s.driver.switch_to_window(popup).await?;
+    eventually("the forged message to reach the embed", || async {
+        (s.embed_counter("messagesDropped").await > dropped_before).then_some(())
+    })
+    .await;
+    assert_eq!(
+        s.embed_counter("authInstalled").await,
+        1,
+        "no forged token was installed"
+    );
+    let presented = s.requests().await.into_iter().any(|r| {
+        r["authorization"]
+            .as_str()
+            .is_some_and(|a| a.contains(&token))
+    });
+    assert!(
+        !presented,
+        "a forged token must never be presented to the API"
+    );
+    assert!(s.wait_for_log("meshes:ready", 1).await.len() == 1);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_spent_launch_url_is_refused_everywhere() -> TestResult {
+    let s = Stack::start().await;
+    let evil = attacker::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events").await;
+    s.driver.enter_default_frame().await?;
+    let spent = s
+        .js("return document.querySelector('iframe.meshes-embed').src")
+        .await;
+    let spent = spent.as_str().unwrap().to_owned();
+    assert!(spent.contains("#launch="));
+    let exchanges = s.requests_to("POST", "/api/v1/embed/launch").await.len();
+
+    // Framed by another site: blocked by frame-ancestors.
+    s.driver
+        .goto(format!("{evil}/frame.html#{}", enc(&spent)))
+        .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(s.js("return window.__got").await, json!([]));
+    // Opened top-level: refuses to run unframed, without even trying the token.
+    s.driver.goto(&spent).await?;
+    let text = eventually("the unframed refusal", || async {
+        s.js("return document.querySelector('.error-title')?.textContent ?? null")
+            .await
+            .as_str()
+            .map(str::to_owned)
+    })
+    .await;
+    assert_eq!(
+        text,
+        "This workspace can only be opened inside the app that embeds it"
+    );
+    assert!(
+        !s.js("return location.href")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("launch=")
+    );
+    assert_eq!(
+        s.requests_to("POST", "/api/v1/embed/launch").await.len(),
+        exchanges
+    );
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn forged_auth_from_a_sandboxed_sibling_frame_is_ignored() -> TestResult {
+    let s = Stack::start().await;
+    let evil = attacker::start().await;
+    // This page is a legitimate host for its own session; a sandboxed widget on it is not.
+    let own = mint(&s, json!({"allowed_origins": [evil]})).await;
+    let other = mint(&s, json!({"role": "owner"})).await;
+    let params = json!({"launch_url": own["launch_url"], "token": own["access_token"]}).to_string();
+    s.driver
+        .goto(format!("{evil}/host.html#{}", enc(&params)))
+        .await?;
+    eventually("the embed to take its own token", || async {
+        enter_embed_by_id(&s).await?;
+        (root_counter(&s, "authInstalled").await == 1).then_some(())
+    })
+    .await;
+    let dropped_before = root_counter(&s, "messagesDropped").await;
+    s.driver.enter_default_frame().await?;
+    s.driver
+        .execute(
+            "window.__sandboxForge(arguments[0])",
+            vec![other["access_token"].clone()],
+        )
+        .await?;
+    eventually("the sandboxed frame's message to be dropped", || async {
+        enter_embed_by_id(&s).await?;
+        (root_counter(&s, "messagesDropped").await > dropped_before).then_some(())
+    })
+    .await;
+    assert_eq!(root_counter(&s, "authInstalled").await, 1);
+    let token = other["access_token"].as_str().unwrap();
+    assert!(!s.requests().await.iter().any(|r| {
+        r["authorization"]
+            .as_str()
+            .is_some_and(|a| a.contains(token))
+    }));
+    s.quit().await;
+    Ok(())
+}
+
+async fn enter_embed_by_id(s: &Stack) -> Option<()> {
+    s.driver.enter_default_frame().await.ok()?;
+    s.driver
+        .find(thirtyfour::By::Id("embed"))
+        .await
+        .ok()?
+        .enter_frame()
+        .await
+        .ok()
+}
+
+/// A counter `data-` attribute of the embed root, read in the current frame.
+async fn root_counter(s: &Stack, name: &str) -> u64 {
+    let v = s
+        .js(&format!(
+            "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
+        ))
+        .await;
+    v.as_str().and_then(|v| v.parse().ok()).unwrap_or(0)
+}
