@@ -138,10 +138,8 @@ impl Session {
     fn usable(&self) -> Option<String> {
         self.check_clock();
         let token = self.token.get_untracked()?;
-        match self.status.get_untracked() {
-            AuthStatus::Authed | AuthStatus::Refreshing => Some(token.0.to_string()),
-            _ => None,
-        }
+        // While a refresh is out, wait for its token: the host's refresh retires this one.
+        (self.status.get_untracked() == AuthStatus::Authed).then(|| token.0.to_string())
     }
 
     /// Wait for a usable token. Requests made while there is none are queued here.

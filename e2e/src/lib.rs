@@ -50,6 +50,7 @@ pub struct Stack {
     pub meshes: String,
     pub driver: WebDriver,
     pub http: reqwest::Client,
+    chrome_log: PathBuf,
     _sandbox: Child,
     _chromedriver: Child,
     _data: tempfile::TempDir,
@@ -117,7 +118,11 @@ impl Stack {
         ] {
             caps.add_arg(arg).unwrap();
         }
-        caps.set("goog:loggingPrefs", serde_json::json!({"browser": "ALL"}))
+        // Console output of every frame (cross-origin iframes included) goes to this file.
+        let chrome_log = data.path().join("chrome.log");
+        caps.add_arg("--enable-logging").unwrap();
+        caps.add_arg("--log-level=0").unwrap();
+        caps.add_arg(&format!("--log-file={}", chrome_log.display()))
             .unwrap();
         let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
             .await
@@ -127,6 +132,7 @@ impl Stack {
             meshes: format!("http://127.0.0.1:{api_port}"),
             driver,
             http: reqwest::Client::new(),
+            chrome_log,
             _sandbox: sandbox,
             _chromedriver: chromedriver,
             _data: data,
@@ -215,6 +221,11 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Chromium's own log: console output of every frame, and its diagnostics.
+    pub fn chrome_log(&self) -> String {
+        std::fs::read_to_string(&self.chrome_log).unwrap_or_default()
+    }
+
     /// Every request the sandbox saw (both origins), oldest first.
     pub async fn requests(&self) -> Vec<Value> {
         let res = self
@@ -287,10 +298,16 @@ impl Stack {
         self.driver.find(By::Css(css)).await?.click().await
     }
 
-    /// Click an element on the host page.
+    /// Click a host-page control (by script: the demo controls sit in a collapsed panel).
     pub async fn click_on_host(&self, css: &str) -> WebDriverResult<()> {
         self.driver.enter_default_frame().await?;
-        self.driver.find(By::Css(css)).await?.click().await
+        self.driver
+            .execute(
+                "document.querySelector(arguments[0]).click()",
+                vec![Value::from(css)],
+            )
+            .await?;
+        Ok(())
     }
 
     /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).

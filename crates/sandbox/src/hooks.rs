@@ -105,8 +105,15 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
 pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let fault = hooks(&state).and_then(|h| {
         let mut faults = h.faults.lock().ok()?;
-        let path = req.uri().path();
-        let i = faults.iter().position(|f| path.starts_with(&f.path))?;
+        // Inside `nest` the path lost its prefix; faults are written against the full path.
+        let path = req
+            .extensions()
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.0.path().to_owned())
+            .unwrap_or_else(|| req.uri().path().to_owned());
+        let i = faults
+            .iter()
+            .position(|f| path.starts_with(f.path.as_str()))?;
         let fault = faults[i].clone();
         match &mut faults[i].times {
             Some(1) => {

@@ -46,7 +46,12 @@ impl Res {
 
 impl TestApp {
     pub fn new() -> TestApp {
-        let cfg = Config::for_tests("unused.db".into());
+        Self::with_config(|_| {})
+    }
+
+    pub fn with_config(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let mut cfg = Config::for_tests("unused.db".into());
+        tweak(&mut cfg);
         let db = Db::open_in_memory().expect("db");
         let state = AppState::new(cfg, db.clone()).expect("state");
         seed::seed(&db, state.clock.now()).expect("seed");

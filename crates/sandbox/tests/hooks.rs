@@ -1,0 +1,82 @@
+//! Test hooks: absent by default; when on, faults apply to full API paths and requests are logged.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{TestApp, WS};
+use serde_json::json;
+
+#[tokio::test]
+async fn hooks_are_off_unless_asked_for() {
+    let app = TestApp::new();
+    assert_eq!(
+        app.call(Method::GET, "/__sandbox/requests", None, None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .call(
+            Method::POST,
+            "/__sandbox/faults",
+            None,
+            Some(json!({"path": "/", "kind": "hang"})),
+        )
+        .await;
+    assert_ne!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.m(Method::GET, &format!("/api/v1/workspaces/{WS}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn faults_hit_full_api_paths_for_the_given_count() {
+    let app = TestApp::with_config(|c| c.test_hooks = true);
+    let fault = json!({"path": "/api/v1/workspaces/", "kind": "status", "status": 503, "retry_after": "2", "times": 2});
+    assert_eq!(
+        app.call(Method::POST, "/__sandbox/faults", None, Some(fault))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let path = format!("/api/v1/workspaces/{WS}");
+    for _ in 0..2 {
+        let r = app.m(Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.json["error"]["name"], "ServiceUnavailable");
+        assert_eq!(r.header("retry-after"), Some("2"));
+    }
+    assert_eq!(app.m(Method::GET, &path, None).await.status, StatusCode::OK);
+    let log = app
+        .call(Method::GET, "/__sandbox/requests", None, None)
+        .await;
+    let hits = log
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["uri"] == path.as_str())
+        .count();
+    assert_eq!(hits, 3);
+}
+
+#[tokio::test]
+async fn short_ttls_need_the_test_knob() {
+    let app = TestApp::new();
+    assert_eq!(
+        app.mint(json!({"ttl_seconds": 20})).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let app = TestApp::with_config(|c| c.min_ttl_seconds = 20);
+    assert_eq!(
+        app.mint(json!({"ttl_seconds": 20})).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.mint(json!({"ttl_seconds": 19})).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}

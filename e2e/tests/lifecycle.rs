@@ -1,0 +1,210 @@
+//! Token lifecycle through the real host kit: scheduled refresh, stale tokens, refresh
+//! failure, revocation, and recovery without losing what the user typed.
+
+use e2e::{Stack, TestResult, eventually, eventually_within};
+use serde_json::json;
+use std::time::Duration;
+
+const CONTRACT_TIMEOUT: Duration = Duration::from_secs(45);
+
+async fn rows(s: &Stack) -> Vec<String> {
+    s.enter_embed().await.ok();
+    let v = s.js("return [...document.querySelectorAll('#connections-table .conn-name')].map(e => e.textContent)").await;
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+async fn banner(s: &Stack) -> Option<String> {
+    s.enter_embed().await.ok()?;
+    s.js("return document.querySelector('#session-banner')?.textContent ?? null")
+        .await
+        .as_str()
+        .map(str::to_owned)
+}
+
+async fn filter_value(s: &Stack) -> String {
+    s.enter_embed().await.ok();
+    s.js("return document.querySelector('#connection-filter').value")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Open the connections page and type into its filter (the "unsaved input" to keep).
+async fn connections_with_filter(s: &Stack, query: &str) -> TestResult {
+    s.open_host(query).await?;
+    s.embed_text("#connections-table").await;
+    s.enter_embed().await?;
+    s.driver
+        .find(thirtyfour::By::Id("connection-filter"))
+        .await?
+        .send_keys("Hub")
+        .await?;
+    eventually("the filter to apply", || async {
+        (rows(s).await == ["HubSpot Sales"]).then_some(())
+    })
+    .await;
+    Ok(())
+}
+
+/// Authorization headers of the connection-list requests, oldest first.
+async fn list_tokens(s: &Stack) -> Vec<String> {
+    s.requests_to("GET", "/api/v1/workspaces/")
+        .await
+        .iter()
+        .filter(|r| {
+            r["uri"]
+                .as_str()
+                .is_some_and(|u| u.contains("/connections"))
+        })
+        .filter_map(|r| r["authorization"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn scheduled_refresh_keeps_data_loading_past_the_first_tokens_expiry() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("?ttl_seconds=20").await?;
+    s.embed_text("#kpi-events .kpi-value").await;
+    // A 20 s token is refreshed at half-life, before it runs out.
+    let asked = s.wait_for_log("meshes:token-refresh", 1).await;
+    assert!(asked[0].contains(r#""reason":"scheduled""#), "{asked:?}");
+    s.wait_for_log("host:token-refreshed", 1).await;
+    tokio::time::sleep(Duration::from_secs(12)).await; // past the first token's expiry
+    s.click_in_embed("a[href='/workspace/connections']").await?;
+    eventually("connections after the first token expired", || async {
+        (rows(&s).await.len() == 7).then_some(())
+    })
+    .await;
+    assert!(
+        !s.host_log()
+            .await
+            .iter()
+            .any(|(t, _)| t == "meshes:token-expired")
+    );
+    let lists = list_tokens(&s).await;
+    let whoami = s.requests_to("GET", "/api/v1/embed/session").await;
+    assert_eq!(lists.len(), 1);
+    assert_ne!(
+        whoami[0]["authorization"].as_str(),
+        Some(lists[0].as_str()),
+        "the list used the refreshed token"
+    );
+    assert!(s.embed_counter("authInstalled").await >= 2);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_token_refreshed_behind_the_embeds_back_recovers_on_its_first_401() -> TestResult {
+    let s = Stack::start().await;
+    connections_with_filter(&s, "?launch_page=connections").await?;
+    let sid = s.host_session_id().await;
+    let (status, _) = s
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/sessions/{sid}/refresh"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    s.click_in_embed("#connections-reload").await?;
+    let asked = s.wait_for_log("meshes:token-refresh", 1).await;
+    assert!(asked[0].contains(r#""reason":"unauthorized""#), "{asked:?}");
+    s.wait_for_log("host:token-refreshed", 1).await;
+    eventually("the retried list", || async {
+        (list_tokens(&s).await.len() == 3).then_some(())
+    })
+    .await;
+    let tokens = list_tokens(&s).await;
+    assert_eq!(tokens[0], tokens[1], "the stale token was tried once");
+    assert_ne!(tokens[1], tokens[2], "then retried once with the new one");
+    assert_eq!(rows(&s).await, ["HubSpot Sales"]);
+    assert_eq!(filter_value(&s).await, "Hub");
+    assert!(banner(&s).await.is_none());
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn failed_refreshes_expire_the_session_and_a_late_auth_recovers_it() -> TestResult {
+    let s = Stack::start().await;
+    connections_with_filter(&s, "?launch_page=connections").await?;
+    let sid = s.host_session_id().await;
+    s.api(
+        reqwest::Method::POST,
+        &format!("/api/v1/sessions/{sid}/refresh"),
+        None,
+    )
+    .await;
+    // The host backend cannot refresh for a while.
+    s.fault(json!({"path": "/api/v1/sessions/", "kind": "status", "status": 503}))
+        .await;
+    s.click_in_embed("#connections-reload").await?;
+    s.wait_for_log("host:refresh-failed", 1).await;
+    let expired = eventually_within("meshes:token-expired", CONTRACT_TIMEOUT, || async {
+        let log = s.host_log().await;
+        log.into_iter()
+            .find(|(t, _)| t == "meshes:token-expired")
+            .map(|(_, text)| text)
+    })
+    .await;
+    assert!(expired.contains("refresh_timeout"), "{expired}");
+    // Grace state: the page and the typed filter stay; the banner says what happened.
+    assert!(banner(&s).await.unwrap().contains("unsaved input is kept"));
+    assert_eq!(rows(&s).await, ["HubSpot Sales"]);
+    assert_eq!(filter_value(&s).await, "Hub");
+
+    // The backend is back; the host pushes a token: the embed recovers without a reload.
+    s.clear_faults().await;
+    s.click_on_host("#refresh-now").await?;
+    eventually("the banner to go", || async {
+        banner(&s).await.is_none().then_some(())
+    })
+    .await;
+    eventually("the queued reload to finish", || async {
+        (list_tokens(&s).await.len() == 3).then_some(())
+    })
+    .await;
+    assert_eq!(rows(&s).await, ["HubSpot Sales"]);
+    assert_eq!(filter_value(&s).await, "Hub");
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_revoked_session_ends_within_30_seconds_keeping_input() -> TestResult {
+    let s = Stack::start().await;
+    connections_with_filter(&s, "?launch_page=connections").await?;
+    let sid = s.host_session_id().await;
+    let (status, _) = s
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/sessions/{sid}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    s.click_in_embed("#connections-reload").await?;
+    let started = std::time::Instant::now();
+    s.wait_for_log("host:refresh-failed", 1).await;
+    let expired = eventually_within("meshes:token-expired", CONTRACT_TIMEOUT, || async {
+        s.host_log()
+            .await
+            .into_iter()
+            .find(|(t, _)| t == "meshes:token-expired")
+            .map(|(_, text)| text)
+    })
+    .await;
+    assert!(
+        started.elapsed() <= Duration::from_secs(35),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(expired.contains("refresh_timeout"), "{expired}");
+    assert!(banner(&s).await.is_some());
+    assert_eq!(rows(&s).await, ["HubSpot Sales"]);
+    assert_eq!(filter_value(&s).await, "Hub");
+    s.quit().await;
+    Ok(())
+}
