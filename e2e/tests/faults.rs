@@ -1,0 +1,182 @@
+//! Fault injection on API reads: retried with backoff when transient, shown clearly otherwise.
+
+use e2e::{Stack, TestResult, eventually, eventually_within};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const LIST: &str = "/api/v1/workspaces/";
+
+/// Open the connections page, wait for it, then inject `fault` and reload the list.
+async fn reload_under(s: &Stack, fault: Value) -> TestResult {
+    s.open_host("?launch_page=connections").await?;
+    s.embed_text("#connections-table").await;
+    s.fault(fault).await;
+    s.click_in_embed("#connections-reload").await?;
+    Ok(())
+}
+
+async fn list_requests(s: &Stack) -> Vec<Value> {
+    s.requests_to("GET", LIST)
+        .await
+        .into_iter()
+        .filter(|r| {
+            r["uri"]
+                .as_str()
+                .is_some_and(|u| u.contains("/connections"))
+        })
+        .collect()
+}
+
+async fn wait_for_list_requests(s: &Stack, n: usize, limit: Duration) -> Vec<Value> {
+    eventually_within(&format!("{n} list requests"), limit, || async {
+        let r = list_requests(s).await;
+        (r.len() >= n).then_some(r)
+    })
+    .await
+}
+
+async fn rows_shown(s: &Stack) -> usize {
+    s.enter_embed().await.ok();
+    s.js("return document.querySelectorAll('#connections-table .conn-name').length")
+        .await
+        .as_u64()
+        .unwrap_or(0) as usize
+}
+
+async fn error_title(s: &Stack) -> Option<String> {
+    s.enter_embed().await.ok()?;
+    s.js("return document.querySelector('.error-title')?.textContent ?? null")
+        .await
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn transient_5xx_is_retried_without_bothering_the_user() -> TestResult {
+    let s = Stack::start().await;
+    reload_under(
+        &s,
+        json!({"path": LIST, "kind": "status", "status": 503, "times": 2}),
+    )
+    .await?;
+    wait_for_list_requests(&s, 4, Duration::from_secs(10)).await;
+    eventually("the list", || async {
+        (rows_shown(&s).await == 7).then_some(())
+    })
+    .await;
+    assert_eq!(error_title(&s).await, None);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        list_requests(&s).await.len(),
+        4,
+        "1 initial + 2 failures + 1 success"
+    );
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn persistent_5xx_says_so_and_offers_a_retry() -> TestResult {
+    let s = Stack::start().await;
+    reload_under(
+        &s,
+        json!({"path": LIST, "kind": "status", "status": 502, "times": 3}),
+    )
+    .await?;
+    let title = eventually("the error state", || error_title(&s)).await;
+    assert_eq!(title, "Injected fault");
+    let remedy = s
+        .js("return document.querySelector('.error-remedy').textContent")
+        .await;
+    assert!(
+        remedy
+            .as_str()
+            .unwrap()
+            .contains("Something went wrong on Meshes' side")
+    );
+    assert_eq!(
+        list_requests(&s).await.len(),
+        4,
+        "three tries for the reload, never four"
+    );
+    s.click_in_embed(".error-state button").await?;
+    eventually("the list after retrying", || async {
+        (rows_shown(&s).await == 7).then_some(())
+    })
+    .await;
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_hanging_request_times_out_and_is_retried() -> TestResult {
+    let s = Stack::start().await;
+    reload_under(&s, json!({"path": LIST, "kind": "hang", "times": 1})).await?;
+    let requests = wait_for_list_requests(&s, 3, Duration::from_secs(20)).await;
+    let gap = requests[2]["at_ms"].as_u64().unwrap() - requests[1]["at_ms"].as_u64().unwrap();
+    assert!(
+        (9_500..=13_000).contains(&gap),
+        "the 10 s timeout fired after {gap} ms"
+    );
+    eventually("the list", || async {
+        (rows_shown(&s).await == 7).then_some(())
+    })
+    .await;
+    assert_eq!(error_title(&s).await, None);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried() -> TestResult {
+    let s = Stack::start().await;
+    reload_under(&s, json!({"path": LIST, "kind": "drop", "times": 1})).await?;
+    wait_for_list_requests(&s, 3, Duration::from_secs(10)).await;
+    eventually("the list", || async {
+        (rows_shown(&s).await == 7).then_some(())
+    })
+    .await;
+    assert_eq!(error_title(&s).await, None);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn rate_limits_are_waited_out_as_the_server_asks() -> TestResult {
+    let s = Stack::start().await;
+    reload_under(
+        &s,
+        json!({"path": LIST, "kind": "status", "status": 429, "retry_after": "2", "times": 1}),
+    )
+    .await?;
+    let requests = wait_for_list_requests(&s, 3, Duration::from_secs(10)).await;
+    let gap = requests[2]["at_ms"].as_u64().unwrap() - requests[1]["at_ms"].as_u64().unwrap();
+    assert!(gap >= 1_900, "Retry-After: 2 was honoured ({gap} ms)");
+    eventually("the list", || async {
+        (rows_shown(&s).await == 7).then_some(())
+    })
+    .await;
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn slow_responses_keep_the_page_usable_until_data_arrives() -> TestResult {
+    let s = Stack::start().await;
+    reload_under(
+        &s,
+        json!({"path": LIST, "kind": "delay", "delay_ms": 3000, "times": 1}),
+    )
+    .await?;
+    // While the slow reload runs, what was shown stays and nothing claims an error.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(rows_shown(&s).await, 7);
+    assert_eq!(error_title(&s).await, None);
+    wait_for_list_requests(&s, 2, Duration::from_secs(10)).await;
+    eventually("the list", || async {
+        (rows_shown(&s).await == 7).then_some(())
+    })
+    .await;
+    s.quit().await;
+    Ok(())
+}
