@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod db;
 pub mod embed;
 pub mod error;
+pub mod events;
 pub mod hooks;
 pub mod host;
 pub mod launch;
@@ -65,6 +66,9 @@ pub fn meshes_router(state: AppState) -> Router {
         .route("/workspaces/{id}", get(workspaces::get))
         .route("/workspaces/{id}/connections", get(workspaces::connections))
         .route("/workspaces/{id}/dashboard", get(dashboard::metrics))
+        .route("/workspaces/{id}/events", get(events::list))
+        .route("/events/{id}", get(events::get))
+        .route("/events/{id}/payload", get(events::payload))
         .route("/sessions", get(sessions::list).post(sessions::create))
         .route("/sessions/{id}", axum::routing::delete(sessions::revoke))
         .route("/sessions/{id}/refresh", post(sessions::refresh))

@@ -248,13 +248,19 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     }
 
     let window = 14 * 24 * 3600;
-    for n in 0..DEMO_EVENTS {
-        // Spread over 14 days, denser recently; the newest few are still in flight.
-        let age = if n < 12 {
-            rng.below(600) as i64
-        } else {
-            (rng.below(window) * rng.below(window) / window) as i64
-        };
+    // Spread over 14 days, denser recently; the newest few are still in flight. Inserted
+    // oldest first, so `seq` order is time order (list pagination relies on it).
+    let mut ages: Vec<i64> = (0..DEMO_EVENTS)
+        .map(|n| {
+            if n < 12 {
+                rng.below(600) as i64
+            } else {
+                (rng.below(window) * rng.below(window) / window) as i64
+            }
+        })
+        .collect();
+    ages.sort_unstable_by(|a, b| b.cmp(a));
+    for age in ages {
         let at = now - Duration::seconds(age);
         let (event, resource, prefix) = EVENTS[rng.below(EVENTS.len() as u64) as usize];
         let resource_id = format!("{prefix}_{}", 1000 + rng.below(40));

@@ -1,0 +1,187 @@
+//! Event history reads: list, detail with per-rule deliveries, and the scope-gated payload.
+//! Resource sessions only ever see events of their resource pair (others are "not found").
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::validate::{PageQuery, QueryMap, is_resource_token, paginate};
+use crate::workspaces::{require_page, require_workspace};
+use axum::Json;
+use axum::extract::{Path, State};
+use meshes_protocol::EmbedPage;
+use meshes_protocol::access::can_view_payload;
+use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status};
+use rusqlite::{OptionalExtension, Row, params};
+
+const EVENT_COLUMNS: &str = "id, workspace_id, event, resource, resource_id, status, total_rules, \
+    completed_count, failed_count, started_at, completed_at, created_by, created_at, seq, payload";
+
+fn event_from_row(r: &Row) -> rusqlite::Result<(Event, i64)> {
+    let status: String = r.get(5)?;
+    Ok((
+        Event {
+            id: r.get(0)?,
+            kind: "event".into(),
+            workspace: r.get(1)?,
+            event: r.get(2)?,
+            resource: r.get(3)?,
+            resource_id: r.get(4)?,
+            status: Status::parse(&status).unwrap_or(Status::Pending),
+            total_rules: r.get(6)?,
+            completed_count: r.get(7)?,
+            failed_count: r.get(8)?,
+            started_at: r.get(9)?,
+            completed_at: r.get(10)?,
+            created_by: r.get(11)?,
+            created_at: r.get(12)?,
+            rule_events: None,
+            payload: None,
+        },
+        r.get(13)?,
+    ))
+}
+
+/// `GET /api/v1/workspaces/{id}/events?limit&cursor&event&status&resource&resource_id`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    QueryMap(q): QueryMap,
+) -> ApiResult<Json<Page<Event>>> {
+    caller.check_workspace(&id)?;
+    require_page(&caller, EmbedPage::Events)?;
+    let mut errors: Vec<ParamError> = vec![];
+    let page = PageQuery::parse(&q, &mut errors);
+    if let Some(s) = q.get("status").filter(|s| Status::parse(s).is_none()) {
+        let allowed = Status::ALL.map(Status::as_str).join(", ");
+        errors.push(ParamError::new(
+            "status",
+            format!("{s:?} is not one of: {allowed}"),
+        ));
+    }
+    for key in ["resource", "resource_id"] {
+        if q.get(key).is_some_and(|v| !is_resource_token(v)) {
+            errors.push(ParamError::new(key, "must match ^[A-Za-z0-9._:-]{1,64}$"));
+        }
+    }
+    if q.get("event")
+        .is_some_and(|e| e.is_empty() || e.len() > 128)
+    {
+        errors.push(ParamError::new("event", "must be 1–128 characters"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::bad_request("Invalid query", errors));
+    }
+    require_workspace(&state, &id)?;
+    // A resource session's pair overrides whatever the query asks for.
+    let (res, rid) = match caller.session().and_then(|s| s.resource_scope()) {
+        Some((r, i)) => (Some(r.to_owned()), Some(i.to_owned())),
+        None => (q.get("resource").cloned(), q.get("resource_id").cloned()),
+    };
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE workspace_id = ?1 AND seq < ?2 \
+         AND (?3 IS NULL OR event = ?3) AND (?4 IS NULL OR status = ?4) \
+         AND (?5 IS NULL OR resource = ?5) AND (?6 IS NULL OR resource_id = ?6) \
+         ORDER BY seq DESC LIMIT ?7"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![
+                id,
+                page.before_seq(),
+                q.get("event"),
+                q.get("status"),
+                res,
+                rid,
+                page.limit + 1
+            ],
+            event_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(paginate(rows, page.limit)))
+}
+
+/// Load one event the caller may see, or 404 (never 403: no existence oracle).
+fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(Event, String)> {
+    require_page(caller, EmbedPage::EventDetail)?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
+    let row = state
+        .db
+        .conn()
+        .query_row(&sql, [id], |r| {
+            Ok((event_from_row(r)?.0, r.get::<_, String>(14)?))
+        })
+        .optional()?;
+    let (event, payload) = row.ok_or_else(|| ApiError::not_found("Event"))?;
+    caller
+        .check_workspace(&event.workspace)
+        .map_err(|_| ApiError::not_found("Event"))?;
+    if let Some((r, i)) = caller.session().and_then(|s| s.resource_scope())
+        && (event.resource.as_deref() != Some(r) || event.resource_id.as_deref() != Some(i))
+    {
+        return Err(ApiError::not_found("Event"));
+    }
+    Ok((event, payload))
+}
+
+fn rule_events(state: &AppState, event: &Event) -> ApiResult<Vec<RuleEvent>> {
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare(
+        "SELECT id, rule_id, connection_id, integration_type, status, attempt_count, started_at, completed_at, \
+         last_error, created_at FROM rule_events WHERE event_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([&event.id], |r| {
+        let status: String = r.get(4)?;
+        Ok(RuleEvent {
+            id: r.get(0)?,
+            kind: "rule".into(),
+            workspace: event.workspace.clone(),
+            event: event.event.clone(),
+            event_id: event.id.clone(),
+            resource: event.resource.clone(),
+            resource_id: event.resource_id.clone(),
+            rule: r.get(1)?,
+            connection: r.get(2)?,
+            integration_type: r.get(3)?,
+            status: Status::parse(&status).unwrap_or(Status::Pending),
+            attempt_count: r.get(5)?,
+            started_at: r.get(6)?,
+            completed_at: r.get(7)?,
+            last_error: r.get(8)?,
+            created_by: "api".into(),
+            created_at: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// `GET /api/v1/events/{id}`: the event with its per-rule deliveries, never its payload.
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Event>> {
+    let (mut event, _) = visible_event(&state, &caller, &id)?;
+    event.rule_events = Some(rule_events(&state, &event)?);
+    Ok(Json(event))
+}
+
+/// `GET /api/v1/events/{id}/payload`: embed sessions need admin|owner AND `events.payload:read`.
+pub async fn payload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Event>> {
+    let (mut event, payload) = visible_event(&state, &caller, &id)?;
+    if let Some(s) = caller.session()
+        && !can_view_payload(s.role, &s.scopes)
+    {
+        return Err(ApiError::forbidden(
+            "Viewing event payloads needs the admin or owner role and the events.payload:read scope",
+        ));
+    }
+    event.rule_events = Some(rule_events(&state, &event)?);
+    event.payload = Some(serde_json::from_str(&payload).unwrap_or_default());
+    Ok(Json(event))
+}
