@@ -224,3 +224,27 @@ async fn root_counter(s: &Stack, name: &str) -> u64 {
         .await;
     v.as_str().and_then(|v| v.parse().ok()).unwrap_or(0)
 }
+
+#[tokio::test]
+async fn a_hard_reload_of_the_embed_needs_a_new_session() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events .kpi-value").await;
+    s.enter_embed().await?;
+    // The secret was stripped, so a reload of the current URL carries no launch token; the
+    // non-secret session reference still gets the document framed for this host.
+    s.js("location.reload()").await;
+    let title = eventually("the invalid-launch state after reload", || async {
+        s.enter_embed().await.ok()?;
+        let t = s
+            .js("return document.querySelector('.error-title')?.textContent ?? null")
+            .await;
+        t.as_str().map(str::to_owned)
+    })
+    .await;
+    assert_eq!(title, "Invalid or expired embed launch token");
+    let expired = s.wait_for_log("meshes:token-expired", 1).await;
+    assert!(expired[0].contains("launch_token_missing"), "{expired:?}");
+    s.quit().await;
+    Ok(())
+}
