@@ -248,6 +248,19 @@ impl Stack {
             .collect()
     }
 
+    /// The embed's connection-list requests, oldest first.
+    pub async fn connection_list_requests(&self) -> Vec<Value> {
+        self.requests_to("GET", "/api/v1/workspaces/")
+            .await
+            .into_iter()
+            .filter(|r| {
+                r["uri"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("/connections"))
+            })
+            .collect()
+    }
+
     /// Inject a fault into API calls (see the sandbox's `hooks` module).
     pub async fn fault(&self, fault: Value) {
         let res = self

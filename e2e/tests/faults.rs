@@ -16,15 +16,7 @@ async fn reload_under(s: &Stack, fault: Value) -> TestResult {
 }
 
 async fn list_requests(s: &Stack) -> Vec<Value> {
-    s.requests_to("GET", LIST)
-        .await
-        .into_iter()
-        .filter(|r| {
-            r["uri"]
-                .as_str()
-                .is_some_and(|u| u.contains("/connections"))
-        })
-        .collect()
+    s.connection_list_requests().await
 }
 
 async fn wait_for_list_requests(s: &Stack, n: usize, limit: Duration) -> Vec<Value> {

@@ -49,14 +49,9 @@ async fn connections_with_filter(s: &Stack, query: &str) -> TestResult {
 
 /// Authorization headers of the connection-list requests, oldest first.
 async fn list_tokens(s: &Stack) -> Vec<String> {
-    s.requests_to("GET", "/api/v1/workspaces/")
-        .await
+    let requests = s.connection_list_requests().await;
+    requests
         .iter()
-        .filter(|r| {
-            r["uri"]
-                .as_str()
-                .is_some_and(|u| u.contains("/connections"))
-        })
         .filter_map(|r| r["authorization"].as_str().map(str::to_owned))
         .collect()
 }
