@@ -120,12 +120,33 @@ impl Session {
                 let _ = w.send(());
             }
         }
+        self.schedule_refresh(epoch);
+    }
+
+    /// Check the clock when the token is due for refresh and again when it dies (a token that
+    /// died while its refresh was unanswered must not wait for the 30 s timeout to be reported).
+    fn schedule_refresh(&self, epoch: u64) {
+        if let Some(t) = self.timing.get_untracked() {
+            self.wake_at(epoch, t.refresh_at);
+            self.wake_at(epoch, t.deadline);
+        }
+    }
+
+    /// Run `check_clock` once `at` (monotonic ms) has passed, for this token only. Timers can
+    /// fire early (and are rounded to whole milliseconds), so an early wake-up re-arms.
+    fn wake_at(&self, epoch: u64, at: f64) {
         let this = self.clone();
-        let delay = (timing.refresh_at - now_ms()).max(0.0);
-        set_timeout(
-            move || this.if_epoch(epoch, Session::check_clock),
-            Duration::from_millis(delay as u64),
-        );
+        let delay = (at - now_ms()).max(0.0).ceil() + 1.0;
+        let wake = move || {
+            this.if_epoch(epoch, |s| {
+                if now_ms() >= at {
+                    s.check_clock()
+                } else {
+                    s.wake_at(epoch, at)
+                }
+            })
+        };
+        set_timeout(wake, Duration::from_millis(delay as u64));
     }
 
     fn if_epoch(&self, epoch: u64, f: impl FnOnce(&Session)) {

@@ -43,7 +43,7 @@ async fn error_title(s: &Stack) -> Option<String> {
         .map(str::to_owned)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transient_5xx_is_retried_without_bothering_the_user() -> TestResult {
     let s = Stack::start().await;
     reload_under(
@@ -67,7 +67,7 @@ async fn transient_5xx_is_retried_without_bothering_the_user() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn persistent_5xx_says_so_and_offers_a_retry() -> TestResult {
     let s = Stack::start().await;
     reload_under(
@@ -100,7 +100,7 @@ async fn persistent_5xx_says_so_and_offers_a_retry() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_request_times_out_and_is_retried() -> TestResult {
     let s = Stack::start().await;
     reload_under(&s, json!({"path": LIST, "kind": "hang", "times": 1})).await?;
@@ -119,7 +119,7 @@ async fn a_hanging_request_times_out_and_is_retried() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_connection_is_retried() -> TestResult {
     let s = Stack::start().await;
     reload_under(&s, json!({"path": LIST, "kind": "drop", "times": 1})).await?;
@@ -133,7 +133,7 @@ async fn a_dropped_connection_is_retried() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_are_waited_out_as_the_server_asks() -> TestResult {
     let s = Stack::start().await;
     reload_under(
@@ -152,7 +152,7 @@ async fn rate_limits_are_waited_out_as_the_server_asks() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_responses_keep_the_page_usable_until_data_arrives() -> TestResult {
     let s = Stack::start().await;
     reload_under(

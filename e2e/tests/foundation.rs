@@ -14,7 +14,7 @@ const SEEDED_CONNECTIONS: [&str; 7] = [
     "Intercom Support",
 ];
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_shows_seeded_data_across_origins() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
@@ -55,7 +55,7 @@ async fn dashboard_shows_seeded_data_across_origins() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connections() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
@@ -99,7 +99,7 @@ async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connection
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iframe_height_follows_resize_messages() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
@@ -144,7 +144,7 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reloading_with_the_spent_launch_url_shows_the_invalid_launch_state() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
@@ -167,7 +167,7 @@ async fn reloading_with_the_spent_launch_url_shows_the_invalid_launch_state() ->
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_starts_on_its_launch_page() -> TestResult {
     let s = Stack::start().await;
     s.open_host("?launch_page=connections").await?;

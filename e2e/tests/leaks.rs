@@ -3,7 +3,7 @@
 use e2e::{MANAGEMENT_KEY, Stack, TestResult, eventually};
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_leaks_after_a_full_session() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;

@@ -21,7 +21,7 @@ fn enc(url: &str) -> String {
     url.replace('%', "%25").replace('#', "%23")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_launch_url_framed_by_another_site_never_starts() -> TestResult {
     let s = Stack::start().await;
     let evil = attacker::start().await;
@@ -53,7 +53,7 @@ async fn a_launch_url_framed_by_another_site_never_starts() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_auth_from_another_site_is_ignored() -> TestResult {
     let s = Stack::start().await;
     let evil = attacker::start().await;
@@ -116,7 +116,7 @@ async fn forged_auth_from_another_site_is_ignored() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spent_launch_url_is_refused_everywhere() -> TestResult {
     let s = Stack::start().await;
     let evil = attacker::start().await;
@@ -164,7 +164,7 @@ async fn a_spent_launch_url_is_refused_everywhere() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_auth_from_a_sandboxed_sibling_frame_is_ignored() -> TestResult {
     let s = Stack::start().await;
     let evil = attacker::start().await;
@@ -225,7 +225,7 @@ async fn root_counter(s: &Stack, name: &str) -> u64 {
     v.as_str().and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hard_reload_of_the_embed_needs_a_new_session() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
