@@ -55,6 +55,17 @@ fn workspace_api() {
 }
 
 #[test]
+fn write_api_and_catalogs() {
+    round_trip::<Page<Integration>>("integration_list.json");
+    round_trip::<CreateConnection>("connection_create.json");
+    round_trip::<ConnectionDeleted>("connection_deleted.json");
+    round_trip::<CreateRule>("rule_create.json");
+    round_trip::<RuleDeleted>("rule_deleted.json");
+    round_trip::<Page<Attempt>>("attempt_list.json");
+    round_trip::<Vec<CatalogEntry>>("event_types.json");
+}
+
+#[test]
 fn every_fixture_is_covered() {
     // A fixture nobody round-trips is a shape nobody checks.
     let src = include_str!("fixtures.rs");

@@ -6,7 +6,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use meshes_protocol::{AccessClaims, Role, Scope, SessionType, TOKEN_AUDIENCE, TOKEN_ISSUER};
+use meshes_protocol::access::{Action, can_perform};
+use meshes_protocol::{
+    AccessClaims, EmbedPage, Role, Scope, SessionType, TOKEN_AUDIENCE, TOKEN_ISSUER,
+};
 use subtle::ConstantTimeEq;
 
 pub struct Keys {
@@ -173,6 +176,37 @@ impl Caller {
                 Err(ApiError::not_found("Workspace"))
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Embed sessions need the page and the role for the action (meshes_protocol::access);
+    /// the management key may do anything in any workspace.
+    pub fn require(&self, page: EmbedPage, action: Action) -> ApiResult<()> {
+        let Some(s) = self.session() else {
+            return Ok(());
+        };
+        crate::workspaces::require_page(self, page)?;
+        if can_perform(s.session_type, s.role, action) {
+            return Ok(());
+        }
+        let needs = match (s.session_type, action) {
+            (SessionType::Dashboard, _) => "Dashboard sessions are read-only".to_owned(),
+            (_, Action::Delete) => format!(
+                "Deleting needs the owner role; this session has the {} role",
+                s.role
+            ),
+            _ => format!(
+                "Making changes needs the admin or owner role; this session has the {} role",
+                s.role
+            ),
+        };
+        Err(ApiError::forbidden(needs))
+    }
+
+    pub fn created_by(&self) -> String {
+        match self {
+            Caller::Management => "api".into(),
+            Caller::Session(s) => format!("embed:{}", s.session_id),
         }
     }
 

@@ -109,7 +109,7 @@ pub async fn metrics(
     };
     {
         let mut stmt = conn.prepare(
-            "SELECT id, name, type, active, inactive_reason FROM connections WHERE workspace_id = ?1 AND hidden = 0 ORDER BY name",
+            "SELECT id, name, type, active, inactive_reason FROM connections WHERE workspace_id = ?1 AND hidden = 0 AND deleted_at IS NULL ORDER BY name",
         )?;
         let rows = stmt.query_map([&id], |r| {
             Ok((

@@ -56,7 +56,28 @@ CREATE TABLE IF NOT EXISTS rule_events (
   last_error TEXT, started_at TEXT, completed_at TEXT, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rule_events_event ON rule_events(event_id);
 CREATE INDEX IF NOT EXISTS rule_events_ws ON rule_events(workspace_id, created_at);
+CREATE TABLE IF NOT EXISTS attempts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  rule_event_id TEXT NOT NULL REFERENCES rule_events(id), attempt INTEGER NOT NULL,
+  outcome_code TEXT NOT NULL, message TEXT NOT NULL, http_status INTEGER,
+  started_at TEXT NOT NULL, completed_at TEXT NOT NULL, duration_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS attempts_rule_event ON attempts(rule_event_id, seq);
+CREATE TABLE IF NOT EXISTS catalog_entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id), kind TEXT NOT NULL, key TEXT NOT NULL,
+  label TEXT NOT NULL, description TEXT, active INTEGER NOT NULL DEFAULT 1, created_by TEXT,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (workspace_id, kind, key));
 "#;
+
+/// Columns added after a table first shipped: (table, column, definition). Data dirs from
+/// earlier versions get them on open; fresh ones get them the same way.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("connections", "secrets", "TEXT NOT NULL DEFAULT '{}'"),
+    ("rule_events", "next_attempt_at", "TEXT"),
+    // Deleting keeps the row (delivery history points at it) and hides it everywhere else.
+    ("connections", "deleted_at", "TEXT"),
+    ("rules", "deleted_at", "TEXT"),
+];
 
 #[derive(Clone)]
 pub struct Db(Arc<Mutex<Connection>>);
@@ -78,6 +99,20 @@ impl Db {
             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
         )?;
         conn.execute_batch(SCHEMA)?;
+        for (table, column, definition) in ADDED_COLUMNS {
+            let exists: bool = conn.query_row(
+                &format!(
+                    "SELECT EXISTS(SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1)"
+                ),
+                [column],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                conn.execute_batch(&format!(
+                    "ALTER TABLE {table} ADD COLUMN {column} {definition}"
+                ))?;
+            }
+        }
         Ok(Db(Arc::new(Mutex::new(conn))))
     }
 

@@ -72,6 +72,11 @@ impl ApiError {
         )
     }
 
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     pub fn named(mut self, name: &'static str) -> Self {
         self.name = Some(name);
         self

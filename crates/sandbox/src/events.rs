@@ -103,7 +103,7 @@ pub async fn list(
 }
 
 /// Load one event the caller may see, or 404 (never 403: no existence oracle).
-fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(Event, String)> {
+pub fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(Event, String)> {
     require_page(caller, EmbedPage::EventDetail)?;
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
     let row = state
@@ -125,7 +125,7 @@ fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(Even
     Ok((event, payload))
 }
 
-fn rule_events(state: &AppState, event: &Event) -> ApiResult<Vec<RuleEvent>> {
+pub fn rule_events(state: &AppState, event: &Event) -> ApiResult<Vec<RuleEvent>> {
     let conn = state.db.conn();
     let mut stmt = conn.prepare(
         "SELECT id, rule_id, connection_id, integration_type, status, attempt_count, started_at, completed_at, \

@@ -2,15 +2,19 @@
 //! documents), the demo host app, and (reserved) fake OAuth providers.
 
 pub mod auth;
+pub mod catalog;
 pub mod config;
+pub mod connections;
 pub mod dashboard;
 pub mod db;
+pub mod deliveries;
 pub mod embed;
 pub mod error;
 pub mod events;
 pub mod hooks;
 pub mod host;
 pub mod launch;
+pub mod rules;
 pub mod seed;
 pub mod sessions;
 pub mod validate;
@@ -67,6 +71,37 @@ pub fn meshes_router(state: AppState) -> Router {
         .route("/workspaces/{id}/connections", get(workspaces::connections))
         .route("/workspaces/{id}/dashboard", get(dashboard::metrics))
         .route("/workspaces/{id}/events", get(events::list))
+        .route("/workspaces/{id}/rules", get(rules::list))
+        .route("/workspaces/{id}/event-types", get(catalog::event_types))
+        .route("/workspaces/{id}/resources", get(catalog::resources))
+        .route("/integrations", get(catalog::list_integrations))
+        .route("/connections", post(connections::create))
+        .route(
+            "/connections/{id}",
+            get(connections::get)
+                .put(connections::update)
+                .delete(connections::delete),
+        )
+        .route("/connections/{id}/actions", get(connections::actions))
+        .route("/rules", post(rules::create))
+        .route(
+            "/rules/{id}",
+            get(rules::get).patch(rules::update).delete(rules::delete),
+        )
+        .route("/rules/{id}/test", post(rules::test_event))
+        .route("/events/{id}/cancel", post(deliveries::cancel_event))
+        .route(
+            "/events/{id}/rules/{rule_id}/retry",
+            post(deliveries::retry),
+        )
+        .route(
+            "/events/{id}/rules/{rule_id}/cancel",
+            post(deliveries::cancel_rule),
+        )
+        .route(
+            "/events/{id}/rules/{rule_id}/attempts",
+            get(deliveries::attempts),
+        )
         .route("/events/{id}", get(events::get))
         .route("/events/{id}/payload", get(events::payload))
         .route("/sessions", get(sessions::list).post(sessions::create))

@@ -19,6 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !cfg.no_seed && seed::seed(&db, state.clock.now())? {
         tracing::info!("seeded the demo workspace");
     }
+    meshes_sandbox::deliveries::spawn_worker(state.clone());
     if !cfg.dist.join("index.html").exists() {
         tracing::warn!(dist = %cfg.dist.display(), "no embed build found; run `cargo xtask dev` or `trunk build`");
     }

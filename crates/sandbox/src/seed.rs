@@ -8,7 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
 pub const DEMO_WORKSPACE_NAME: &str = "Acme CRM Production";
-pub const DEMO_EVENTS: usize = 420;
+pub const DEMO_EVENTS: usize = 2400;
 
 /// xorshift64*: tiny, deterministic, good enough for demo data.
 struct Rng(u64);
@@ -180,7 +180,7 @@ const NAMES: [&str; 8] = [
     "Donald Knuth",
 ];
 
-fn aggregate(statuses: &[&str]) -> &'static str {
+pub fn aggregate(statuses: &[&str]) -> &'static str {
     let has = |s| statuses.contains(&s);
     if statuses.is_empty() || statuses.iter().all(|s| *s == "completed") {
         "completed"
@@ -202,6 +202,14 @@ fn aggregate(statuses: &[&str]) -> &'static str {
 /// Seed the demo workspace unless it exists. Returns whether anything was written.
 pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     let mut conn = db.conn();
+    // Workspaces from data dirs older than the catalogs get the defaults too.
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM workspaces")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for ws in ids {
+        crate::catalog::ensure_defaults(&conn, &ws, now)?;
+    }
     let exists: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)",
         [DEMO_WORKSPACE_ID],
@@ -224,6 +232,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         "INSERT INTO workspaces (id, name, description, public_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![DEMO_WORKSPACE_ID, DEMO_WORKSPACE_NAME, "Demo tenant of the Acme CRM host app", "pk_test_acmedemo", created],
     )?;
+    crate::catalog::ensure_defaults(&tx, DEMO_WORKSPACE_ID, now - Duration::days(30))?;
     let conns = connections();
     let mut conn_ids = vec![];
     for c in &conns {
@@ -312,16 +321,59 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
                     count("completed"), count("failed"), started, finished, ts(at)],
         )?;
         for (ri, ci, s, attempts, error) in deliveries {
+            let reid = id(&mut rng);
             tx.execute(
                 "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, attempt_count, last_error, started_at, completed_at, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![id(&mut rng), eid, DEMO_WORKSPACE_ID, rule_ids[ri], conn_ids[ci], conns[ci].kind, s, attempts, error,
+                params![reid, eid, DEMO_WORKSPACE_ID, rule_ids[ri], conn_ids[ci], conns[ci].kind, s, attempts, error,
                         (s != "pending").then(|| ts(at + Duration::seconds(1))), done(s).then(|| finished.clone()).flatten(), ts(at)],
             )?;
+            // Every finished try is an attempt; a processing delivery's last one is in flight.
+            let finished_tries = if s == "processing" {
+                attempts.saturating_sub(1)
+            } else {
+                attempts
+            };
+            for n in 1..=finished_tries {
+                let delivered = s == "completed" && n == attempts;
+                let (code, http) = if delivered {
+                    ("delivered", Some(200))
+                } else {
+                    outcome_of(conns[ci].error)
+                };
+                let message = if delivered {
+                    "Accepted by the provider"
+                } else {
+                    conns[ci].error
+                };
+                let start = at + Duration::seconds(1 + 60 * (i64::from(n) - 1) * i64::from(n));
+                tx.execute(
+                    "INSERT INTO attempts (id, rule_event_id, attempt, outcome_code, message, http_status, started_at, completed_at, duration_ms) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![id(&mut rng), reid, n, code, message, http, ts(start), ts(start + Duration::milliseconds(900)), 120 + rng.below(2500) as i64],
+                )?;
+            }
         }
     }
     tx.commit()?;
     Ok(true)
+}
+
+/// The outcome code and HTTP status a seeded failure message stands for.
+fn outcome_of(error: &str) -> (&'static str, Option<u16>) {
+    let status = error
+        .split(|c: char| !c.is_ascii_digit())
+        .find_map(|w| w.parse::<u16>().ok().filter(|n| (100..600).contains(n)));
+    let code = match status {
+        Some(429) => "rate_limited",
+        Some(401 | 403) => "auth_failed",
+        Some(s) if s >= 500 => "rejected_server_error",
+        Some(_) => "rejected_client_error",
+        None if error.contains("Timed out") => "timeout",
+        None if error.contains("OAuth") => "auth_failed",
+        None => "rejected_client_error",
+    };
+    (code, status)
 }
 
 /// Names of the non-hidden seeded connections (tests assert the UI shows these).

@@ -36,7 +36,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonObject {
     }
 }
 
-fn json_object(body: &[u8]) -> ApiResult<Map<String, Value>> {
+pub fn json_object(body: &[u8]) -> ApiResult<Map<String, Value>> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::param("body", "must be a JSON object")),

@@ -75,7 +75,8 @@ pub async fn create(
     let now = ts(state.clock.now());
     let id = uuid::Uuid::new_v4().to_string();
     let public_key = format!("pk_test_{}", uuid::Uuid::new_v4().simple());
-    let inserted = state.db.conn().execute(
+    let conn = state.db.conn();
+    let inserted = conn.execute(
         "INSERT INTO workspaces (id, name, description, public_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![id, name, description, public_key, now],
     );
@@ -89,6 +90,8 @@ pub async fn create(
         }
         other => other?,
     };
+    crate::catalog::ensure_defaults(&conn, &id, state.clock.now())?;
+    drop(conn);
     let workspace = Workspace {
         id,
         name,
@@ -183,7 +186,7 @@ pub async fn connections(
     let include_hidden = caller.session().is_none();
     let conn = state.db.conn();
     let mut stmt = conn.prepare(&format!(
-        "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ?1 AND seq < ?2 \
+        "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ?1 AND seq < ?2 AND deleted_at IS NULL \
          AND (?3 OR hidden = 0) ORDER BY seq DESC LIMIT ?4"
     ))?;
     let rows = stmt

@@ -1,10 +1,16 @@
 //! REST wire types (meshes-spec §1, §6). Timestamps travel as RFC 3339 strings, as on the wire.
 
+mod catalog;
+mod connection;
 mod dashboard;
+mod rule;
 mod session;
 mod workspace;
 
+pub use catalog::*;
+pub use connection::*;
 pub use dashboard::*;
+pub use rule::*;
 pub use session::*;
 pub use workspace::*;
 

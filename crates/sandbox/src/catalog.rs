@@ -1,0 +1,217 @@
+//! The integrations catalog, the per-connection live action data the rule builder picks from,
+//! and the workspace's event-type and resource catalogs.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::db::ts;
+use crate::error::{ApiError, ApiResult};
+use crate::validate::{PageQuery, QueryMap, paginate};
+use crate::workspaces::require_workspace;
+use axum::Json;
+use axum::extract::{Path, State};
+use meshes_protocol::api::{CatalogEntry, Integration, Page};
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+use std::sync::LazyLock;
+use time::OffsetDateTime;
+
+static INTEGRATIONS: LazyLock<Vec<Integration>> = LazyLock::new(|| {
+    // Checked by a unit test, so a broken catalog fails the build's tests, not a request.
+    serde_json::from_str(include_str!("../data/integrations.json")).unwrap_or_default()
+});
+
+pub fn integrations() -> &'static [Integration] {
+    &INTEGRATIONS
+}
+
+pub fn integration(kind: &str) -> Option<&'static Integration> {
+    INTEGRATIONS.iter().find(|i| i.kind == kind)
+}
+
+/// `GET /api/v1/integrations`: every integration enabled for the organization (all of them here).
+pub async fn list_integrations(
+    _: Caller,
+    QueryMap(q): QueryMap,
+) -> ApiResult<Json<Page<Integration>>> {
+    let page = PageQuery::from_query(&q)?;
+    // The catalog is static: positions stand in for `seq` (1-based, newest = last).
+    let rows: Vec<(Integration, i64)> = INTEGRATIONS
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, x)| (x.clone(), i as i64 + 1))
+        .filter(|(_, seq)| *seq < page.before_seq())
+        .take(page.limit as usize + 1)
+        .collect();
+    let mut page = paginate(rows, page.limit);
+    page.records.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Json(page))
+}
+
+/// What the provider account behind a connection holds (lists, channels, …). Fake but stable:
+/// the same for every connection of a type, so tests and demos can name the items.
+pub fn live_action_data(kind: &str) -> Value {
+    let items = |prefix: &str, names: &[&str]| -> Value {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| json!({"id": format!("{prefix}{}", i + 1), "name": n}))
+            .collect()
+    };
+    let lists = items(
+        "list_",
+        &["New leads", "Newsletter", "Customers", "Churned"],
+    );
+    let tags = items("tag_", &["vip", "trial", "enterprise", "at-risk"]);
+    let with_options = |prefix: &str, names: &[(&str, &[&str])]| -> Value {
+        names
+            .iter()
+            .map(|(n, opts)| {
+                json!({"id": format!("{prefix}{n}"), "name": n,
+                       "options": opts.iter().map(|o| json!({"id": o, "name": o})).collect::<Vec<_>>()})
+            })
+            .collect()
+    };
+    match kind {
+        "activecampaign" => json!({"lists": lists, "tags": tags}),
+        "aweber" | "mailchimp" => json!({"lists": lists}),
+        "discord" => json!({"channels": items("ch_", &["announcements", "signups", "alerts"])}),
+        "slack" => {
+            json!({"channels": items("C0", &["#general", "#sales-wins", "#alerts", "#support"])})
+        }
+        "hubspot" => json!({"lists": lists, "properties": with_options("", &[
+            ("lifecyclestage", &["lead", "opportunity", "customer"]),
+            ("hs_lead_status", &["NEW", "OPEN", "CONNECTED"])])}),
+        "salesforce" => {
+            json!({"campaigns": items("701", &["Spring launch", "Webinar Q3", "Partners"]),
+            "properties": with_options("", &[("LeadSource", &["Web", "Partner", "Event"])])})
+        }
+        "intercom" => json!({"tags": tags}),
+        "mailerlite" => json!({"groups": items("grp_", &["Beta", "Customers", "Newsletter"])}),
+        "pipedrive" => json!({"labels": items("lbl_", &["Hot", "Warm", "Cold"]),
+            "person_fields": with_options("", &[("stage", &["lead", "customer"])])}),
+        "resend" => json!({"segments": items("seg_", &["All users", "Paying"]),
+            "templates": items("tmpl_", &["Welcome", "Receipt", "Trial ending"])}),
+        "sendgrid" => json!({"templates": items("d-", &["Welcome", "Receipt"])}),
+        "zoom" => json!({"meetings": items("mtg_", &["Onboarding call", "Office hours"]),
+            "webinars": items("web_", &["Product tour"])}),
+        _ => json!({}),
+    }
+}
+
+pub const DEFAULT_EVENT_TYPES: &[(&str, &str)] = &[
+    ("contact.created", "Contact created"),
+    ("contact.updated", "Contact updated"),
+    ("deal.won", "Deal won"),
+    ("invoice.paid", "Invoice paid"),
+    ("user.signup", "User signed up"),
+    ("ticket.created", "Ticket created"),
+    ("page.viewed", "Page viewed"),
+];
+
+pub const DEFAULT_RESOURCES: &[(&str, &str)] = &[
+    ("contact", "Contact"),
+    ("deal", "Deal"),
+    ("invoice", "Invoice"),
+    ("user", "User"),
+    ("ticket", "Ticket"),
+];
+
+/// Give a new workspace the default catalogs (idempotent).
+pub fn ensure_defaults(
+    conn: &Connection,
+    workspace_id: &str,
+    now: OffsetDateTime,
+) -> rusqlite::Result<()> {
+    let now = ts(now);
+    let mut stmt = conn.prepare(
+        "INSERT OR IGNORE INTO catalog_entries (id, workspace_id, kind, key, label, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?;
+    for (kind, entries) in [
+        ("event_type", DEFAULT_EVENT_TYPES),
+        ("resource", DEFAULT_RESOURCES),
+    ] {
+        for (key, label) in entries {
+            let id = uuid::Uuid::new_v4().to_string();
+            stmt.execute(params![id, workspace_id, kind, key, label, now])?;
+        }
+    }
+    Ok(())
+}
+
+fn entries(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    kind: &str,
+) -> ApiResult<Json<Vec<CatalogEntry>>> {
+    caller.check_workspace(id)?;
+    require_workspace(state, id)?;
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare(
+        "SELECT id, key, label, description, active, created_by, created_at, updated_at FROM catalog_entries \
+         WHERE workspace_id = ?1 AND kind = ?2 ORDER BY key",
+    )?;
+    let rows = stmt.query_map(params![id, kind], |r| {
+        Ok(CatalogEntry {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            label: r.get(2)?,
+            description: r.get(3)?,
+            active: Some(r.get(4)?),
+            created_by: r.get(5)?,
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+        })
+    })?;
+    Ok(Json(
+        rows.collect::<Result<_, _>>().map_err(ApiError::from)?,
+    ))
+}
+
+/// `GET /api/v1/workspaces/{id}/event-types` (a plain array).
+pub async fn event_types(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<CatalogEntry>>> {
+    entries(&state, &caller, &id, "event_type")
+}
+
+/// `GET /api/v1/workspaces/{id}/resources` (a plain array).
+pub async fn resources(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<CatalogEntry>>> {
+    entries(&state, &caller, &id, "resource")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_parses_and_every_picker_has_live_data() {
+        let raw: Vec<Value> =
+            serde_json::from_str(include_str!("../data/integrations.json")).unwrap();
+        assert_eq!(integrations().len(), raw.len(), "an entry failed to parse");
+        assert_eq!(integrations().len(), 15);
+        for i in integrations() {
+            let data = live_action_data(&i.kind);
+            for a in i.actions.values() {
+                for input in &a.data {
+                    if let Some(key) = input.data_key() {
+                        assert!(
+                            data.get(key).is_some(),
+                            "{}.{} has no live {key}",
+                            i.kind,
+                            a.key
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Rules: list with filters, read, create (checked against the integration's actions and the
+//! connection's live data), the active toggle, delete, and "send test event".
+//! Resource sessions see and create only rules pinned to their own resource pair.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::catalog::{integration, live_action_data};
+use crate::connections;
+use crate::db::ts;
+use crate::error::{ApiError, ApiResult};
+use crate::validate::{
+    Fields, JsonObject, PageQuery, QueryMap, is_resource_token, is_uuid, paginate,
+};
+use crate::workspaces::require_workspace;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use meshes_protocol::EmbedPage;
+use meshes_protocol::access::Action;
+use meshes_protocol::api::{
+    ActionInput, EventCreated, MAX_TEST_PAYLOAD, Page, ParamError, Rule, RuleCreated, RuleDeleted,
+    check_rule_metadata, valid_event_key,
+};
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::{Map, Value};
+
+const RULE_COLUMNS: &str = "id, connection_id, workspace_id, type, resource, resource_id, event, metadata, \
+    active, hidden, created_by, created_at, updated_at, seq";
+
+fn rule_from_row(r: &Row) -> rusqlite::Result<(Rule, i64)> {
+    Ok((
+        Rule {
+            id: r.get(0)?,
+            connection: r.get(1)?,
+            workspace: r.get(2)?,
+            kind: r.get(3)?,
+            resource: r.get(4)?,
+            resource_id: r.get(5)?,
+            event: r.get(6)?,
+            metadata: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+            active: r.get(8)?,
+            hidden: r.get(9)?,
+            created_by: r.get(10)?,
+            created_at: r.get(11)?,
+            updated_at: r.get(12)?,
+        },
+        r.get(13)?,
+    ))
+}
+
+/// `GET /api/v1/workspaces/{id}/rules?event&resource&resource_id&connection`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    QueryMap(q): QueryMap,
+) -> ApiResult<Json<Page<Rule>>> {
+    caller.check_workspace(&id)?;
+    caller.require(EmbedPage::Rules, Action::Read)?;
+    let mut errors = vec![];
+    let page = PageQuery::parse(&q, &mut errors);
+    for key in ["resource", "resource_id"] {
+        if q.get(key).is_some_and(|v| !is_resource_token(v)) {
+            errors.push(ParamError::new(key, "must match ^[A-Za-z0-9._:-]{1,64}$"));
+        }
+    }
+    if q.get("event").is_some_and(|e| !valid_event_key(e)) {
+        errors.push(ParamError::new(
+            "event",
+            "must be an event type key like contact.created",
+        ));
+    }
+    if q.get("connection").is_some_and(|c| !is_uuid(c)) {
+        errors.push(ParamError::new("connection", "must be a connection id"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::bad_request("Invalid query", errors));
+    }
+    require_workspace(&state, &id)?;
+    let (res, rid) = match caller.session().and_then(|s| s.resource_scope()) {
+        Some((r, i)) => (Some(r.to_owned()), Some(i.to_owned())),
+        None => (q.get("resource").cloned(), q.get("resource_id").cloned()),
+    };
+    let include_hidden = caller.session().is_none();
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {RULE_COLUMNS} FROM rules WHERE workspace_id = ?1 AND seq < ?2 AND deleted_at IS NULL \
+         AND (?3 IS NULL OR event = ?3) AND (?4 IS NULL OR resource = ?4) AND (?5 IS NULL OR resource_id = ?5) \
+         AND (?6 IS NULL OR connection_id = ?6) AND (?7 OR hidden = 0) ORDER BY seq DESC LIMIT ?8"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![
+                id,
+                page.before_seq(),
+                q.get("event"),
+                res,
+                rid,
+                q.get("connection"),
+                include_hidden,
+                page.limit + 1
+            ],
+            rule_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(paginate(rows, page.limit)))
+}
+
+/// A live rule the caller may see, or 404.
+pub fn visible(state: &AppState, caller: &Caller, id: &str) -> ApiResult<Rule> {
+    let sql = format!("SELECT {RULE_COLUMNS} FROM rules WHERE id = ?1 AND deleted_at IS NULL");
+    let rule = state
+        .db
+        .conn()
+        .query_row(&sql, [id], rule_from_row)
+        .optional()?;
+    let (rule, _) = rule.ok_or_else(|| ApiError::not_found("Rule"))?;
+    caller
+        .check_workspace(&rule.workspace)
+        .map_err(|_| ApiError::not_found("Rule"))?;
+    if let Some(s) = caller.session() {
+        let pinned = s.resource_scope().is_none_or(|(r, i)| {
+            rule.resource.as_deref() == Some(r) && rule.resource_id.as_deref() == Some(i)
+        });
+        if rule.hidden || !pinned {
+            return Err(ApiError::not_found("Rule"));
+        }
+    }
+    Ok(rule)
+}
+
+/// `GET /api/v1/rules/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Rule>> {
+    caller.require(EmbedPage::Rules, Action::Read)?;
+    Ok(Json(visible(&state, &caller, &id)?))
+}
+
+/// The action must exist for the integration, its pickers must name live items, and required
+/// typed-in inputs must be filled.
+fn check_action(kind: &str, metadata: &Map<String, Value>) -> Vec<ParamError> {
+    let mut errors = check_rule_metadata(metadata);
+    let Some(integration) = integration(kind) else {
+        return errors;
+    };
+    let Some(action_key) = metadata.get("action").and_then(Value::as_str) else {
+        return errors;
+    };
+    let Some(action) = integration.actions.get(action_key) else {
+        let known: Vec<&str> = integration.actions.keys().map(String::as_str).collect();
+        errors.push(ParamError::new(
+            "metadata.action",
+            format!(
+                "{} has no action {action_key:?}; one of: {}",
+                integration.name,
+                known.join(", ")
+            ),
+        ));
+        return errors;
+    };
+    let live = live_action_data(kind);
+    for input in &action.data {
+        let value = metadata
+            .get(input.field())
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty());
+        let param = format!("metadata.{}", input.field());
+        let Some(v) = value else {
+            if input.is_required() {
+                errors.push(ParamError::new(
+                    param,
+                    format!("{} is required", input.label()),
+                ));
+            }
+            continue;
+        };
+        if let Some(key) = input.data_key() {
+            let item = live.get(key).and_then(Value::as_array).and_then(|items| {
+                items
+                    .iter()
+                    .find(|i| i.get("id").and_then(Value::as_str) == Some(v))
+            });
+            match (item, input) {
+                (None, _) => errors.push(ParamError::new(
+                    param,
+                    format!("{v:?} is not one of this connection's {key}"),
+                )),
+                (Some(item), ActionInput::Advanced { .. }) => {
+                    let chosen = metadata.get("value").and_then(Value::as_str);
+                    let ok = item
+                        .get("options")
+                        .and_then(Value::as_array)
+                        .is_some_and(|opts| {
+                            opts.iter()
+                                .any(|o| o.get("id").and_then(Value::as_str) == chosen)
+                        });
+                    if !ok {
+                        errors.push(ParamError::new(
+                            "metadata.value",
+                            "pick one of the item's values",
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    errors
+}
+
+/// `POST /api/v1/rules` -> 201 `{rule}`.
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonObject(map): JsonObject,
+) -> ApiResult<(StatusCode, Json<RuleCreated>)> {
+    caller.require(EmbedPage::Rules, Action::Write)?;
+    let mut f = Fields::new(
+        &map,
+        &[
+            "workspace",
+            "connection",
+            "event",
+            "metadata",
+            "resource",
+            "resource_id",
+            "active",
+            "hidden",
+        ],
+    );
+    let workspace = f.string("workspace", 36, 36).filter(|w| is_uuid(w));
+    if workspace.is_none() {
+        f.fail("workspace", "must be a workspace id");
+    }
+    let connection = f.string("connection", 36, 36).filter(|c| is_uuid(c));
+    if connection.is_none() {
+        f.fail("connection", "pick a connection");
+    }
+    let event = f.string("event", 1, 128);
+    if !event.as_deref().is_some_and(valid_event_key) {
+        f.fail("event", "pick an event type (a key like contact.created)");
+    }
+    let mut resource = f.string("resource", 1, 64);
+    let mut resource_id = f.string("resource_id", 1, 64);
+    for (k, v) in [("resource", &resource), ("resource_id", &resource_id)] {
+        if v.as_deref().is_some_and(|v| !is_resource_token(v)) {
+            f.fail(k, "must match ^[A-Za-z0-9._:-]{1,64}$");
+        }
+    }
+    if resource_id.is_some() && resource.is_none() {
+        f.fail("resource", "is required when resource_id is set");
+    }
+    let active = f.bool("active").unwrap_or(true);
+    let hidden = f.bool("hidden").unwrap_or(false);
+    let metadata = match map.get("metadata") {
+        Some(Value::Object(m)) => m.clone(),
+        _ => {
+            f.fail("metadata", "must be an object with at least an action");
+            Map::new()
+        }
+    };
+    f.finish("Invalid rule")?;
+    let (Some(workspace), Some(connection), Some(event)) = (workspace, connection, event) else {
+        return Err(ApiError::param("body", "is incomplete"));
+    };
+    caller.check_workspace(&workspace)?;
+    require_workspace(&state, &workspace)?;
+    if let Some((r, i)) = caller.session().and_then(|s| s.resource_scope()) {
+        if resource.as_deref().is_some_and(|x| x != r)
+            || resource_id.as_deref().is_some_and(|x| x != i)
+        {
+            return Err(ApiError::forbidden(format!(
+                "This session may only create rules for {r} {i}"
+            )));
+        }
+        (resource, resource_id) = (Some(r.to_owned()), Some(i.to_owned()));
+    }
+    let (conn_row, _) = connections::visible(&state, &caller, &connection)
+        .map_err(|_| ApiError::param("connection", "is not a connection of this workspace"))?;
+    if conn_row.workspace != workspace {
+        return Err(ApiError::param(
+            "connection",
+            "is not a connection of this workspace",
+        ));
+    }
+    let errors = check_action(&conn_row.kind, &metadata);
+    if !errors.is_empty() {
+        return Err(ApiError::bad_request("Invalid rule", errors));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = ts(state.clock.now());
+    state.db.conn().execute(
+        "INSERT INTO rules (id, workspace_id, connection_id, type, event, resource, resource_id, metadata, active, hidden, created_by, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        params![id, workspace, connection, conn_row.kind, event, resource, resource_id, Value::Object(metadata).to_string(), active, hidden, caller.created_by(), now],
+    )?;
+    let rule = visible(&state, &Caller::Management, &id)?;
+    Ok((StatusCode::CREATED, Json(RuleCreated { rule })))
+}
+
+/// `PATCH /api/v1/rules/{id}` `{active}` -> Rule.
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonObject(map): JsonObject,
+) -> ApiResult<Json<Rule>> {
+    caller.require(EmbedPage::Rules, Action::Write)?;
+    let mut f = Fields::new(&map, &["active"]);
+    let active = f.bool("active");
+    if active.is_none() && !f.present("active") {
+        f.fail("active", "is required");
+    }
+    f.finish("Invalid rule update")?;
+    visible(&state, &caller, &id)?;
+    state.db.conn().execute(
+        "UPDATE rules SET active = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, active.unwrap_or(true), ts(state.clock.now())],
+    )?;
+    Ok(Json(visible(&state, &caller, &id)?))
+}
+
+/// `DELETE /api/v1/rules/{id}` -> `{id, connection, type, event}`. Delivery history stays.
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RuleDeleted>> {
+    caller.require(EmbedPage::Rules, Action::Delete)?;
+    let rule = visible(&state, &caller, &id)?;
+    state.db.conn().execute(
+        "UPDATE rules SET deleted_at = ?2, active = 0 WHERE id = ?1",
+        params![id, ts(state.clock.now())],
+    )?;
+    Ok(Json(RuleDeleted {
+        id: rule.id,
+        connection: rule.connection,
+        kind: rule.kind,
+        event: rule.event,
+    }))
+}
+
+/// `POST /api/v1/rules/{id}/test` `{payload}` -> 201 `{event}`: one event, delivered by this
+/// rule only (inactive rules too: testing before switching on is the point).
+pub async fn test_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonObject(map): JsonObject,
+) -> ApiResult<(StatusCode, Json<EventCreated>)> {
+    caller.require(EmbedPage::Rules, Action::Write)?;
+    let mut f = Fields::new(&map, &["payload"]);
+    let payload = map.get("payload").cloned().unwrap_or(Value::Null);
+    if !payload.is_object() {
+        f.fail("payload", "must be a JSON object");
+    } else if payload.to_string().len() > MAX_TEST_PAYLOAD {
+        f.fail(
+            "payload",
+            format!("must be at most {} KiB", MAX_TEST_PAYLOAD / 1024),
+        );
+    }
+    f.finish("Invalid test event")?;
+    let rule = visible(&state, &caller, &id)?;
+    let event = crate::deliveries::enqueue(&state, &rule, &payload, &caller.created_by())?;
+    Ok((StatusCode::CREATED, Json(EventCreated { event })))
+}
