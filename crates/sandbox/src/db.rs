@@ -62,6 +62,13 @@ CREATE TABLE IF NOT EXISTS attempts (
   outcome_code TEXT NOT NULL, message TEXT NOT NULL, http_status INTEGER,
   started_at TEXT NOT NULL, completed_at TEXT NOT NULL, duration_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_rule_event ON attempts(rule_event_id, seq);
+CREATE TABLE IF NOT EXISTS field_catalogs (
+  connection_id TEXT PRIMARY KEY REFERENCES connections(id), id TEXT NOT NULL UNIQUE,
+  catalog_version INTEGER NOT NULL, refreshed_at TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mappings (
+  connection_id TEXT PRIMARY KEY REFERENCES connections(id), id TEXT NOT NULL UNIQUE,
+  version INTEGER NOT NULL, name TEXT NOT NULL, schema TEXT NOT NULL, catalog_version INTEGER,
+  created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS catalog_entries (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
   workspace_id TEXT NOT NULL REFERENCES workspaces(id), kind TEXT NOT NULL, key TEXT NOT NULL,

@@ -14,6 +14,7 @@ pub mod events;
 pub mod hooks;
 pub mod host;
 pub mod launch;
+pub mod mappings;
 pub mod rules;
 pub mod seed;
 pub mod sessions;
@@ -83,6 +84,11 @@ pub fn meshes_router(state: AppState) -> Router {
                 .delete(connections::delete),
         )
         .route("/connections/{id}/actions", get(connections::actions))
+        .route("/connections/{id}/fields", get(mappings::fields))
+        .route(
+            "/connections/{id}/mappings/default",
+            get(mappings::get).put(mappings::put),
+        )
         .route("/rules", post(rules::create))
         .route(
             "/rules/{id}",

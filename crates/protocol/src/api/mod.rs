@@ -3,6 +3,7 @@
 mod catalog;
 mod connection;
 mod dashboard;
+mod mapping;
 mod rule;
 mod session;
 mod workspace;
@@ -10,6 +11,7 @@ mod workspace;
 pub use catalog::*;
 pub use connection::*;
 pub use dashboard::*;
+pub use mapping::*;
 pub use rule::*;
 pub use session::*;
 pub use workspace::*;

@@ -1,0 +1,337 @@
+//! Destination field catalogs and the default mapping of a connection, with optimistic
+//! concurrency (`expected_version`): a stale save is a 409, never a silent overwrite.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::connections;
+use crate::db::ts;
+use crate::error::{ApiError, ApiResult};
+use crate::validate::{Fields, JsonObject, QueryMap};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use meshes_protocol::EmbedPage;
+use meshes_protocol::access::Action;
+use meshes_protocol::api::{
+    CatalogField, Connection, FieldCatalog, Mapping, MappingEnvelope, MappingStatus, check_schema,
+};
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Value, json};
+
+/// What the provider says its contact object looks like (fake, per integration type).
+fn provider_fields(kind: &str) -> Vec<CatalogField> {
+    let f = |key: &str, label: &str, ty: &str, constraints: Value| CatalogField {
+        key: key.into(),
+        label: Some(label.into()),
+        kind: ty.into(),
+        description: None,
+        constraints: constraints.as_object().cloned().filter(|c| !c.is_empty()),
+    };
+    let mut fields = vec![
+        f(
+            "email",
+            "Email",
+            "string",
+            json!({"format": "email", "required": true, "max_length": 254}),
+        ),
+        f(
+            "first_name",
+            "First name",
+            "string",
+            json!({"max_length": 80}),
+        ),
+        f(
+            "last_name",
+            "Last name",
+            "string",
+            json!({"max_length": 80}),
+        ),
+        f("phone", "Phone", "string", json!({"format": "phone"})),
+    ];
+    match kind {
+        "hubspot" | "salesforce" | "pipedrive" => fields.extend([
+            f("company", "Company", "string", json!({})),
+            f(
+                "lifecycle_stage",
+                "Lifecycle stage",
+                "enum",
+                json!({"allowed_values": ["lead", "opportunity", "customer"]}),
+            ),
+            f(
+                "annual_revenue",
+                "Annual revenue",
+                "number",
+                json!({"min": 0}),
+            ),
+            f(
+                "created_date",
+                "Created",
+                "datetime",
+                json!({"read_only": true}),
+            ),
+        ]),
+        "webhook" => fields.extend([
+            f("event_name", "Event name", "string", json!({})),
+            f("amount", "Amount", "number", json!({})),
+            f("tags", "Tags", "array", json!({})),
+        ]),
+        _ => fields.push(f("signup_date", "Signup date", "date", json!({}))),
+    }
+    fields
+}
+
+fn catalog_row(
+    state: &AppState,
+    c: &Connection,
+    refresh: bool,
+    by: &str,
+) -> ApiResult<FieldCatalog> {
+    let now = ts(state.clock.now());
+    let conn = state.db.conn();
+    let existing: Option<(String, u32, String, String)> = conn
+        .query_row(
+            "SELECT id, catalog_version, refreshed_at, created_at FROM field_catalogs WHERE connection_id = ?1",
+            [&c.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let (id, version, refreshed, created) = match existing {
+        Some((id, v, _, created)) if refresh => {
+            conn.execute(
+                "UPDATE field_catalogs SET catalog_version = ?2, refreshed_at = ?3 WHERE connection_id = ?1",
+                params![c.id, v + 1, now],
+            )?;
+            (id, v + 1, now.clone(), created)
+        }
+        Some(row) => row,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            conn.execute(
+                "INSERT INTO field_catalogs (connection_id, id, catalog_version, refreshed_at, created_at) VALUES (?1, ?2, 1, ?3, ?3)",
+                params![c.id, id, now],
+            )?;
+            (id, 1, now.clone(), now.clone())
+        }
+    };
+    Ok(FieldCatalog {
+        id,
+        workspace_id: c.workspace.clone(),
+        connection_id: c.id.clone(),
+        integration_type: c.kind.clone(),
+        catalog_version: version,
+        updated_at: refreshed.clone(),
+        refreshed_at: refreshed,
+        created_by: Some(by.to_owned()),
+        created_at: created,
+        fields: provider_fields(&c.kind),
+    })
+}
+
+/// `GET /api/v1/connections/{id}/fields?refresh=true|false`
+pub async fn fields(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    QueryMap(q): QueryMap,
+) -> ApiResult<Json<FieldCatalog>> {
+    caller.require(EmbedPage::ConnectionMappings, Action::Read)?;
+    let refresh = match q.get("refresh").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::param("refresh", "must be true or false")),
+    };
+    let (c, _) = connections::visible(&state, &caller, &id)?;
+    if refresh && !c.active {
+        return Err(ApiError::conflict(
+            "The connection is inactive, so its fields cannot be refreshed; reconnect it first",
+        ));
+    }
+    Ok(Json(catalog_row(
+        &state,
+        &c,
+        refresh,
+        &caller.created_by(),
+    )?))
+}
+
+fn stored(state: &AppState, c: &Connection) -> ApiResult<Option<Mapping>> {
+    Ok(state
+        .db
+        .conn()
+        .query_row(
+            "SELECT id, version, name, schema, catalog_version, created_by, created_at, updated_at FROM mappings WHERE connection_id = ?1",
+            [&c.id],
+            |r| {
+                Ok(Mapping {
+                    id: r.get(0)?,
+                    mapping_id: "default".into(),
+                    version: r.get(1)?,
+                    workspace_id: c.workspace.clone(),
+                    connection_id: c.id.clone(),
+                    integration_type: c.kind.clone(),
+                    name: r.get(2)?,
+                    schema: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null),
+                    catalog_version: r.get(4)?,
+                    created_by: r.get(5)?,
+                    created_at: r.get(6)?,
+                    updated_at: r.get(7)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Never saved: map every same-named payload key onto the required fields.
+fn generated(c: &Connection) -> Mapping {
+    let fields: Vec<Value> = provider_fields(&c.kind)
+        .into_iter()
+        .filter(CatalogField::is_required)
+        .map(|f| json!({"dest": f.key, "source": {"type": "path", "value": f.key}, "transforms": [{"type": "trim"}], "on_error": "skip_field"}))
+        .collect();
+    Mapping {
+        id: format!("generated-{}", c.id),
+        mapping_id: "default".into(),
+        version: 0,
+        workspace_id: c.workspace.clone(),
+        connection_id: c.id.clone(),
+        integration_type: c.kind.clone(),
+        name: "Default mapping".into(),
+        schema: json!({"schema_version": 1, "fields": fields}),
+        catalog_version: None,
+        created_by: None,
+        created_at: c.created_at.clone(),
+        updated_at: c.updated_at.clone(),
+    }
+}
+
+/// `GET /api/v1/connections/{id}/mappings/default`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MappingEnvelope>> {
+    caller.require(EmbedPage::ConnectionMappings, Action::Read)?;
+    let (c, _) = connections::visible(&state, &caller, &id)?;
+    Ok(Json(match stored(&state, &c)? {
+        Some(mapping) => MappingEnvelope {
+            status: MappingStatus::Stored,
+            mapping,
+        },
+        None => MappingEnvelope {
+            status: MappingStatus::Generated,
+            mapping: generated(&c),
+        },
+    }))
+}
+
+/// `PUT /api/v1/connections/{id}/mappings/default` `{expected_version?, name?, schema, …}`
+pub async fn put(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonObject(map): JsonObject,
+) -> ApiResult<Json<MappingEnvelope>> {
+    caller.require(EmbedPage::ConnectionMappings, Action::Write)?;
+    let (c, _) = connections::visible(&state, &caller, &id)?;
+    let mut f = Fields::new(
+        &map,
+        &[
+            "workspace_id",
+            "mapping_id",
+            "expected_version",
+            "name",
+            "schema",
+        ],
+    );
+    let expected = f.int_in("expected_version", (1, i64::from(u32::MAX)));
+    let name = f.string("name", 1, 64);
+    if f.string("workspace_id", 1, 64)
+        .is_some_and(|w| w != c.workspace)
+    {
+        f.fail("workspace_id", "is not this connection's workspace");
+    }
+    if f.string("mapping_id", 1, 64)
+        .is_some_and(|m| m != "default")
+    {
+        f.fail("mapping_id", "only the default mapping can be edited here");
+    }
+    if !f.present("schema") {
+        f.fail("schema", "is required");
+    }
+    f.finish("Invalid mapping")?;
+    let schema = map.get("schema").cloned().unwrap_or(Value::Null);
+    let mut errors = check_schema(&schema);
+    // Destinations must exist in the connection's catalog and be writable.
+    let catalog = provider_fields(&c.kind);
+    for (i, field) in schema
+        .get("fields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(dest) = field
+            .get("dest")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty())
+        else {
+            continue;
+        };
+        match catalog.iter().find(|f| f.key == dest) {
+            None => errors.push(meshes_protocol::api::ParamError::new(
+                format!("schema.fields[{i}].dest"),
+                format!("{dest:?} is not a field of this connection; refresh the field catalog"),
+            )),
+            Some(f) if f.is_read_only() => errors.push(meshes_protocol::api::ParamError::new(
+                format!("schema.fields[{i}].dest"),
+                format!(
+                    "{} is read-only in the provider",
+                    f.label.as_deref().unwrap_or(dest)
+                ),
+            )),
+            _ => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::bad_request("Invalid mapping schema", errors)
+            .with_status(StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let current = stored(&state, &c)?;
+    let current_version = current.as_ref().map_or(0, |m| m.version);
+    if let Some(e) = expected
+        && e != i64::from(current_version)
+    {
+        return Err(ApiError::conflict(format!(
+            "The mapping changed since you opened it (you edited version {e}, it is now version {current_version}). Review the newer version and apply your change again."
+        ))
+        .named("VersionConflict"));
+    }
+    let now = ts(state.clock.now());
+    let name = name.unwrap_or_else(|| {
+        current
+            .as_ref()
+            .map_or("Default mapping".into(), |m| m.name.clone())
+    });
+    let catalog_version: Option<u32> = state
+        .db
+        .conn()
+        .query_row(
+            "SELECT catalog_version FROM field_catalogs WHERE connection_id = ?1",
+            [&c.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let schema_text = schema.to_string();
+    state.db.conn().execute(
+        "INSERT INTO mappings (connection_id, id, version, name, schema, catalog_version, created_by, created_at, updated_at) \
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT(connection_id) DO UPDATE SET \
+         version = version + 1, name = ?3, schema = ?4, catalog_version = ?5, updated_at = ?7",
+        params![c.id, uuid::Uuid::new_v4().to_string(), name, schema_text, catalog_version, caller.created_by(), now],
+    )?;
+    let mapping =
+        stored(&state, &c)?.ok_or_else(|| ApiError::internal("mapping vanished after save"))?;
+    Ok(Json(MappingEnvelope {
+        status: MappingStatus::Stored,
+        mapping,
+    }))
+}
