@@ -19,6 +19,7 @@ pub enum Method {
     Get,
     Post,
     Put,
+    Patch,
     Delete,
 }
 
@@ -118,6 +119,7 @@ async fn fetch(req: ApiRequest) -> Result<ApiResponse, AppError> {
         Method::Get => Request::get(&req.path),
         Method::Post => Request::post(&req.path),
         Method::Put => Request::put(&req.path),
+        Method::Patch => Request::patch(&req.path),
         Method::Delete => Request::delete(&req.path),
     }
     .abort_signal(Some(&signal))
@@ -245,6 +247,38 @@ impl Api {
                 None => return result,
             }
             attempt += 1;
+        }
+    }
+
+    /// A change (POST/PUT/PATCH/DELETE). Never retried on network errors or 5xx: the first try
+    /// may have taken effect. Only a 401 is retried, once, with a fresh token — the server
+    /// refused it before doing anything.
+    pub async fn write<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: impl Into<String>,
+        body: Option<serde_json::Value>,
+    ) -> Result<T, AppError> {
+        let path = path.into();
+        let body = body.map(|b| b.to_string());
+        let req = |token: String| ApiRequest {
+            method,
+            path: path.clone(),
+            body: body.clone(),
+            token: Some(token),
+        };
+        let token = self.session.token().await;
+        match send(&self.transport, req(token.clone())).await {
+            Err(AppError::Http { status: 401, .. }) => {
+                self.session.refused(&token);
+                let fresh = self.session.token().await;
+                let second = send(&self.transport, req(fresh)).await;
+                if matches!(second, Err(AppError::Http { status: 401, .. })) {
+                    self.session.expire(ExpiredReason::SessionEnded);
+                }
+                second
+            }
+            other => other,
         }
     }
 

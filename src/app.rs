@@ -14,6 +14,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::origin::choose_parent;
+use meshes_protocol::route::EventFilters;
 use meshes_protocol::{EmbedMessage, EmbedRoute, ExpiredReason, HostMessage};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -223,20 +224,31 @@ fn guard<V: IntoView + 'static>(page: EmbedPage, view: impl FnOnce() -> V) -> An
 }
 
 /// Post `meshes:navigate` on every route change (not for the initial page, which the host chose).
+/// The Events page's filters ride along as a query (`/workspace/events?status=failed`), so a
+/// host that stores the path can restore them; nothing else from the URL ever does.
 #[component]
 fn NavigationReporter() -> impl IntoView {
     let location = use_location();
     let bridge = expect_context::<Session>().bridge;
     Effect::new(move |prev: Option<String>| {
         let path = location.pathname.get();
-        if prev.is_some_and(|p| p != path)
-            && let Some(route) = EmbedRoute::parse(&path)
+        let route = EmbedRoute::parse(&path);
+        let full = match &route {
+            Some(r @ EmbedRoute::Events) => {
+                let q = EventFilters::parse(&location.search.get()).query();
+                if q.is_empty() { r.path() } else { format!("{}?{q}", r.path()) }
+            }
+            Some(r) => r.path(),
+            None => path,
+        };
+        if prev.is_some_and(|p| p != full)
+            && let Some(route) = route
         {
             bridge.post(&EmbedMessage::Navigate {
-                path: route.path(),
+                path: full.clone(),
                 page: route.page(),
             });
         }
-        path
+        full
     });
 }

@@ -65,6 +65,12 @@ impl AppError {
             AppError::Http { status: 404, .. } => {
                 "It may have been deleted. Go back to the list and try again."
             }
+            AppError::Http { status: 425, .. } => {
+                "A delivery attempt is running or about to start. Wait a few seconds, then try again."
+            }
+            AppError::Http { status: 409, .. } => {
+                "Nothing was changed. Review the message above; reload the page to see the latest state."
+            }
             AppError::Http { status, .. } if *status >= 500 => {
                 "Something went wrong on Meshes' side. Try again in a moment."
             }

@@ -10,6 +10,8 @@ use crate::lifecycle::{REFRESH_TIMEOUT_MS, Timing};
 use base64::Engine;
 use futures::channel::oneshot;
 use leptos::prelude::*;
+use meshes_protocol::SessionType;
+use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::api::SessionContext;
 use meshes_protocol::{AccessClaims, EmbedMessage, ExpiredReason, RefreshReason};
 use std::fmt;
@@ -98,6 +100,26 @@ impl Session {
     /// Reactive: may the user change things right now? (Writes pause while no token is held.)
     pub fn can_write(&self) -> bool {
         self.status.get() == AuthStatus::Authed
+    }
+
+    /// Whether this session's type and role allow `action` (the API checks again); if not, the
+    /// sentence shown instead of the controls.
+    pub fn permits(&self, action: Action) -> Result<(), String> {
+        let ctx = &self.ctx;
+        if can_perform(ctx.session_type, ctx.role, action) {
+            return Ok(());
+        }
+        Err(match (ctx.session_type, action) {
+            (SessionType::Dashboard, _) => "This view is read-only.".to_owned(),
+            (_, Action::Delete) => format!(
+                "You're signed in as {}: deleting needs the owner role. Ask a workspace owner.",
+                ctx.role
+            ),
+            _ => format!(
+                "You're signed in as {}: you can look around, but changes need the admin or owner role. Ask a workspace admin.",
+                ctx.role
+            ),
+        })
     }
 
     /// The current token without waiting, untracked (tests and diagnostics).

@@ -84,3 +84,89 @@ pub fn integration_label(kind: &str) -> &str {
         other => other,
     }
 }
+
+/// An id in monospace with a copy button (ids are what support asks for).
+#[component]
+pub fn CopyId(#[prop(into)] id: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let text = id.clone();
+    let copy = move |_| {
+        if let Some(clip) = web_sys::window().map(|w| w.navigator().clipboard()) {
+            let _ = clip.write_text(&text);
+            copied.set(true);
+        }
+    };
+    view! {
+        <span class="copy-id">
+            <code>{id.clone()}</code>
+            <button type="button" class="btn-link" on:click=copy aria-label=format!("Copy id {id}")>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </span>
+    }
+}
+
+/// `2026-11-28T10:00` (a `datetime-local` value, viewer's zone) -> `2026-11-28T09:00:00Z`.
+pub fn local_input_to_utc(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+    if d.get_time().is_nan() {
+        return None;
+    }
+    let iso = String::from(d.to_iso_string());
+    iso.get(..19).map(|s| format!("{s}Z"))
+}
+
+/// The reverse of `local_input_to_utc`, for filling the input from the URL.
+pub fn utc_to_local_input(value: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+    if d.get_time().is_nan() {
+        return String::new();
+    }
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// The message a failed form save shows next to one input, if the server named it.
+pub fn param_error(err: &Option<AppError>, param: &str) -> Option<String> {
+    match err {
+        Some(AppError::Http { body: Some(b), .. }) => b
+            .params()
+            .iter()
+            .find(|p| p.param == param)
+            .map(|p| p.msg.clone()),
+        _ => None,
+    }
+}
+
+/// Why the controls of a page are missing, in one line, instead of silently hiding them.
+#[component]
+pub fn ReadOnlyNote(#[prop(into)] reason: String) -> impl IntoView {
+    view! { <p class="note" role="note">{reason}</p> }
+}
+
+/// Outcome of the last action on a page: a success line, or the error state.
+#[derive(Clone, Debug)]
+pub enum Notice {
+    Done(String),
+    Failed(AppError),
+}
+
+#[component]
+pub fn NoticeView(notice: RwSignal<Option<Notice>>) -> impl IntoView {
+    move || match notice.get() {
+        None => None,
+        Some(Notice::Done(text)) => {
+            Some(view! { <p class="notice-ok" role="status">{text}</p> }.into_any())
+        }
+        Some(Notice::Failed(err)) => Some(view! { <ErrorState err/> }.into_any()),
+    }
+}

@@ -52,6 +52,39 @@ where
     }
 }
 
+/// Run `f` every `ms` while the calling component lives, skipping ticks while the page is
+/// hidden (no point polling for a tab nobody looks at).
+pub fn every(ms: u64, f: impl Fn() + 'static) {
+    let tick = move || {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible {
+            f();
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_millis(ms)) {
+        on_cleanup(move || handle.clear());
+    }
+}
+
+/// An in-embed href that keeps the non-secret `?session=` reference (so a reload stays framed
+/// to this session) plus an optional page query.
+pub fn href_with_query(path: &str, query: &str) -> String {
+    let session = use_context::<Session>()
+        .map(|s| s.ctx.session_id.clone())
+        .filter(|id| meshes_protocol::route::is_id(id));
+    let mut parts: Vec<String> = session.map(|s| format!("session={s}")).into_iter().collect();
+    if !query.is_empty() {
+        parts.push(query.to_owned());
+    }
+    if parts.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", parts.join("&"))
+    }
+}
+
 /// A link to another embed page, only rendered when this session may open it.
 pub fn page_link(route: EmbedRoute, text: String) -> AnyView {
     let allowed = use_context::<Session>()

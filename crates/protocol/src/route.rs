@@ -136,3 +136,129 @@ mod tests {
         }
     }
 }
+
+/// The Events page's filters, as they live in the page URL (`?status=failed&event=deal.won`), so
+/// a reload, a deep link or the path in `meshes:navigate` restores them. Parsing keeps only
+/// known keys with well-formed values; everything else (including `session`) is dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilters {
+    pub status: Option<String>,
+    pub event: Option<String>,
+    pub resource: Option<String>,
+    pub resource_id: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// 50 (default) or 100 per page.
+    pub limit: Option<u32>,
+}
+
+pub const EVENT_PAGE_SIZES: [u32; 2] = [50, 100];
+
+fn token_ok(v: &str, max: usize, extra: &[u8]) -> bool {
+    (1..=max).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+}
+
+/// Whether `v` is a well-formed value for filter `k` (all such values are URL-safe as is).
+fn valid_filter(k: &str, v: &str) -> bool {
+    match k {
+        "status" => crate::api::Status::parse(v).is_some(),
+        "event" => token_ok(v, 128, b"._"),
+        "resource" | "resource_id" => token_ok(v, 64, b"._:-"),
+        "since" | "until" => token_ok(v, 35, b"-:.TZ"),
+        "limit" => v.parse().is_ok_and(|n| EVENT_PAGE_SIZES.contains(&n)),
+        _ => false,
+    }
+}
+
+impl EventFilters {
+    pub fn parse(search: &str) -> EventFilters {
+        let mut f = EventFilters::default();
+        for pair in search.trim_start_matches('?').split('&') {
+            let Some((k, v)) = pair.split_once('=') else {
+                continue;
+            };
+            // Only ':' may arrive encoded; any other escape means a value we never write.
+            let v = v.replace("%3A", ":").replace("%3a", ":");
+            if !valid_filter(k, &v) {
+                continue;
+            }
+            let keep = Some(v.clone());
+            match k {
+                "status" => f.status = keep,
+                "event" => f.event = keep,
+                "resource" => f.resource = keep,
+                "resource_id" => f.resource_id = keep,
+                "since" => f.since = keep,
+                "until" => f.until = keep,
+                _ => f.limit = v.parse().ok(),
+            }
+        }
+        f
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![];
+        let fields = [
+            ("status", &self.status),
+            ("event", &self.event),
+            ("resource", &self.resource),
+            ("resource_id", &self.resource_id),
+            ("since", &self.since),
+            ("until", &self.until),
+        ];
+        for (k, v) in fields {
+            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+                out.push((k, v.clone()));
+            }
+        }
+        if let Some(l) = self.limit {
+            out.push(("limit", l.to_string()));
+        }
+        out
+    }
+
+    /// `status=failed&event=deal.won` (no leading `?`; empty when unfiltered). Each value is
+    /// checked again, so only well-formed values ever reach a URL.
+    pub fn query(&self) -> String {
+        self.pairs()
+            .into_iter()
+            .filter(|(k, v)| valid_filter(k, v))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn filters_round_trip_and_drop_everything_else() {
+        let f = EventFilters::parse(
+            "?session=sess_1&status=failed&event=deal.won&since=2026-11-01T00%3A00%3A00Z&limit=100&x=1",
+        );
+        assert_eq!(f.status.as_deref(), Some("failed"));
+        assert_eq!(f.since.as_deref(), Some("2026-11-01T00:00:00Z"));
+        assert_eq!(
+            f.query(),
+            "status=failed&event=deal.won&since=2026-11-01T00:00:00Z&limit=100"
+        );
+        let hostile = EventFilters::parse(
+            "status=nope&event=<script>&resource=a b&resource_id=%2F%2Fevil&limit=5000",
+        );
+        assert!(hostile.is_empty(), "{hostile:?}");
+        let forged = EventFilters {
+            event: Some("a&session=x".into()),
+            ..Default::default()
+        };
+        assert_eq!(forged.query(), "");
+        assert!(EventFilters::parse(&forged.query()).is_empty());
+    }
+}

@@ -69,6 +69,21 @@ pub async fn list(
     {
         errors.push(ParamError::new("event", "must be 1–128 characters"));
     }
+    // Time range on `created_at`: RFC 3339 instants, normalised to the stored format.
+    let mut bound = |key: &str| -> Option<String> {
+        let raw = q.get(key)?;
+        match crate::db::parse_ts(raw) {
+            Some(t) => Some(crate::db::ts(t)),
+            None => {
+                errors.push(ParamError::new(
+                    key,
+                    "must be an RFC 3339 time like 2026-03-15T12:00:00Z",
+                ));
+                None
+            }
+        }
+    };
+    let (since, until) = (bound("since"), bound("until"));
     if !errors.is_empty() {
         return Err(ApiError::bad_request("Invalid query", errors));
     }
@@ -83,6 +98,7 @@ pub async fn list(
         "SELECT {EVENT_COLUMNS} FROM events WHERE workspace_id = ?1 AND seq < ?2 \
          AND (?3 IS NULL OR event = ?3) AND (?4 IS NULL OR status = ?4) \
          AND (?5 IS NULL OR resource = ?5) AND (?6 IS NULL OR resource_id = ?6) \
+         AND (?8 IS NULL OR created_at >= ?8) AND (?9 IS NULL OR created_at < ?9) \
          ORDER BY seq DESC LIMIT ?7"
     ))?;
     let rows = stmt
@@ -94,7 +110,9 @@ pub async fn list(
                 q.get("status"),
                 res,
                 rid,
-                page.limit + 1
+                page.limit + 1,
+                since,
+                until
             ],
             event_from_row,
         )?

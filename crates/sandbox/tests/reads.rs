@@ -250,3 +250,58 @@ async fn workspaces_api() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn events_filter_by_time_range_and_status() {
+    let app = TestApp::new();
+    let t = app.session(json!({"role": "member"})).await.1;
+    let all = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/events?limit=200"),
+            Some(&t),
+            None,
+        )
+        .await;
+    let records = all.json["records"].as_array().unwrap();
+    // Newest first: take the 10th newest event's time as the lower bound.
+    let since = records[9]["created_at"].as_str().unwrap().to_owned();
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/events?limit=200&since={since}"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let got = r.json["records"].as_array().unwrap();
+    assert!(got.len() >= 10 && got.len() < records.len());
+    assert!(
+        got.iter()
+            .all(|e| e["created_at"].as_str().unwrap() >= since.as_str())
+    );
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/events?limit=200&until={since}&status=failed"),
+            Some(&t),
+            None,
+        )
+        .await;
+    let got = r.json["records"].as_array().unwrap();
+    assert!(!got.is_empty());
+    assert!(
+        got.iter()
+            .all(|e| e["created_at"].as_str().unwrap() < since.as_str() && e["status"] == "failed")
+    );
+    let bad = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/events?since=yesterday"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(bad.params(), vec!["since"]);
+}
