@@ -236,7 +236,11 @@ fn NavigationReporter() -> impl IntoView {
         let full = match &route {
             Some(r @ EmbedRoute::Events) => {
                 let q = EventFilters::parse(&location.search.get()).query();
-                if q.is_empty() { r.path() } else { format!("{}?{q}", r.path()) }
+                if q.is_empty() {
+                    r.path()
+                } else {
+                    format!("{}?{q}", r.path())
+                }
             }
             Some(r) => r.path(),
             None => path,

@@ -5,7 +5,9 @@ use super::{authed_resource, every, href_with_query, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
 use crate::session::Session;
-use crate::ui::{CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time, integration_label};
+use crate::ui::{
+    CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time, integration_label,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -21,8 +23,13 @@ fn shows_payload(s: &Session) -> bool {
 }
 
 async fn load(api: &Api, id: &str) -> Result<Event, AppError> {
-    let suffix = if shows_payload(&api.session) { "/payload" } else { "" };
-    api.get::<Event>(format!("/api/v1/events/{id}{suffix}")).await
+    let suffix = if shows_payload(&api.session) {
+        "/payload"
+    } else {
+        ""
+    };
+    api.get::<Event>(format!("/api/v1/events/{id}{suffix}"))
+        .await
 }
 
 #[component]
@@ -38,8 +45,14 @@ pub fn EventDetailPage() -> impl IntoView {
         if !can_open(api.session.ctx.session_type, EmbedPage::Connections) {
             return Ok(HashMap::new());
         }
-        let page = api.get::<Page<Connection>>(api.workspace_path("/connections?limit=200")).await?;
-        Ok(page.records.into_iter().map(|c| (c.id, c.name)).collect::<HashMap<_, _>>())
+        let page = api
+            .get::<Page<Connection>>(api.workspace_path("/connections?limit=200"))
+            .await?;
+        Ok(page
+            .records
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect::<HashMap<_, _>>())
     });
     let back = href_with_query(&EmbedRoute::Events.path(), "");
     view! {
@@ -90,9 +103,14 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
         let (api, id) = (cancel_api.clone(), ev.with_untracked(|e| e.id.clone()));
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api.write::<Event>(Method::Post, format!("/api/v1/events/{id}/cancel"), None).await {
+            match api
+                .write::<Event>(Method::Post, format!("/api/v1/events/{id}/cancel"), None)
+                .await
+            {
                 Ok(_) => {
-                    notice.set(Some(Notice::Done("Canceled the unfinished deliveries.".into())));
+                    notice.set(Some(Notice::Done(
+                        "Canceled the unfinished deliveries.".into(),
+                    )));
                     if let Ok(fresh) = load(&api, &id).await {
                         ev.set(fresh);
                     }
@@ -168,7 +186,10 @@ fn Delivery(
     let api = expect_context::<Api>();
     let session = api.session.clone();
     let open = RwSignal::new(false);
-    let name = names.get(&r.connection).cloned().unwrap_or_else(|| r.connection.clone());
+    let name = names
+        .get(&r.connection)
+        .cloned()
+        .unwrap_or_else(|| r.connection.clone());
     let (event_id, rule) = (r.event_id.clone(), r.rule.clone());
     let (act_event, act_rule) = (event_id.clone(), rule.clone());
     let act = move |verb: &'static str| {
@@ -181,10 +202,19 @@ fn Delivery(
                 let path = format!("/api/v1/events/{event_id}/rules/{rule}/{verb}");
                 match api.write::<RuleEvent>(Method::Post, path, None).await {
                     Ok(updated) => {
-                        let text = if verb == "retry" { "Retry scheduled: it starts within a few seconds." } else { "Delivery canceled." };
+                        let text = if verb == "retry" {
+                            "Retry scheduled: it starts within a few seconds."
+                        } else {
+                            "Delivery canceled."
+                        };
                         notice.set(Some(Notice::Done(text.into())));
                         ev.update(|e| {
-                            if let Some(slot) = e.rule_events.iter_mut().flatten().find(|x| x.id == updated.id) {
+                            if let Some(slot) = e
+                                .rule_events
+                                .iter_mut()
+                                .flatten()
+                                .find(|x| x.id == updated.id)
+                            {
                                 *slot = updated;
                             }
                         });
@@ -199,7 +229,11 @@ fn Delivery(
         }
     };
     let status = r.status;
-    let retryable = can_act && matches!(status, meshes_protocol::api::Status::Failed | meshes_protocol::api::Status::Retrying);
+    let retryable = can_act
+        && matches!(
+            status,
+            meshes_protocol::api::Status::Failed | meshes_protocol::api::Status::Retrying
+        );
     let cancelable = can_act && !status.is_terminal();
     let disabled = move || !session.can_write() || busy.get();
     let disabled2 = disabled.clone();

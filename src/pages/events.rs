@@ -4,7 +4,9 @@
 use super::{authed_resource, every, href_with_query, page_link, render_loaded};
 use crate::api::Api;
 use crate::error::AppError;
-use crate::ui::{ErrorState, PageHeader, StatusBadge, Time, local_input_to_utc, utc_to_local_input};
+use crate::ui::{
+    ErrorState, PageHeader, StatusBadge, Time, local_input_to_utc, utc_to_local_input,
+};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -45,20 +47,37 @@ pub fn EventsPage() -> impl IntoView {
 #[component]
 fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
     let types = authed_resource(|api| async move {
-        api.get::<Vec<CatalogEntry>>(api.workspace_path("/event-types")).await
+        api.get::<Vec<CatalogEntry>>(api.workspace_path("/event-types"))
+            .await
     });
     let f = filters.get_untracked();
     let status = RwSignal::new(f.status.unwrap_or_default());
     let event = RwSignal::new(f.event.unwrap_or_default());
     let resource = RwSignal::new(f.resource.unwrap_or_default());
     let resource_id = RwSignal::new(f.resource_id.unwrap_or_default());
-    let since = RwSignal::new(f.since.as_deref().map(utc_to_local_input).unwrap_or_default());
-    let until = RwSignal::new(f.until.as_deref().map(utc_to_local_input).unwrap_or_default());
+    let since = RwSignal::new(
+        f.since
+            .as_deref()
+            .map(utc_to_local_input)
+            .unwrap_or_default(),
+    );
+    let until = RwSignal::new(
+        f.until
+            .as_deref()
+            .map(utc_to_local_input)
+            .unwrap_or_default(),
+    );
     let limit = RwSignal::new(f.limit.unwrap_or(EVENT_PAGE_SIZES[0]).to_string());
     let navigate = use_navigate();
     let go = move |f: EventFilters| {
         let href = href_with_query(&EmbedRoute::Events.path(), &f.query());
-        navigate(&href, NavigateOptions { replace: true, ..Default::default() });
+        navigate(
+            &href,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     };
     let apply = {
         let go = go.clone();
@@ -82,11 +101,12 @@ fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
         }
         go(EventFilters::default());
     };
-    let type_options = move || {
-        types.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
+    let type_options =
+        move || {
+            types.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
             view! { <option value=t.key.clone()>{format!("{} ({})", t.label, t.key)}</option> }
         }).collect_view()
-    };
+        };
     view! {
         <form class="filters" id="event-filters" on:submit=apply aria-label="Filter events">
             <label>"Status"
@@ -132,7 +152,10 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
         let (api, f) = (load_api.clone(), filters.clone());
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match api.get::<Page<Event>>(list_path(&api, &f, Some(&cursor))).await {
+            match api
+                .get::<Page<Event>>(list_path(&api, &f, Some(&cursor)))
+                .await
+            {
                 Ok(page) => {
                     items.update(|v| v.extend(page.records));
                     next.set(page.next_cursor);
@@ -146,7 +169,11 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
     // Live updates: re-read rows that are not finished yet.
     every(LIVE_EVERY_MS, move || {
         let pending: Vec<String> = items.with_untracked(|v| {
-            v.iter().filter(|e| !e.status.is_terminal()).take(LIVE_BATCH).map(|e| e.id.clone()).collect()
+            v.iter()
+                .filter(|e| !e.status.is_terminal())
+                .take(LIVE_BATCH)
+                .map(|e| e.id.clone())
+                .collect()
         });
         for id in pending {
             let api = api.clone();
@@ -154,7 +181,10 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
                 if let Ok(fresh) = api.get::<Event>(format!("/api/v1/events/{id}")).await {
                     items.update(|v| {
                         if let Some(slot) = v.iter_mut().find(|e| e.id == fresh.id) {
-                            *slot = Event { rule_events: None, ..fresh };
+                            *slot = Event {
+                                rule_events: None,
+                                ..fresh
+                            };
                         }
                     });
                 }
@@ -209,7 +239,12 @@ fn EventRow(e: Event) -> impl IntoView {
         }
         s
     };
-    let link = page_link(EmbedRoute::EventDetail { event_id: e.id.clone() }, e.event.clone());
+    let link = page_link(
+        EmbedRoute::EventDetail {
+            event_id: e.id.clone(),
+        },
+        e.event.clone(),
+    );
     view! {
         <tr data-event-id=e.id.clone() data-status=e.status.as_str()>
             <td>{link}</td>

@@ -74,7 +74,10 @@ pub fn href_with_query(path: &str, query: &str) -> String {
     let session = use_context::<Session>()
         .map(|s| s.ctx.session_id.clone())
         .filter(|id| meshes_protocol::route::is_id(id));
-    let mut parts: Vec<String> = session.map(|s| format!("session={s}")).into_iter().collect();
+    let mut parts: Vec<String> = session
+        .map(|s| format!("session={s}"))
+        .into_iter()
+        .collect();
     if !query.is_empty() {
         parts.push(query.to_owned());
     }

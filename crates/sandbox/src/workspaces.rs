@@ -179,7 +179,10 @@ pub async fn connections(
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Connection>>> {
     caller.check_workspace(&id)?;
-    require_page(&caller, EmbedPage::Connections)?;
+    // The Connections page lists them; the rule builder (Rules page) picks from them.
+    if require_page(&caller, EmbedPage::Connections).is_err() {
+        require_page(&caller, EmbedPage::Rules)?;
+    }
     let page = PageQuery::from_query(&q)?;
     require_workspace(&state, &id)?;
     // Hidden connections are internal plumbing: management callers see them, embeds do not.

@@ -58,7 +58,8 @@ fn expected(e: Endpoint, st: St, role: Role, scope: bool) -> u16 {
     let payload_ok = role >= Role::Admin && scope;
     match (e, st) {
         (Workspace | Dashboard | WhoAmI, _) => 200,
-        (Connections, St::Workspace) => 200,
+        // Resource sessions list connections too: their rule builder picks from them.
+        (Connections, St::Workspace | St::Resource) => 200,
         (Connections, _) => 403,
         (Events | EventInScope | EventOutOfScope | PayloadInScope, St::Dashboard) => 403,
         (Events | EventInScope, _) => 200,

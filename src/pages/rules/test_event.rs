@@ -1,0 +1,82 @@
+//! "Send test event": a JSON payload editor that refuses to send until the JSON is an object.
+
+use crate::api::{Api, Method};
+use crate::pages::page_link;
+use crate::ui::{Notice, NoticeView};
+use leptos::prelude::*;
+use meshes_protocol::EmbedRoute;
+use meshes_protocol::api::{EventCreated, MAX_TEST_PAYLOAD, Rule};
+use serde_json::Value;
+
+pub const SAMPLE: &str =
+    "{\n  \"email\": \"test@example.com\",\n  \"name\": \"Test User\",\n  \"id\": \"test_1\"\n}";
+
+/// `Ok(payload)` or the sentence shown under the editor.
+pub fn parse_payload(text: &str) -> Result<Value, String> {
+    if text.len() > MAX_TEST_PAYLOAD {
+        return Err(format!(
+            "The payload is larger than {} KiB.",
+            MAX_TEST_PAYLOAD / 1024
+        ));
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err("The payload must be a JSON object, like { \"email\": \"…\" }.".into()),
+        Err(e) => Err(format!("Not valid JSON: {e}.")),
+    }
+}
+
+#[component]
+pub fn TestEvent(rule: Rule) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let session = api.session.clone();
+    let text = RwSignal::new(SAMPLE.to_owned());
+    let parsed = Memo::new(move |_| text.with(|t| parse_payload(t)));
+    let busy = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Notice>);
+    let sent = RwSignal::new(None::<String>);
+    let rule_id = rule.id.clone();
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(payload) = parsed.get_untracked() else {
+            return;
+        };
+        let (api, id) = (api.clone(), rule_id.clone());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({ "payload": payload });
+            match api
+                .write::<EventCreated>(Method::Post, format!("/api/v1/rules/{id}/test"), Some(body))
+                .await
+            {
+                Ok(created) => {
+                    notice.set(Some(Notice::Done(
+                        "Test event sent. It is delivered within a few seconds.".into(),
+                    )));
+                    sent.set(Some(created.event.id));
+                }
+                Err(e) => notice.set(Some(Notice::Failed(e))),
+            }
+            busy.set(false);
+        });
+    };
+    let editor_id = format!("test-payload-{}", rule.id);
+    let error_id = format!("{editor_id}-error");
+    view! {
+        <form class="form test-event" on:submit=send>
+            <label for=editor_id.clone()>{format!("Payload for a test {} event", rule.event)}</label>
+            <textarea id=editor_id class="test-payload" spellcheck="false" prop:value=move || text.get()
+                on:input=move |e| text.set(event_target_value(&e))
+                aria-invalid=move || parsed.with(Result::is_err).to_string()
+                aria-describedby=error_id.clone()></textarea>
+            <p class="field-error" id=error_id role="status">{move || parsed.get().err()}</p>
+            <NoticeView notice/>
+            {move || sent.get().map(|id| page_link(EmbedRoute::EventDetail { event_id: id }, "Open the test event".into()))}
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary send-test" disabled=move || parsed.with(Result::is_err) || busy.get() || !session.can_write()>
+                    {move || if busy.get() { "Sending…" } else { "Send event" }}
+                </button>
+            </div>
+        </form>
+    }
+}
