@@ -1,11 +1,18 @@
-//! Connections: the workspace's integrations and their health, cursor-paginated.
+//! Connections: the workspace's integrations and their health, cursor-paginated; create, edit
+//! and delete (with the 409 "rules still use it" path offering a force delete).
 
-use super::{authed_resource, render_loaded};
-use crate::api::Api;
+mod form;
+
+use super::{authed_resource, page_link, render_loaded};
+use crate::api::{Api, Method};
 use crate::error::AppError;
-use crate::ui::{ErrorState, PageHeader, Time, integration_label};
+use crate::ui::{
+    ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time, integration_label,
+};
 use leptos::prelude::*;
-use meshes_protocol::api::{Connection, Page};
+use meshes_protocol::EmbedRoute;
+use meshes_protocol::access::Action;
+use meshes_protocol::api::{Connection, ConnectionDeleted, Integration, Page};
 
 pub const PAGE_SIZE: u32 = 50;
 
@@ -15,10 +22,48 @@ pub fn ConnectionsPage() -> impl IntoView {
         api.get::<Page<Connection>>(api.workspace_path(&format!("/connections?limit={PAGE_SIZE}")))
             .await
     });
+    let integrations = authed_resource(|api| async move {
+        api.get::<Page<Integration>>("/api/v1/integrations?limit=100")
+            .await
+            .map(|p| p.records)
+    });
     // Lives at page level, so typed text survives reloads, refreshes and expiry.
     let filter = RwSignal::new(String::new());
+    let session = expect_context::<Api>().session;
+    let permits = session.permits(Action::Write);
+    let can_create = permits.is_ok();
+    let creating = RwSignal::new(false);
+    let editing = RwSignal::new(None::<Connection>);
+    let notice = RwSignal::new(None::<Notice>);
+    let fresh = RwSignal::new(None::<String>);
+    let on_saved = Callback::new(move |c: Connection| {
+        let verb = if editing.get_untracked().is_some() {
+            "saved"
+        } else {
+            "created"
+        };
+        notice.set(Some(Notice::Done(format!(
+            "Connection \"{}\" {verb}. Credentials are stored securely and never shown again.",
+            c.name
+        ))));
+        fresh.set(Some(c.id));
+        creating.set(false);
+        editing.set(None);
+        first.refetch();
+    });
+    let on_cancel = Callback::new(move |_| {
+        creating.set(false);
+        editing.set(None);
+    });
+    let ctx = RowCtx {
+        editing,
+        notice,
+        fresh,
+        reload: Callback::new(move |_| first.refetch()),
+    };
     view! {
         <PageHeader title="Connections" subtitle="Where this workspace delivers events"/>
+        {permits.err().map(|reason| view! { <ReadOnlyNote reason/> })}
         <div class="toolbar">
             <input
                 type="search"
@@ -30,14 +75,31 @@ pub fn ConnectionsPage() -> impl IntoView {
             <button type="button" class="btn" id="connections-reload" on:click=move |_| first.refetch()>
                 "Refresh"
             </button>
+            {can_create.then(|| view! { <button type="button" class="btn btn-primary" id="new-connection" on:click=move |_| { editing.set(None); creating.set(true); }>"New connection"</button> })}
         </div>
-        {render_loaded(first, 4, move |page| view! { <ConnectionList first=page filter/> })}
+        <NoticeView notice/>
+        {move || {
+            let existing = editing.get();
+            (creating.get() || existing.is_some()).then(|| render_loaded(integrations, 4, move |integrations| {
+                view! { <form::ConnectionForm integrations existing=existing.clone() on_saved on_cancel/> }
+            }))
+        }}
+        {render_loaded(first, 4, move |page| view! { <ConnectionList first=page filter ctx/> })}
     }
+}
+
+/// What a row needs from the page.
+#[derive(Clone, Copy)]
+struct RowCtx {
+    editing: RwSignal<Option<Connection>>,
+    notice: RwSignal<Option<Notice>>,
+    fresh: RwSignal<Option<String>>,
+    reload: Callback<()>,
 }
 
 /// Later pages are appended to the first; "Load more" follows `next_cursor`.
 #[component]
-fn ConnectionList(first: Page<Connection>, filter: RwSignal<String>) -> impl IntoView {
+fn ConnectionList(first: Page<Connection>, filter: RwSignal<String>, ctx: RowCtx) -> impl IntoView {
     let api = expect_context::<Api>();
     let items = RwSignal::new(first.records);
     let next = RwSignal::new(first.next_cursor);
@@ -72,11 +134,11 @@ fn ConnectionList(first: Page<Connection>, filter: RwSignal<String>) -> impl Int
         >
             <table class="table" id="connections-table">
                 <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Integration"</th><th scope="col">"Status"</th><th scope="col">"Created"</th></tr>
+                    <tr><th scope="col">"Name"</th><th scope="col">"Integration"</th><th scope="col">"Status"</th><th scope="col">"Created"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
                 </thead>
                 <tbody>
                     <For each=move || visible(&items.get(), &filter.get()) key=|c| c.id.clone() let:c>
-                        <ConnectionRow c/>
+                        <ConnectionRow c ctx/>
                     </For>
                 </tbody>
             </table>
@@ -101,7 +163,14 @@ fn visible(items: &[Connection], filter: &str) -> Vec<Connection> {
 }
 
 #[component]
-fn ConnectionRow(c: Connection) -> impl IntoView {
+fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let session = api.session.clone();
+    let can_edit = session.permits(Action::Write).is_ok() && c.kind != "hidden";
+    let can_delete = session.permits(Action::Delete).is_ok();
+    let busy = RwSignal::new(false);
+    // Set by a 409: the server's explanation, and the offer to force.
+    let conflict = RwSignal::new(None::<String>);
     let status = if c.active {
         view! { <span class="badge badge-completed">"Active"</span> }.into_any()
     } else {
@@ -115,12 +184,98 @@ fn ConnectionRow(c: Connection) -> impl IntoView {
         }
         .into_any()
     };
+    let id = c.id.clone();
+    let name = c.name.clone();
+    let delete = move |force: bool| {
+        let (api, id, name) = (api.clone(), id.clone(), name.clone());
+        move |_| {
+            if !force {
+                let ok = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&format!("Delete the connection \"{name}\"? Its credentials are erased; delivery history stays.")).ok())
+                    .unwrap_or(false);
+                if !ok {
+                    return;
+                }
+            }
+            let (api, id, name) = (api.clone(), id.clone(), name.clone());
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let body = force.then(|| serde_json::json!({ "force_delete": true }));
+                match api
+                    .write::<ConnectionDeleted>(
+                        Method::Delete,
+                        format!("/api/v1/connections/{id}"),
+                        body,
+                    )
+                    .await
+                {
+                    Ok(_) => {
+                        conflict.set(None);
+                        ctx.notice.set(Some(Notice::Done(format!(
+                            "Connection \"{name}\" deleted."
+                        ))));
+                        ctx.reload.run(());
+                    }
+                    Err(AppError::Http {
+                        status: 409, body, ..
+                    }) => {
+                        conflict.set(Some(
+                            body.map(|b| b.detail().to_owned()).unwrap_or_else(|| {
+                                "Active rules still use this connection.".into()
+                            }),
+                        ));
+                    }
+                    Err(e) => ctx.notice.set(Some(Notice::Failed(e))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let edit_conn = c.clone();
+    let highlight = {
+        let id = c.id.clone();
+        move || ctx.fresh.get().as_deref() == Some(id.as_str())
+    };
+    let mappings = page_link(
+        EmbedRoute::ConnectionMappings {
+            connection_id: c.id.clone(),
+        },
+        "Field mapping".into(),
+    );
+    let writable = move || session.can_write() && !busy.get();
+    let w2 = writable.clone();
+    let w3 = writable.clone();
+    let oauth_kind = !matches!(
+        c.kind.as_str(),
+        "webhook"
+            | "activecampaign"
+            | "customer_io"
+            | "mailchimp"
+            | "mailerlite"
+            | "resend"
+            | "sendgrid"
+    );
     view! {
-        <tr data-connection-id=c.id.clone()>
+        <tr data-connection-id=c.id.clone() class:highlight=highlight>
             <td class="conn-name">{c.name}</td>
             <td>{integration_label(&c.kind).to_owned()}</td>
             <td>{status}</td>
             <td><Time at=c.created_at/></td>
+            <td class="actions">
+                {mappings}
+                {(can_edit && !oauth_kind).then(|| view! { <button type="button" class="btn-link edit-connection" disabled=move || !writable() on:click=move |_| ctx.editing.set(Some(edit_conn.clone()))>"Edit"</button> })}
+                {can_delete.then(|| view! { <button type="button" class="btn-link delete-connection" disabled=move || !w2() on:click=delete(false)>"Delete"</button> })}
+            </td>
         </tr>
+        {move || conflict.get().map(|msg| view! {
+            <tr class="conflict-row"><td colspan="5">
+                <div class="warning" role="alert">
+                    <p><strong>{msg}</strong></p>
+                    <p>"Force delete also deletes those rules: matching events stop being delivered to this connection. This cannot be undone."</p>
+                    <button type="button" class="btn btn-danger force-delete" disabled={let w = w3.clone(); move || !w()} on:click=delete(true)>"Force delete connection and its rules"</button>
+                    <button type="button" class="btn" on:click=move |_| conflict.set(None)>"Keep it"</button>
+                </div>
+            </td></tr>
+        })}
     }
 }
