@@ -4,94 +4,19 @@
 
 mod common;
 
-use common::{SID, api, count, fake, jwt, until, window};
+use common::{Mounted, SID, count, fake, jwt, mount, ok, status, until};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use meshes_embed::api::{Api, Transport};
-use meshes_embed::app::Workspace;
 use meshes_embed::session::AuthStatus;
 use meshes_protocol::{EmbedMessage, EmbedPage, ExpiredReason, RefreshReason, SessionType};
-use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-struct Mounted {
-    /// Parent of the mount's owner: cleaned up on drop, so listeners (the router's click
-    /// handler) cannot outlive the test even while a request is still waiting.
-    owner: Owner,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
-    root: web_sys::HtmlElement,
-    api: Api,
-    posted: Arc<Mutex<Vec<EmbedMessage>>>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.owner.cleanup();
-    }
-}
-
-impl Mounted {
-    fn text(&self, css: &str) -> Option<String> {
-        self.root
-            .query_selector(css)
-            .ok()
-            .flatten()
-            .and_then(|e| e.text_content())
-    }
-
-    fn all_text(&self, css: &str) -> Vec<String> {
-        let list = self.root.query_selector_all(css).unwrap();
-        (0..list.length())
-            .filter_map(|i| list.item(i)?.text_content())
-            .collect()
-    }
-
-    fn posted(&self, m: &EmbedMessage) -> bool {
-        self.posted.lock().unwrap().contains(m)
-    }
-}
-
-fn mount(path: &str, session_type: SessionType, transport: Transport) -> Mounted {
-    window()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(path))
-        .unwrap();
-    let (api, posted) = api(session_type, transport);
-    let doc = window().document().unwrap();
-    let root: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let a = api.clone();
-    let owner = Owner::new();
-    let handle = owner.with(|| {
-        leptos::mount::mount_to(root.clone(), move || {
-            view! { <Workspace api=a/> }.into_any()
-        })
-    });
-    Mounted {
-        owner,
-        _handle: handle,
-        root,
-        api,
-        posted,
-    }
-}
-
 const CONNECTIONS: &str = r#"{"count":2,"limit":50,"next_cursor":null,"records":[
  {"id":"c1","workspace":"w","type":"hubspot","name":"HubSpot Sales","metadata":{},"active":true,"hidden":false,"created_by":"seed","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"},
  {"id":"c2","workspace":"w","type":"salesforce","name":"<img src=x onerror=window.__pwned=true>","metadata":{},"active":false,"inactive_reason":"oauth_authorization_revoked","hidden":false,"created_by":"seed","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}]}"#;
-
-fn ok(body: &str) -> (u16, String) {
-    (200, body.to_owned())
-}
-
-fn status(code: u16) -> (u16, String) {
-    (code, format!(r#"{{"message":"status {code}"}}"#))
-}
 
 async fn connections_shown(m: &Mounted) {
     until("connection rows", || m.all_text(".conn-name").len() == 2).await;

@@ -3,7 +3,9 @@
 
 use base64::Engine;
 use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
 use meshes_embed::api::{Api, ApiRequest, ApiResponse, Transport};
+use meshes_embed::app::Workspace;
 use meshes_embed::bridge::{self, Bridge};
 use meshes_embed::session::Session;
 use meshes_protocol::api::{SessionContext, WorkspaceRef};
@@ -146,4 +148,142 @@ pub fn api(
     let (bridge, posted) = Bridge::recording();
     let session = Session::new(context(session_type), bridge);
     (Api { transport, session }, posted)
+}
+
+pub struct Mounted {
+    /// Parent of the mount's owner: cleaned up on drop, so listeners (the router's click
+    /// handler) cannot outlive the test even while a request is still waiting.
+    pub owner: Owner,
+    pub _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    pub root: web_sys::HtmlElement,
+    pub api: Api,
+    pub posted: Arc<Mutex<Vec<EmbedMessage>>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.owner.cleanup();
+    }
+}
+
+impl Mounted {
+    pub fn text(&self, css: &str) -> Option<String> {
+        self.root
+            .query_selector(css)
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+    }
+
+    pub fn all_text(&self, css: &str) -> Vec<String> {
+        let list = self.root.query_selector_all(css).unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.text_content())
+            .collect()
+    }
+
+    pub fn posted(&self, m: &EmbedMessage) -> bool {
+        self.posted.lock().unwrap().contains(m)
+    }
+}
+
+pub fn mount(path: &str, session_type: SessionType, transport: Transport) -> Mounted {
+    mount_ctx(path, context(session_type), transport)
+}
+
+/// Mount with a chosen session context (role, scopes, resource).
+pub fn mount_ctx(path: &str, ctx: SessionContext, transport: Transport) -> Mounted {
+    window()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(path))
+        .unwrap();
+    let (bridge, posted) = Bridge::recording();
+    let api = Api {
+        transport,
+        session: Session::new(ctx, bridge),
+    };
+    let doc = window().document().unwrap();
+    let root: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let a = api.clone();
+    let owner = Owner::new();
+    let handle = owner.with(|| {
+        leptos::mount::mount_to(root.clone(), move || {
+            view! { <Workspace api=a/> }.into_any()
+        })
+    });
+    Mounted {
+        owner,
+        _handle: handle,
+        root,
+        api,
+        posted,
+    }
+}
+
+pub fn ok(body: &str) -> (u16, String) {
+    (200, body.to_owned())
+}
+
+pub fn status(code: u16) -> (u16, String) {
+    (code, format!(r#"{{"message":"status {code}"}}"#))
+}
+
+/// As `until`, with a longer budget (for polling pages).
+pub async fn until_ms(what: &str, ms: u32, mut f: impl FnMut() -> bool) {
+    for _ in 0..ms / 20 {
+        if f() {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("timed out after {ms} ms waiting for {what}");
+}
+
+/// A session context with a chosen role and scopes.
+pub fn ctx_as(role: Role, scopes: Vec<meshes_protocol::Scope>) -> SessionContext {
+    SessionContext {
+        role,
+        scopes,
+        ..context(SessionType::Workspace)
+    }
+}
+
+impl Mounted {
+    pub fn exists(&self, css: &str) -> bool {
+        self.root.query_selector(css).ok().flatten().is_some()
+    }
+
+    pub fn el<T: JsCast>(&self, css: &str) -> T {
+        self.root
+            .query_selector(css)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .unchecked_into()
+    }
+
+    pub fn click(&self, css: &str) {
+        self.el::<web_sys::HtmlElement>(css).click();
+    }
+
+    /// Set a form control's value and fire the event the page listens to.
+    pub fn input(&self, css: &str, value: &str) {
+        let el: web_sys::HtmlElement = self.el(css);
+        js_sys::Reflect::set(&el, &"value".into(), &value.into()).unwrap();
+        for kind in ["input", "change"] {
+            let ev = web_sys::Event::new_with_event_init_dict(kind, &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap();
+            el.dispatch_event(&ev).unwrap();
+        }
+    }
+
+    pub fn submit(&self, form_css: &str) {
+        let form: web_sys::HtmlFormElement = self.el(form_css);
+        form.request_submit().unwrap();
+    }
 }
