@@ -84,9 +84,20 @@ pub async fn send<T: DeserializeOwned>(
     transport: &Transport,
     req: ApiRequest,
 ) -> Result<T, AppError> {
+    decode(&send_raw(transport, req).await?)
+}
+
+/// The generic part kept to one line: everything else is compiled once, not per response type
+/// (that monomorphisation was a measurable share of the wasm).
+pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, AppError> {
+    serde_json::from_str(body).map_err(|e| AppError::Decode(e.to_string()))
+}
+
+/// Send; the 2xx body, or `AppError::Http` with the Meshes error body when there is one.
+pub async fn send_raw(transport: &Transport, req: ApiRequest) -> Result<String, AppError> {
     let res = transport.call(req).await?;
     if (200..300).contains(&res.status) {
-        serde_json::from_str(&res.body).map_err(|e| AppError::Decode(e.to_string()))
+        Ok(res.body)
     } else {
         let body = serde_json::from_str::<ErrorBody>(&res.body).ok();
         let now = js_sys::Date::now() / 1000.0;
@@ -202,7 +213,10 @@ impl Api {
     /// GET with the session token. Transient failures are retried with backoff; a 401 asks the
     /// host for a new token and retries once with it (never more).
     pub async fn get<T: DeserializeOwned>(&self, path: impl Into<String>) -> Result<T, AppError> {
-        let path = path.into();
+        decode(&self.get_raw(path.into()).await?)
+    }
+
+    async fn get_raw(&self, path: String) -> Result<String, AppError> {
         let token = self.session.token().await;
         match self.get_retrying(&path, &token).await {
             Err(AppError::Http { status: 401, .. }) => {
@@ -220,16 +234,12 @@ impl Api {
 
     /// Reads are idempotent, so transient failures are retried (at most 3 tries, full jitter,
     /// `Retry-After` honoured). Writes never go through here.
-    async fn get_retrying<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        token: &str,
-    ) -> Result<T, AppError> {
+    async fn get_retrying(&self, path: &str, token: &str) -> Result<String, AppError> {
         let mut attempt = 1;
         loop {
             let mut req = ApiRequest::get(path);
             req.token = Some(token.to_owned());
-            let result = send(&self.transport, req).await;
+            let result = send_raw(&self.transport, req).await;
             let (status, retry_after) = match &result {
                 Err(AppError::Http {
                     status,
@@ -259,8 +269,19 @@ impl Api {
         path: impl Into<String>,
         body: Option<serde_json::Value>,
     ) -> Result<T, AppError> {
-        let path = path.into();
-        let body = body.map(|b| b.to_string());
+        decode(
+            &self
+                .write_raw(method, path.into(), body.map(|b| b.to_string()))
+                .await?,
+        )
+    }
+
+    async fn write_raw(
+        &self,
+        method: Method,
+        path: String,
+        body: Option<String>,
+    ) -> Result<String, AppError> {
         let req = |token: String| ApiRequest {
             method,
             path: path.clone(),
@@ -268,11 +289,11 @@ impl Api {
             token: Some(token),
         };
         let token = self.session.token().await;
-        match send(&self.transport, req(token.clone())).await {
+        match send_raw(&self.transport, req(token.clone())).await {
             Err(AppError::Http { status: 401, .. }) => {
                 self.session.refused(&token);
                 let fresh = self.session.token().await;
-                let second = send(&self.transport, req(fresh)).await;
+                let second = send_raw(&self.transport, req(fresh)).await;
                 if matches!(second, Err(AppError::Http { status: 401, .. })) {
                     self.session.expire(ExpiredReason::SessionEnded);
                 }

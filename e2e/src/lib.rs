@@ -311,6 +311,36 @@ impl Stack {
         self.driver.find(By::Css(css)).await?.click().await
     }
 
+    /// Set a form control inside the embed and fire `input` + `change`, as a user's edit does
+    /// (selects and date inputs have no portable typing through WebDriver).
+    pub async fn set_in_embed(&self, css: &str, value: &str) -> WebDriverResult<()> {
+        self.enter_embed().await?;
+        eventually(&format!("{css} in the embed"), || async {
+            let found = self
+                .driver
+                .execute(
+                    "const el = document.querySelector(arguments[0]); if (!el) return false; \
+                     el.value = arguments[1]; \
+                     for (const t of ['input', 'change']) el.dispatchEvent(new Event(t, {bubbles: true})); \
+                     return el.value === arguments[1];",
+                    vec![Value::from(css), Value::from(value)],
+                )
+                .await
+                .ok()
+                .and_then(|r| r.json().as_bool())
+                .unwrap_or(false);
+            found.then_some(())
+        })
+        .await;
+        Ok(())
+    }
+
+    /// Wait for an element inside the embed, then click it.
+    pub async fn click_when_ready(&self, css: &str) -> WebDriverResult<()> {
+        self.embed_text(css).await;
+        self.driver.find(By::Css(css)).await?.click().await
+    }
+
     /// Click a host-page control (by script: the demo controls sit in a collapsed panel).
     pub async fn click_on_host(&self, css: &str) -> WebDriverResult<()> {
         self.driver.enter_default_frame().await?;

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::Action;
 use meshes_protocol::api::{
-    ActionInput, EventCreated, MAX_TEST_PAYLOAD, Page, ParamError, Rule, RuleCreated, RuleDeleted,
+    EventCreated, InputKind, MAX_TEST_PAYLOAD, Page, ParamError, Rule, RuleCreated, RuleDeleted,
     check_rule_metadata, valid_event_key,
 };
 use rusqlite::{OptionalExtension, Row, params};
@@ -183,12 +183,12 @@ fn check_action(kind: &str, metadata: &Map<String, Value>) -> Vec<ParamError> {
                     .iter()
                     .find(|i| i.get("id").and_then(Value::as_str) == Some(v))
             });
-            match (item, input) {
+            match (item, input.kind) {
                 (None, _) => errors.push(ParamError::new(
                     param,
                     format!("{v:?} is not one of this connection's {key}"),
                 )),
-                (Some(item), ActionInput::Advanced { .. }) => {
+                (Some(item), InputKind::Advanced) => {
                     let chosen = metadata.get("value").and_then(Value::as_str);
                     let ok = item
                         .get("options")

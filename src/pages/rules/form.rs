@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::pages::authed_resource;
 use crate::ui::{ErrorState, param_error};
 use leptos::prelude::*;
-use meshes_protocol::api::{ActionInput, FieldType, LiveItem, Rule, RuleCreated};
+use meshes_protocol::api::{ActionInput, FieldType, InputKind, LiveItem, Rule, RuleCreated};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -140,9 +140,9 @@ pub fn RuleForm(
             let f = field.clone();
             move || inputs.with(|m| m.get(&f).cloned().unwrap_or_default())
         };
-        let control = match &input {
-            ActionInput::Simple { key, .. } | ActionInput::Advanced { key, .. } => {
-                let (key, f) = (key.clone(), field.clone());
+        let control = match input.kind {
+            InputKind::Simple | InputKind::Advanced => {
+                let (key, f) = (input.key.clone(), field.clone());
                 let options = move || {
                     live.get()
                         .and_then(Result::ok)
@@ -156,7 +156,7 @@ pub fn RuleForm(
                         {move || opts().into_iter().map(|i| view! { <option value=i.id>{i.name}</option> }).collect_view()}
                     </select>
                 };
-                let nested = matches!(input, ActionInput::Advanced { .. }).then(|| {
+                let nested = (input.kind == InputKind::Advanced).then(|| {
                     let f = field.clone();
                     view! {
                         <label>"Value"
@@ -175,12 +175,10 @@ pub fn RuleForm(
                 });
                 view! { {picker}{nested} }.into_any()
             }
-            ActionInput::Field {
-                kind, placeholder, ..
-            } => {
+            InputKind::Field => {
                 let f = field.clone();
-                let ph = placeholder.clone().unwrap_or_default();
-                if *kind == FieldType::Textarea {
+                let ph = input.placeholder.clone().unwrap_or_default();
+                if input.input_type == Some(FieldType::Textarea) {
                     view! { <textarea id=dom_id.clone() placeholder=ph prop:value=value on:input=move |e| set_input(f.clone(), event_target_value(&e))></textarea> }.into_any()
                 } else {
                     view! { <input id=dom_id.clone() placeholder=ph prop:value=value on:input=move |e| set_input(f.clone(), event_target_value(&e))/> }.into_any()

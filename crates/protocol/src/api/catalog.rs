@@ -131,77 +131,55 @@ pub struct IntegrationAction {
 }
 
 /// What a rule of this action asks for: a live item (`simple`), a live item and one of its
-/// options (`advanced`), or a typed-in value (`field`).
+/// options (`advanced`), or a typed-in value (`field`). One flat struct rather than a tagged
+/// enum: the same JSON, and much less decoding code in the wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ActionInput {
-    Simple {
-        key: String,
-        field: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        label: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        required: Option<bool>,
-    },
-    Advanced {
-        key: String,
-        field: String,
-        options: AdvancedOptions,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        label: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        required: Option<bool>,
-    },
-    Field {
-        key: String,
-        field: String,
-        label: String,
-        #[serde(rename = "type")]
-        kind: FieldType,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        description: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        placeholder: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        required: Option<bool>,
-    },
+pub struct ActionInput {
+    pub key: String,
+    pub field: String,
+    pub kind: InputKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `advanced` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<AdvancedOptions>,
+    /// `field` only.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub input_type: Option<FieldType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    Simple,
+    Advanced,
+    Field,
 }
 
 impl ActionInput {
     /// The rule `metadata` key this input fills.
     pub fn field(&self) -> &str {
-        match self {
-            ActionInput::Simple { field, .. }
-            | ActionInput::Advanced { field, .. }
-            | ActionInput::Field { field, .. } => field,
-        }
+        &self.field
     }
 
     /// The key of the connection's live action data this input picks from (none for `field`).
     pub fn data_key(&self) -> Option<&str> {
-        match self {
-            ActionInput::Simple { key, .. } | ActionInput::Advanced { key, .. } => Some(key),
-            ActionInput::Field { .. } => None,
-        }
+        (self.kind != InputKind::Field).then_some(self.key.as_str())
     }
 
     pub fn label(&self) -> &str {
-        match self {
-            ActionInput::Simple { label, key, .. } | ActionInput::Advanced { label, key, .. } => {
-                label.as_deref().unwrap_or(key)
-            }
-            ActionInput::Field { label, .. } => label,
-        }
+        self.label.as_deref().unwrap_or(&self.key)
     }
 
     /// Pickers are required unless they say otherwise; typed-in fields are optional unless they say so.
     pub fn is_required(&self) -> bool {
-        match self {
-            ActionInput::Simple { required, .. } | ActionInput::Advanced { required, .. } => {
-                required.unwrap_or(true)
-            }
-            ActionInput::Field { required, .. } => required.unwrap_or(false),
-        }
+        self.required.unwrap_or(self.kind != InputKind::Field)
     }
 }
 
