@@ -129,15 +129,23 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
         .await?
         .click()
         .await?;
-    let short = eventually("a resize for the short page", || async {
-        let last = last_resize(&s).await?;
-        (last < tall).then_some(last)
-    })
-    .await;
-    assert_eq!(iframe_height(&s).await, short.max(480));
+    // The page loads in steps (skeleton, filters, table), each a real content change: wait
+    // until its table is there and the messages stop, then check the host applied the last one.
+    s.embed_text("#rules-table").await;
+    let mut settled = s.wait_for_log("meshes:resize", 1).await.len();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let now = s.wait_for_log("meshes:resize", 1).await.len();
+        if now == settled {
+            break;
+        }
+        settled = now;
+    }
+    let last = last_resize(&s).await.expect("a resize");
+    assert_ne!(last, tall, "the rules page reported its own height");
+    assert_eq!(iframe_height(&s).await, last.max(480));
 
     // No feedback loop: once settled, applying the height produces no further resizes.
-    let settled = s.wait_for_log("meshes:resize", 1).await.len();
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert_eq!(s.wait_for_log("meshes:resize", 1).await.len(), settled);
     s.quit().await;

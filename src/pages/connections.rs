@@ -166,7 +166,7 @@ fn visible(items: &[Connection], filter: &str) -> Vec<Connection> {
 fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     let api = expect_context::<Api>();
     let session = api.session.clone();
-    let can_edit = session.permits(Action::Write).is_ok() && c.kind != "hidden";
+    let can_edit = session.permits(Action::Write).is_ok();
     let can_delete = session.permits(Action::Delete).is_ok();
     let busy = RwSignal::new(false);
     // Set by a 409: the server's explanation, and the offer to force.
