@@ -42,7 +42,8 @@ pub fn EventDetailPage() -> impl IntoView {
     });
     // Connection names, where this session may list connections (resource sessions may not).
     let names = authed_resource(|api| async move {
-        if !can_open(api.session.ctx.session_type, EmbedPage::Connections) {
+        let st = api.session.ctx.session_type;
+        if !can_open(st, EmbedPage::Connections) && !can_open(st, EmbedPage::Rules) {
             return Ok(HashMap::new());
         }
         let page = api
