@@ -6,12 +6,10 @@ use crate::error::AppError;
 use crate::launch::{self, LaunchParams};
 use crate::pages;
 use crate::resize;
+use crate::router::{self, Link};
 use crate::session::{AuthStatus, Session};
 use crate::ui::ErrorState;
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::origin::choose_parent;
 use meshes_protocol::route::EventFilters;
@@ -150,6 +148,9 @@ pub fn Workspace(api: Api) -> impl IntoView {
         }
     });
 
+    let location = router::provide();
+    // Re-render the page only when the route changes, not when its query does.
+    let route = Memo::new(move |_| EmbedRoute::parse(&location.path.get()));
     let st = session.ctx.session_type;
     let nav = EmbedPage::TOP_LEVEL
         .into_iter()
@@ -158,7 +159,7 @@ pub fn Workspace(api: Api) -> impl IntoView {
             let href = EmbedRoute::parse(&format!("/workspace/{}", p.name()))
                 .map(|r| r.path())
                 .unwrap_or_default();
-            view! { <A href=href>{p.title()}</A> }
+            view! { <Link href=href>{p.title()}</Link> }
         });
     let banner = move || match session.status.get() {
         AuthStatus::Expired(reason) => Some(expired_text(reason)),
@@ -173,24 +174,13 @@ pub fn Workspace(api: Api) -> impl IntoView {
             data-auth-installed=move || session_counts.auth_installed.get()
             data-messages-dropped=move || session_counts.messages_dropped.get()
         >
-            <Router>
-                <NavigationReporter/>
-                <header class="ws-header">
-                    <span class="ws-name">{name}</span>
-                    <nav class="ws-nav" aria-label="Workspace">{nav.collect_view()}</nav>
-                </header>
-                {move || banner().map(|text| view! { <p class="banner banner-warn" role="alert" id="session-banner">{text}</p> })}
-                <main class="ws-main">
-                    <Routes fallback=|| view! { <pages::NotFound/> }>
-                        <Route path=path!("/workspace/dashboard") view=|| guard(EmbedPage::Dashboard, || view! { <pages::dashboard::DashboardPage/> }) />
-                        <Route path=path!("/workspace/connections") view=|| guard(EmbedPage::Connections, || view! { <pages::connections::ConnectionsPage/> }) />
-                        <Route path=path!("/workspace/connections/:id/mappings") view=|| guard(EmbedPage::ConnectionMappings, || view! { <pages::mappings::MappingsPage/> }) />
-                        <Route path=path!("/workspace/rules") view=|| guard(EmbedPage::Rules, || view! { <pages::rules::RulesPage/> }) />
-                        <Route path=path!("/workspace/events") view=|| guard(EmbedPage::Events, || view! { <pages::events::EventsPage/> }) />
-                        <Route path=path!("/workspace/events/:id") view=|| guard(EmbedPage::EventDetail, || view! { <pages::event_detail::EventDetailPage/> }) />
-                    </Routes>
-                </main>
-            </Router>
+            <NavigationReporter/>
+            <header class="ws-header">
+                <span class="ws-name">{name}</span>
+                <nav class="ws-nav" aria-label="Workspace">{nav.collect_view()}</nav>
+            </header>
+            {move || banner().map(|text| view! { <p class="banner banner-warn" role="alert" id="session-banner">{text}</p> })}
+            <main class="ws-main">{move || route.get().map_or_else(|| view! { <pages::NotFound/> }.into_any(), page_view)}</main>
         </div>
     }
 }
@@ -213,6 +203,30 @@ fn api_workspace_name() -> String {
         .unwrap_or_default()
 }
 
+fn page_view(route: EmbedRoute) -> AnyView {
+    use pages::*;
+    match route {
+        EmbedRoute::Dashboard => guard(
+            EmbedPage::Dashboard,
+            || view! { <dashboard::DashboardPage/> },
+        ),
+        EmbedRoute::Connections => guard(
+            EmbedPage::Connections,
+            || view! { <connections::ConnectionsPage/> },
+        ),
+        EmbedRoute::ConnectionMappings { connection_id } => guard(
+            EmbedPage::ConnectionMappings,
+            move || view! { <mappings::MappingsPage id=connection_id/> },
+        ),
+        EmbedRoute::Rules => guard(EmbedPage::Rules, || view! { <rules::RulesPage/> }),
+        EmbedRoute::Events => guard(EmbedPage::Events, || view! { <events::EventsPage/> }),
+        EmbedRoute::EventDetail { event_id } => guard(
+            EmbedPage::EventDetail,
+            move || view! { <event_detail::EventDetailPage id=event_id/> },
+        ),
+    }
+}
+
 /// Pages a session type may not open are refused here too (the server refuses their data).
 fn guard<V: IntoView + 'static>(page: EmbedPage, view: impl FnOnce() -> V) -> AnyView {
     let allowed = use_context::<Session>().is_some_and(|s| can_open(s.ctx.session_type, page));
@@ -228,10 +242,10 @@ fn guard<V: IntoView + 'static>(page: EmbedPage, view: impl FnOnce() -> V) -> An
 /// host that stores the path can restore them; nothing else from the URL ever does.
 #[component]
 fn NavigationReporter() -> impl IntoView {
-    let location = use_location();
+    let location = router::use_location();
     let bridge = expect_context::<Session>().bridge;
     Effect::new(move |prev: Option<String>| {
-        let path = location.pathname.get();
+        let path = location.path.get();
         let route = EmbedRoute::parse(&path);
         let full = match &route {
             Some(r @ EmbedRoute::Events) => {

@@ -12,6 +12,7 @@ pub mod launch;
 pub mod lifecycle;
 pub mod pages;
 pub mod resize;
+pub mod router;
 pub mod session;
 pub mod ui;
 

@@ -4,13 +4,12 @@
 use super::{authed_resource, every, href_with_query, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
+use crate::router::Link;
 use crate::session::Session;
 use crate::ui::{
     CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time, integration_label,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::{Action, EmbedPage, can_open, can_view_payload};
 use meshes_protocol::api::{Attempt, Connection, Event, Page, RuleEvent};
@@ -33,11 +32,9 @@ async fn load(api: &Api, id: &str) -> Result<Event, AppError> {
 }
 
 #[component]
-pub fn EventDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+pub fn EventDetailPage(id: String) -> impl IntoView {
     let event = authed_resource(move |api| {
-        let id = id.get();
+        let id = id.clone();
         async move { load(&api, &id).await }
     });
     // Connection names, where this session may list connections (resource sessions may not).
@@ -57,7 +54,7 @@ pub fn EventDetailPage() -> impl IntoView {
     });
     let back = href_with_query(&EmbedRoute::Events.path(), "");
     view! {
-        <p class="crumbs"><A href=back>"← Events"</A></p>
+        <p class="crumbs"><Link href=back>"← Events"</Link></p>
         {render_loaded(event, 8, move |e| {
             let names = names.get().and_then(Result::ok).unwrap_or_default();
             view! { <EventBody initial=e names/> }

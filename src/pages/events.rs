@@ -4,12 +4,11 @@
 use super::{authed_resource, every, href_with_query, page_link, render_loaded};
 use crate::api::Api;
 use crate::error::AppError;
+use crate::router::{navigate, use_location};
 use crate::ui::{
     ErrorState, PageHeader, StatusBadge, Time, local_input_to_utc, utc_to_local_input,
 };
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate};
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::api::{CatalogEntry, Event, Page, Status};
 use meshes_protocol::route::{EVENT_PAGE_SIZES, EventFilters};
@@ -68,19 +67,12 @@ fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let limit = RwSignal::new(f.limit.unwrap_or(EVENT_PAGE_SIZES[0]).to_string());
-    let navigate = use_navigate();
+    let loc = use_location();
     let go = move |f: EventFilters| {
         let href = href_with_query(&EmbedRoute::Events.path(), &f.query());
-        navigate(
-            &href,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
+        navigate(loc, &href, true);
     };
     let apply = {
-        let go = go.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let some = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());

@@ -7,10 +7,9 @@ mod rows;
 use super::{authed_resource, href_with_query, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
+use crate::router::Link;
 use crate::ui::{ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::Action;
 use meshes_protocol::api::{
@@ -39,13 +38,11 @@ async fn load(api: Api, id: String) -> Result<Loaded, AppError> {
 }
 
 #[component]
-pub fn MappingsPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let data = authed_resource(move |api| load(api, id.get()));
+pub fn MappingsPage(id: String) -> impl IntoView {
+    let data = authed_resource(move |api| load(api, id.clone()));
     let back = href_with_query(&EmbedRoute::Connections.path(), "");
     view! {
-        <p class="crumbs"><A href=back>"← Connections"</A></p>
+        <p class="crumbs"><Link href=back>"← Connections"</Link></p>
         {render_loaded(data, 8, |d| view! { <Editor d/> })}
     }
 }

@@ -9,10 +9,10 @@ pub mod rules;
 
 use crate::api::Api;
 use crate::error::AppError;
+use crate::router::Link;
 use crate::session::Session;
 use crate::ui::{ErrorState, PageHeader, Skeleton};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::EmbedPage;
 use std::future::Future;
@@ -93,7 +93,7 @@ pub fn page_link(route: EmbedRoute, text: String) -> AnyView {
     let allowed = use_context::<Session>()
         .is_some_and(|s| meshes_protocol::access::can_open(s.ctx.session_type, route.page()));
     if allowed {
-        view! { <A href=route.path()>{text}</A> }.into_any()
+        view! { <Link href=route.path()>{text}</Link> }.into_any()
     } else {
         view! { <span>{text}</span> }.into_any()
     }
@@ -106,7 +106,7 @@ pub fn NotFound() -> impl IntoView {
         .unwrap_or_default();
     view! {
         <PageHeader title="Page not found"/>
-        <p>"This page isn't part of the embedded workspace. "<A href=home>"Go to the start page"</A></p>
+        <p>"This page isn't part of the embedded workspace. "<Link href=home>"Go to the start page"</Link></p>
     }
 }
 

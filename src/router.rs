@@ -1,0 +1,83 @@
+//! The embed's router. Six fixed routes, parsed by `meshes_protocol::EmbedRoute`, so a general
+//! router is not needed — and `leptos_router` was ~85 kB of pre-optimisation wasm.
+//! History entries stay inside the iframe; links are same-document, plain clicks only.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+/// The current in-embed location. Provided once by the workspace shell.
+#[derive(Clone, Copy)]
+pub struct Location {
+    pub path: RwSignal<String>,
+    /// `?a=b` (with the `?`), or empty.
+    pub search: RwSignal<String>,
+}
+
+fn read() -> (String, String) {
+    let loc = web_sys::window().map(|w| w.location());
+    let get = |f: fn(&web_sys::Location) -> Result<String, JsValue>| {
+        loc.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
+    };
+    (
+        get(web_sys::Location::pathname),
+        get(web_sys::Location::search),
+    )
+}
+
+/// Create the location signals and follow back/forward.
+pub fn provide() -> Location {
+    let (path, search) = read();
+    let loc = Location {
+        path: RwSignal::new(path),
+        search: RwSignal::new(search),
+    };
+    provide_context(loc);
+    let handle = window_event_listener(leptos::ev::popstate, move |_| sync(loc));
+    on_cleanup(move || handle.remove());
+    loc
+}
+
+fn sync(loc: Location) {
+    let (path, search) = read();
+    loc.path.set(path);
+    loc.search.set(search);
+}
+
+pub fn use_location() -> Location {
+    expect_context::<Location>()
+}
+
+/// Go to a same-origin `href` (`/workspace/...?…`). `replace` keeps the history length, for
+/// changes (like filters) that should not add Back steps to the host page.
+pub fn navigate(loc: Location, href: &str, replace: bool) {
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+        return;
+    };
+    let done = if replace {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(href))
+    } else {
+        history.push_state_with_url(&JsValue::NULL, "", Some(href))
+    };
+    if done.is_ok() {
+        sync(loc);
+    }
+}
+
+/// An in-embed link: a real `<a href>` (open in new tab, copy link work), plain left clicks
+/// handled here. The current page's link carries `aria-current="page"`.
+#[component]
+pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
+    let loc = use_location();
+    let path = href.split('?').next().unwrap_or_default().to_owned();
+    let target = href.clone();
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let plain =
+            ev.button() == 0 && !(ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key());
+        if plain && !ev.default_prevented() {
+            ev.prevent_default();
+            navigate(loc, &target, false);
+        }
+    };
+    let current = move || (loc.path.get() == path).then_some("page");
+    view! { <a href=href on:click=click aria-current=current>{children()}</a> }
+}
