@@ -17,7 +17,10 @@ use time::OffsetDateTime;
 
 static INTEGRATIONS: LazyLock<Vec<Integration>> = LazyLock::new(|| {
     // Checked by a unit test, so a broken catalog fails the build's tests, not a request.
-    serde_json::from_str(include_str!("../data/integrations.json")).unwrap_or_default()
+    let mut all: Vec<Integration> =
+        serde_json::from_str(include_str!("../data/integrations.json")).unwrap_or_default();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    all
 });
 
 pub fn integrations() -> &'static [Integration] {
@@ -34,18 +37,17 @@ pub async fn list_integrations(
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Integration>>> {
     let page = PageQuery::from_query(&q)?;
-    // The catalog is static: positions stand in for `seq` (1-based, newest = last).
+    // The catalog is static and sorted by name: positions stand in for the descending `seq`
+    // the cursors use, so pages come out alphabetical and contiguous.
+    let n = INTEGRATIONS.len() as i64;
     let rows: Vec<(Integration, i64)> = INTEGRATIONS
         .iter()
         .enumerate()
-        .rev()
-        .map(|(i, x)| (x.clone(), i as i64 + 1))
+        .map(|(i, x)| (x.clone(), n - i as i64))
         .filter(|(_, seq)| *seq < page.before_seq())
         .take(page.limit as usize + 1)
         .collect();
-    let mut page = paginate(rows, page.limit);
-    page.records.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Json(page))
+    Ok(Json(paginate(rows, page.limit)))
 }
 
 /// What the provider account behind a connection holds (lists, channels, …). Fake but stable:

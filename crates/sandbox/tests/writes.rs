@@ -62,6 +62,16 @@ async fn catalog_endpoints() {
         )
         .await;
     assert_eq!(rest.json["count"], 5);
+    let names: Vec<&str> = paged.json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest.json["records"].as_array().unwrap())
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "pages are alphabetical and contiguous");
     assert!(rest.json["next_cursor"].is_null());
     for path in ["event-types", "resources"] {
         let r = app
