@@ -203,6 +203,18 @@ impl Caller {
         Err(ApiError::forbidden(needs))
     }
 
+    /// The `(resource, resource_id)` a list is narrowed to: a resource session's own pair,
+    /// whatever the query asks for; otherwise the query's.
+    pub fn resource_filter(
+        &self,
+        q: &std::collections::HashMap<String, String>,
+    ) -> (Option<String>, Option<String>) {
+        match self.session().and_then(|s| s.resource_scope()) {
+            Some((r, i)) => (Some(r.to_owned()), Some(i.to_owned())),
+            None => (q.get("resource").cloned(), q.get("resource_id").cloned()),
+        }
+    }
+
     pub fn created_by(&self) -> String {
         match self {
             Caller::Management => "api".into(),

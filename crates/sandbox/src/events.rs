@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{PageQuery, QueryMap, is_resource_token, paginate};
+use crate::validate::{PageQuery, QueryMap, check_resource_query, paginate};
 use crate::workspaces::{require_page, require_workspace};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -59,11 +59,7 @@ pub async fn list(
             format!("{s:?} is not one of: {allowed}"),
         ));
     }
-    for key in ["resource", "resource_id"] {
-        if q.get(key).is_some_and(|v| !is_resource_token(v)) {
-            errors.push(ParamError::new(key, "must match ^[A-Za-z0-9._:-]{1,64}$"));
-        }
-    }
+    check_resource_query(&q, &mut errors);
     if q.get("event")
         .is_some_and(|e| e.is_empty() || e.len() > 128)
     {
@@ -89,10 +85,7 @@ pub async fn list(
     }
     require_workspace(&state, &id)?;
     // A resource session's pair overrides whatever the query asks for.
-    let (res, rid) = match caller.session().and_then(|s| s.resource_scope()) {
-        Some((r, i)) => (Some(r.to_owned()), Some(i.to_owned())),
-        None => (q.get("resource").cloned(), q.get("resource_id").cloned()),
-    };
+    let (res, rid) = caller.resource_filter(&q);
     let conn = state.db.conn();
     let mut stmt = conn.prepare(&format!(
         "SELECT {EVENT_COLUMNS} FROM events WHERE workspace_id = ?1 AND seq < ?2 \

@@ -9,7 +9,8 @@ use crate::connections;
 use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{
-    Fields, JsonObject, PageQuery, QueryMap, is_resource_token, is_uuid, paginate,
+    Fields, JsonObject, PageQuery, QueryMap, check_resource_query, is_resource_token, is_uuid,
+    paginate,
 };
 use crate::workspaces::require_workspace;
 use axum::Json;
@@ -59,11 +60,7 @@ pub async fn list(
     caller.require(EmbedPage::Rules, Action::Read)?;
     let mut errors = vec![];
     let page = PageQuery::parse(&q, &mut errors);
-    for key in ["resource", "resource_id"] {
-        if q.get(key).is_some_and(|v| !is_resource_token(v)) {
-            errors.push(ParamError::new(key, "must match ^[A-Za-z0-9._:-]{1,64}$"));
-        }
-    }
+    check_resource_query(&q, &mut errors);
     if q.get("event").is_some_and(|e| !valid_event_key(e)) {
         errors.push(ParamError::new(
             "event",
@@ -77,10 +74,7 @@ pub async fn list(
         return Err(ApiError::bad_request("Invalid query", errors));
     }
     require_workspace(&state, &id)?;
-    let (res, rid) = match caller.session().and_then(|s| s.resource_scope()) {
-        Some((r, i)) => (Some(r.to_owned()), Some(i.to_owned())),
-        None => (q.get("resource").cloned(), q.get("resource_id").cloned()),
-    };
+    let (res, rid) = caller.resource_filter(&q);
     let include_hidden = caller.session().is_none();
     let conn = state.db.conn();
     let mut stmt = conn.prepare(&format!(

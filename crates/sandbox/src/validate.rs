@@ -163,6 +163,15 @@ pub fn is_resource_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
+/// `?resource=&resource_id=` list filters use the rule alphabet.
+pub fn check_resource_query(q: &HashMap<String, String>, errors: &mut Vec<ParamError>) {
+    for key in ["resource", "resource_id"] {
+        if q.get(key).is_some_and(|v| !is_resource_token(v)) {
+            errors.push(ParamError::new(key, "must match ^[A-Za-z0-9._:-]{1,64}$"));
+        }
+    }
+}
+
 /// `?limit=&cursor=` for list endpoints.
 pub struct PageQuery {
     pub limit: u32,
