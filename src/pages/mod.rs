@@ -120,12 +120,3 @@ pub fn Refused(page: EmbedPage) -> impl IntoView {
         </div>
     }
 }
-
-/// Pages whose full UI lands with the pages issue: they show where the user is and what comes.
-#[component]
-pub fn Upcoming(page: EmbedPage, #[prop(into)] what: String) -> impl IntoView {
-    view! {
-        <PageHeader title=page.title() subtitle=what/>
-        <p class="empty">"This page is not available in this version of the embedded workspace yet."</p>
-    }
-}
