@@ -153,11 +153,12 @@ async fn webhook_to_delivered_test_event_and_the_delete_conflict() -> TestResult
         .click()
         .await?;
     s.embed_text("#connections-table").await;
-    s.js("window.confirm = () => true").await;
     s.click_when_ready(&format!(
         "tr[data-connection-id='{cid}'] .delete-connection"
     ))
     .await?;
+    s.click_when_ready(&format!("tr[data-connection-id='{cid}'] .confirm-yes"))
+        .await?;
     assert!(
         s.embed_text(".conflict-row")
             .await

@@ -7,12 +7,13 @@ use super::{authed_resource, page_link, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
 use crate::ui::{
-    ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time, integration_label,
+    ConfirmButton, ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time,
+    integration_label,
 };
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::Action;
-use meshes_protocol::api::{Connection, ConnectionDeleted, Integration, Page};
+use meshes_protocol::api::{AuthType, Connection, ConnectionDeleted, Integration, Page};
 
 pub const PAGE_SIZE: u32 = 50;
 
@@ -26,6 +27,16 @@ pub fn ConnectionsPage() -> impl IntoView {
         api.get::<Page<Integration>>("/api/v1/integrations?limit=100")
             .await
             .map(|p| p.records)
+    });
+    // Which types connect through the hosted OAuth flow instead of a credentials form: the
+    // catalog says, not a list in code. None until the catalog is in.
+    let oauth_kinds = Memo::new(move |_| {
+        integrations.get().and_then(Result::ok).map(|list| {
+            list.into_iter()
+                .filter(|i| i.authentication.kind == AuthType::Oauth)
+                .map(|i| i.kind)
+                .collect::<Vec<_>>()
+        })
     });
     // Lives at page level, so typed text survives reloads, refreshes and expiry.
     let filter = RwSignal::new(String::new());
@@ -59,6 +70,7 @@ pub fn ConnectionsPage() -> impl IntoView {
         editing,
         notice,
         fresh,
+        oauth_kinds,
         reload: Callback::new(move |_| first.refetch()),
     };
     view! {
@@ -94,6 +106,7 @@ struct RowCtx {
     editing: RwSignal<Option<Connection>>,
     notice: RwSignal<Option<Notice>>,
     fresh: RwSignal<Option<String>>,
+    oauth_kinds: Memo<Option<Vec<String>>>,
     reload: Callback<()>,
 }
 
@@ -188,49 +201,41 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     let name = c.name.clone();
     let delete = move |force: bool| {
         let (api, id, name) = (api.clone(), id.clone(), name.clone());
-        move |_| {
-            if !force {
-                let ok = web_sys::window()
-                    .and_then(|w| w.confirm_with_message(&format!("Delete the connection \"{name}\"? Its credentials are erased; delivery history stays.")).ok())
-                    .unwrap_or(false);
-                if !ok {
-                    return;
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = force.then(|| serde_json::json!({ "force_delete": true }));
+            match api
+                .write::<ConnectionDeleted>(
+                    Method::Delete,
+                    format!("/api/v1/connections/{id}"),
+                    body,
+                )
+                .await
+            {
+                Ok(_) => {
+                    conflict.set(None);
+                    ctx.notice.set(Some(Notice::Done(format!(
+                        "Connection \"{name}\" deleted."
+                    ))));
+                    ctx.reload.run(());
                 }
+                Err(AppError::Http {
+                    status: 409, body, ..
+                }) => {
+                    conflict
+                        .set(Some(body.map(|b| b.detail().to_owned()).unwrap_or_else(
+                            || "Active rules still use this connection.".into(),
+                        )));
+                }
+                Err(e) => ctx.notice.set(Some(Notice::Failed(e))),
             }
-            let (api, id, name) = (api.clone(), id.clone(), name.clone());
-            busy.set(true);
-            leptos::task::spawn_local(async move {
-                let body = force.then(|| serde_json::json!({ "force_delete": true }));
-                match api
-                    .write::<ConnectionDeleted>(
-                        Method::Delete,
-                        format!("/api/v1/connections/{id}"),
-                        body,
-                    )
-                    .await
-                {
-                    Ok(_) => {
-                        conflict.set(None);
-                        ctx.notice.set(Some(Notice::Done(format!(
-                            "Connection \"{name}\" deleted."
-                        ))));
-                        ctx.reload.run(());
-                    }
-                    Err(AppError::Http {
-                        status: 409, body, ..
-                    }) => {
-                        conflict.set(Some(
-                            body.map(|b| b.detail().to_owned()).unwrap_or_else(|| {
-                                "Active rules still use this connection.".into()
-                            }),
-                        ));
-                    }
-                    Err(e) => ctx.notice.set(Some(Notice::Failed(e))),
-                }
-                busy.set(false);
-            });
-        }
+            busy.set(false);
+        });
     };
+    let question = format!(
+        "Delete \"{}\"? Its credentials are erased; delivery history stays.",
+        c.name
+    );
     let edit_conn = c.clone();
     let highlight = {
         let id = c.id.clone();
@@ -245,16 +250,14 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     let writable = move || session.can_write() && !busy.get();
     let w2 = writable.clone();
     let w3 = writable.clone();
-    let oauth_kind = !matches!(
-        c.kind.as_str(),
-        "webhook"
-            | "activecampaign"
-            | "customer_io"
-            | "mailchimp"
-            | "mailerlite"
-            | "resend"
-            | "sendgrid"
-    );
+    // Credentials forms only for types the catalog says are not OAuth.
+    let editable = {
+        let kind = c.kind.clone();
+        move || {
+            ctx.oauth_kinds
+                .with(|k| k.as_ref().is_some_and(|k| !k.contains(&kind)))
+        }
+    };
     view! {
         <tr data-connection-id=c.id.clone() class:highlight=highlight>
             <td class="conn-name">{c.name}</td>
@@ -263,8 +266,8 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
             <td><Time at=c.created_at/></td>
             <td class="actions">
                 {mappings}
-                {(can_edit && !oauth_kind).then(|| view! { <button type="button" class="btn-link edit-connection" disabled=move || !writable() on:click=move |_| ctx.editing.set(Some(edit_conn.clone()))>"Edit"</button> })}
-                {can_delete.then(|| view! { <button type="button" class="btn-link delete-connection" disabled=move || !w2() on:click=delete(false)>"Delete"</button> })}
+                {can_edit.then(|| view! { <Show when=editable.clone()><button type="button" class="btn-link edit-connection" disabled={let w = writable.clone(); move || !w()} on:click={let c = edit_conn.clone(); move |_| ctx.editing.set(Some(c.clone()))}>"Edit"</button></Show> })}
+                {can_delete.then(|| { let delete = delete.clone(); view! { <ConfirmButton label="Delete" class="btn-link delete-connection" question yes="Delete connection" enabled=Signal::derive(w2) on_yes=Callback::new(move |_| delete(false))/> } })}
             </td>
         </tr>
         {move || conflict.get().map(|msg| view! {
@@ -272,7 +275,7 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
                 <div class="warning" role="alert">
                     <p><strong>{msg}</strong></p>
                     <p>"Force delete also deletes those rules: matching events stop being delivered to this connection. This cannot be undone."</p>
-                    <button type="button" class="btn btn-danger force-delete" disabled={let w = w3.clone(); move || !w()} on:click=delete(true)>"Force delete connection and its rules"</button>
+                    <button type="button" class="btn btn-danger force-delete" disabled={let w = w3.clone(); move || !w()} on:click={let delete = delete.clone(); move |_| delete(true)}>"Force delete connection and its rules"</button>
                     <button type="button" class="btn" on:click=move |_| conflict.set(None)>"Keep it"</button>
                 </div>
             </td></tr>

@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::router::Link;
 use crate::session::Session;
 use crate::ui::{
-    CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time, integration_label,
+    ConfirmButton, CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time,
+    integration_label,
 };
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
@@ -92,12 +93,6 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
     };
     let cancel_api = api.clone();
     let cancel_all = move |_| {
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message("Cancel every unfinished delivery of this event? Attempts already running finish; nothing new is tried.").ok())
-            .unwrap_or(false);
-        if !confirmed {
-            return;
-        }
         let (api, id) = (cancel_api.clone(), ev.with_untracked(|e| e.id.clone()));
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -148,7 +143,7 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                 <dt>"Finished"</dt><dd>{move || ev.with(|e| e.completed_at.clone()).map(|at| view! { <Time at/> }.into_any()).unwrap_or_else(|| "Not yet".into_any())}</dd>
             </dl>
             <Show when=move || can_act && !ev.with(|e| e.status.is_terminal())>
-                <button type="button" class="btn btn-danger" id="cancel-event" on:click=cancel_all.clone() disabled={let w = writable.clone(); move || !w()}>"Cancel unfinished deliveries"</button>
+                <span id="cancel-event"><ConfirmButton label="Cancel unfinished deliveries" class="btn btn-danger" question="Cancel every unfinished delivery? Attempts already running finish; nothing new is tried." yes="Cancel deliveries" enabled=Signal::derive(writable.clone()) on_yes=Callback::new(cancel_all.clone())/></span>
             </Show>
         </section>
         {permits.err().map(|reason| view! { <ReadOnlyNote reason/> })}

@@ -7,7 +7,9 @@ mod test_event;
 use super::{authed_resource, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
-use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, Time, integration_label};
+use crate::ui::{
+    ConfirmButton, Notice, NoticeView, PageHeader, ReadOnlyNote, Time, integration_label,
+};
 use leptos::prelude::*;
 use meshes_protocol::access::Action;
 use meshes_protocol::api::{CatalogEntry, Connection, Integration, Page, Rule, RuleDeleted};
@@ -233,17 +235,6 @@ fn RuleRow(
     let del_id = id.clone();
     let event_name = r.event.clone();
     let delete = move |_| {
-        let ok = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(&format!(
-                    "Delete this {event_name} rule? Events already delivered keep their history."
-                ))
-                .ok()
-            })
-            .unwrap_or(false);
-        if !ok {
-            return;
-        }
         let (api, id) = (api.clone(), del_id.clone());
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -280,7 +271,7 @@ fn RuleRow(
             <td><Time at=r.created_at.clone()/></td>
             <td class="actions">
                 {can_write.then(|| view! { <button type="button" class="btn test-rule" on:click=move |_| testing.update(|t| *t = !*t) disabled=move || !w2()>"Send test event"</button> })}
-                {can_delete.then(|| view! { <button type="button" class="btn btn-danger delete-rule" on:click=delete disabled=move || !w3()>"Delete"</button> })}
+                {can_delete.then(|| view! { <ConfirmButton label="Delete" class="btn btn-danger delete-rule" question=format!("Delete this {event_name} rule? Delivered events keep their history.") yes="Delete rule" enabled=Signal::derive(w3) on_yes=Callback::new(delete)/> })}
             </td>
         </tr>
         <Show when=move || testing.get()>

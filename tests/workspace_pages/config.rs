@@ -1,245 +1,29 @@
-//! Browser tests of the workspace pages against a fake API: each page's success, empty, error
-//! and forbidden states, role-gated actions, and the write paths (409/425/422 handling).
-#![cfg(target_arch = "wasm32")]
+//! Connections, rules and mappings: the pages that change configuration.
 
-mod common;
-
-use common::{Mounted, SID, ctx_as, fake, jwt, mount_ctx, ok, status, until, until_ms};
-use meshes_embed::api::Method;
-use meshes_protocol::{EmbedMessage, EmbedPage, Role, Scope};
+use super::*;
+use crate::common::{self, ok, until};
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-const T: &str = r#""created_by":"api","created_at":"2026-11-20T10:00:00Z""#;
-
-fn event(id: &str, status: &str) -> String {
-    format!(
-        r#"{{"id":"{id}","type":"event","workspace":"w","event":"deal.won","resource":"deal","resource_id":"deal_1","status":"{status}","total_rules":1,"completed_count":{},"failed_count":0,{T}}}"#,
-        u8::from(status == "completed")
-    )
-}
-
-fn page(records: &[String]) -> String {
-    format!(
-        r#"{{"count":{},"limit":50,"next_cursor":null,"records":[{}]}}"#,
-        records.len(),
-        records.join(",")
-    )
-}
-
-async fn authed(
-    path: &str,
-    role: Role,
-    scopes: Vec<Scope>,
-    routes: Vec<(&'static str, Vec<(u16, String)>)>,
-) -> (Mounted, common::Requests) {
-    let (t, requests) = fake(routes);
-    let m = mount_ctx(path, ctx_as(role, scopes), t);
-    assert!(m.api.accept_auth(jwt(SID)).await);
-    (m, requests)
-}
-
-fn sent(requests: &common::Requests, method: Method, part: &str) -> Vec<Option<String>> {
-    requests
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|r| r.method == method && r.path.contains(part))
-        .map(|r| r.body.clone())
-        .collect()
-}
-
-#[wasm_bindgen_test]
-async fn events_filters_live_in_the_url_and_rows_update_live() {
-    let (m, requests) = authed(
-        "/workspace/events?session=sess_test&status=pending",
-        Role::Member,
-        vec![],
-        vec![
-            (
-                "/events/e1",
-                vec![ok(&event("e1", "pending")), ok(&event("e1", "completed"))],
-            ),
-            ("/event-types", vec![ok("[]")]),
-            ("/events?", vec![ok(&page(&[event("e1", "pending")]))]),
-        ],
-    )
-    .await;
-    until("the event row", || m.exists("tr[data-event-id='e1']")).await;
-    let list = requests
-        .lock()
-        .unwrap()
-        .iter()
-        .find(|r| r.path.contains("/events?"))
-        .unwrap()
-        .path
-        .clone();
-    assert!(
-        list.contains("status=pending") && list.contains("limit=50"),
-        "{list}"
-    );
-    assert_eq!(
-        m.el::<web_sys::HtmlSelectElement>("#filter-status").value(),
-        "pending",
-        "the form shows the URL's filters"
-    );
-    // Pending rows re-read themselves until they finish.
-    until_ms("the live update", 8000, || {
-        m.exists("tr[data-event-id='e1'][data-status='completed']")
-    })
-    .await;
-    // Applying filters rewrites the URL (keeping the session reference) and reports it.
-    m.input("#filter-event", "deal.won");
-    m.submit("#event-filters");
-    until("the new query", || {
-        common::window()
-            .location()
-            .search()
-            .unwrap()
-            .contains("event=deal.won")
-    })
-    .await;
-    let search = common::window().location().search().unwrap();
-    assert!(search.starts_with("?session=sess_test&"), "{search}");
-    until("meshes:navigate with filters", || {
-        m.posted(&EmbedMessage::Navigate {
-            path: "/workspace/events?status=pending&event=deal.won&limit=50".into(),
-            page: EmbedPage::Events,
-        })
-    })
-    .await;
-}
-
-#[wasm_bindgen_test]
-async fn events_empty_and_forbidden_states() {
-    let (m, _) = authed(
-        "/workspace/events?status=failed",
-        Role::Member,
-        vec![],
-        vec![
-            ("/event-types", vec![ok("[]")]),
-            ("/events?", vec![ok(&page(&[]))]),
-        ],
-    )
-    .await;
-    until("the empty state", || m.exists("#events-empty")).await;
-    assert!(
-        m.text("#events-empty")
-            .unwrap()
-            .contains("No events match these filters")
-    );
-    drop(m);
-    let (m, _) = authed(
-        "/workspace/events",
-        Role::Member,
-        vec![],
-        vec![
-            ("/event-types", vec![ok("[]")]),
-            ("/events?", vec![status(403)]),
-        ],
-    )
-    .await;
-    until("the error", || m.text(".error-title").is_some()).await;
-    assert_eq!(
-        m.text(".error-title").unwrap(),
-        "This isn't allowed for this embedded session"
-    );
-}
-
-fn detail(status: &str, payload: bool) -> String {
-    let p = if payload {
-        r#","payload":{"email":"ada@example.com"}"#
-    } else {
-        ""
-    };
-    format!(
-        r#"{{"id":"e1","type":"event","workspace":"w","event":"deal.won","status":"{status}","total_rules":1,"completed_count":0,"failed_count":1,{T},
-      "rule_events":[{{"id":"re1","type":"rule","workspace":"w","event":"deal.won","event_id":"e1","connection":"c1","rule":"r1","integration_type":"webhook","status":"{status}","attempt_count":4,"last_error":"HTTP 503","created_by":"api","created_at":"2026-11-20T10:00:00Z"}}]{p}}}"#
-    )
-}
-
-#[wasm_bindgen_test]
-async fn event_detail_hides_payload_without_scope_and_members_get_no_actions() {
-    let (m, requests) = authed(
-        "/workspace/events/e1",
-        Role::Member,
-        vec![Scope::EventsPayloadRead],
-        vec![
-            ("/connections", vec![ok(&page(&[]))]),
-            ("/events/e1", vec![ok(&detail("failed", false))]),
-        ],
-    )
-    .await;
-    until("the deliveries", || m.exists("tr[data-rule-id='r1']")).await;
-    assert!(
-        m.exists("#event-payload-hidden"),
-        "members never see payloads, scope or not"
-    );
-    assert!(
-        !requests
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|r| r.path.contains("/payload")),
-        "and never ask for them"
-    );
-    assert!(!m.exists(".retry") && !m.exists("#cancel-event"));
-    assert!(
-        m.text(".note")
-            .unwrap()
-            .contains("changes need the admin or owner role")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn event_detail_retry_handles_425_and_shows_payload_with_scope() {
-    let (m, requests) = authed("/workspace/events/e1", Role::Admin, vec![Scope::EventsPayloadRead], vec![
-        ("/connections", vec![ok(&page(&[]))]),
-        ("/rules/r1/retry", vec![(425, r#"{"message":"Too Early","error":{"name":"TooEarly","message":"An attempt is already under way; wait for it to finish"}}"#.into())]),
-        ("/events/e1", vec![ok(&detail("failed", true))]),
-    ]).await;
-    until("the payload", || {
-        m.text("#event-payload")
-            .is_some_and(|t| t.contains("ada@example.com"))
-    })
-    .await;
-    assert!(
-        requests
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|r| r.path == "/api/v1/events/e1/payload")
-    );
-    m.click(".retry");
-    until("the 425 message", || m.text(".error-title").is_some()).await;
-    assert_eq!(
-        m.text(".error-title").unwrap(),
-        "An attempt is already under way; wait for it to finish"
-    );
-    assert!(
-        m.text(".error-remedy")
-            .unwrap()
-            .contains("Wait a few seconds")
-    );
-    assert_eq!(
-        sent(&requests, Method::Post, "/retry").len(),
-        1,
-        "a 425 is not retried automatically"
-    );
-}
-
 const CONN: &str = r#"{"id":"c1","workspace":"w","type":"webhook","name":"Orders","metadata":{"url":"https://x.example.com"},"active":true,"hidden":false,"created_by":"seed","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
+const OAUTH_CONN: &str = r#"{"id":"c2","workspace":"w","type":"hubspot","name":"CRM","metadata":{},"active":true,"hidden":false,"created_by":"seed","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
+const HUBSPOT: &str = r#"{"name":"HubSpot","type":"hubspot","authentication":{"type":"oauth","oauth":{"version":2}},"actions":{}}"#;
 const WEBHOOK: &str = r#"{"name":"Webhook","type":"webhook","authentication":{"type":"none","fields":[{"label":"Endpoint URL","key":"url","type":"text","required":true,"validate":"url"},{"label":"Authentication","key":"auth_scheme","type":"select","required":true,"defaultValue":"none","options":[{"label":"None","value":"none"},{"label":"Bearer token","value":"bearer"}]},{"label":"Bearer token","key":"bearer_token","type":"password","required":true,"dependsOn":{"field":"auth_scheme","value":"bearer"}}]},"actions":{"send_webhook":{"key":"send_webhook","label":"Send webhook","noun":"webhook","fields":[]}}}"#;
 
 #[wasm_bindgen_test]
 async fn connection_form_checks_before_sending_and_delete_offers_force_on_409() {
     let (m, requests) = authed("/workspace/connections", Role::Owner, vec![], vec![
-        ("/integrations", vec![ok(&page(&[WEBHOOK.into()]))]),
+        ("/integrations", vec![ok(&page(&[HUBSPOT.into(), WEBHOOK.into()]))]),
         ("/connections/c1", vec![(409, r#"{"message":"Conflict","error":{"name":"ConnectionInUse","message":"1 active rule uses this connection. Delete those rules first, or force delete to remove the connection and its rules together."}}"#.into()), ok(r#"{"id":"c1","type":"webhook"}"#)]),
-        ("/connections", vec![ok(&page(&[CONN.into()]))]),
+        ("/connections", vec![ok(&page(&[CONN.into(), OAUTH_CONN.into()]))]),
     ]).await;
-    until("the row", || m.exists("tr[data-connection-id='c1']")).await;
+    until("the catalog decides which rows are editable", || {
+        m.exists("tr[data-connection-id='c1'] .edit-connection")
+    })
+    .await;
+    assert!(
+        !m.exists("tr[data-connection-id='c2'] .edit-connection"),
+        "OAuth connections have no credentials form"
+    );
     m.click("#new-connection");
     until("the form", || m.exists("#conn-field-url")).await;
     assert!(
@@ -271,10 +55,21 @@ async fn connection_form_checks_before_sending_and_delete_offers_force_on_409() 
         "Billing",
         "typed input stays"
     );
-    // Delete: 409 -> explanation + force delete, which sends force_delete. (A real confirm
-    // dialog would block the headless browser; the user's "OK" is stood in for.)
-    common::js("window.confirm = () => true");
+    // Delete asks in the page (never window.confirm, which sandboxed hosts silence): "Keep"
+    // sends nothing; confirming gets the 409 -> explanation + force delete with force_delete.
+    common::js("window.confirm = () => { throw new Error('window.confirm used') }");
     m.click(".delete-connection");
+    until("focus on the safe choice", || {
+        common::js("document.activeElement?.classList.contains('confirm-no') === true").as_bool()
+            == Some(true)
+    })
+    .await;
+    m.click(".confirm-no");
+    until("the button back", || m.exists(".delete-connection")).await;
+    assert!(sent(&requests, Method::Delete, "/connections/c1").is_empty());
+    m.click(".delete-connection");
+    until("the question", || m.exists(".confirm-yes")).await;
+    m.click(".confirm-yes");
     until("the conflict", || m.exists(".force-delete")).await;
     assert!(
         m.text(".conflict-row")

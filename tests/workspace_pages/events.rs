@@ -1,0 +1,185 @@
+//! Events list and event detail.
+
+use super::*;
+use crate::common::{self, ok, status, until, until_ms};
+use meshes_protocol::{EmbedMessage, EmbedPage};
+use wasm_bindgen_test::*;
+
+#[wasm_bindgen_test]
+async fn events_filters_live_in_the_url_and_rows_update_live() {
+    let (m, requests) = authed(
+        "/workspace/events?session=sess_test&status=pending",
+        Role::Member,
+        vec![],
+        vec![
+            (
+                "/events/e1",
+                vec![ok(&event("e1", "pending")), ok(&event("e1", "completed"))],
+            ),
+            ("/event-types", vec![ok("[]")]),
+            ("/events?", vec![ok(&page(&[event("e1", "pending")]))]),
+        ],
+    )
+    .await;
+    until("the event row", || m.exists("tr[data-event-id='e1']")).await;
+    let list = requests
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|r| r.path.contains("/events?"))
+        .unwrap()
+        .path
+        .clone();
+    assert!(
+        list.contains("status=pending") && list.contains("limit=50"),
+        "{list}"
+    );
+    assert_eq!(
+        m.el::<web_sys::HtmlSelectElement>("#filter-status").value(),
+        "pending",
+        "the form shows the URL's filters"
+    );
+    // Pending rows re-read themselves until they finish.
+    until_ms("the live update", 8000, || {
+        m.exists("tr[data-event-id='e1'][data-status='completed']")
+    })
+    .await;
+    // Applying filters rewrites the URL (keeping the session reference) and reports it.
+    m.input("#filter-event", "deal.won");
+    m.submit("#event-filters");
+    until("the new query", || {
+        common::window()
+            .location()
+            .search()
+            .unwrap()
+            .contains("event=deal.won")
+    })
+    .await;
+    let search = common::window().location().search().unwrap();
+    assert!(search.starts_with("?session=sess_test&"), "{search}");
+    until("meshes:navigate with filters", || {
+        m.posted(&EmbedMessage::Navigate {
+            path: "/workspace/events?status=pending&event=deal.won&limit=50".into(),
+            page: EmbedPage::Events,
+        })
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn events_empty_and_forbidden_states() {
+    let (m, _) = authed(
+        "/workspace/events?status=failed",
+        Role::Member,
+        vec![],
+        vec![
+            ("/event-types", vec![ok("[]")]),
+            ("/events?", vec![ok(&page(&[]))]),
+        ],
+    )
+    .await;
+    until("the empty state", || m.exists("#events-empty")).await;
+    assert!(
+        m.text("#events-empty")
+            .unwrap()
+            .contains("No events match these filters")
+    );
+    drop(m);
+    let (m, _) = authed(
+        "/workspace/events",
+        Role::Member,
+        vec![],
+        vec![
+            ("/event-types", vec![ok("[]")]),
+            ("/events?", vec![status(403)]),
+        ],
+    )
+    .await;
+    until("the error", || m.text(".error-title").is_some()).await;
+    assert_eq!(
+        m.text(".error-title").unwrap(),
+        "This isn't allowed for this embedded session"
+    );
+}
+
+fn detail(status: &str, payload: bool) -> String {
+    let p = if payload {
+        r#","payload":{"email":"ada@example.com"}"#
+    } else {
+        ""
+    };
+    format!(
+        r#"{{"id":"e1","type":"event","workspace":"w","event":"deal.won","status":"{status}","total_rules":1,"completed_count":0,"failed_count":1,{T},
+      "rule_events":[{{"id":"re1","type":"rule","workspace":"w","event":"deal.won","event_id":"e1","connection":"c1","rule":"r1","integration_type":"webhook","status":"{status}","attempt_count":4,"last_error":"HTTP 503","created_by":"api","created_at":"2026-11-20T10:00:00Z"}}]{p}}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+async fn event_detail_hides_payload_without_scope_and_members_get_no_actions() {
+    let (m, requests) = authed(
+        "/workspace/events/e1",
+        Role::Member,
+        vec![Scope::EventsPayloadRead],
+        vec![
+            ("/connections", vec![ok(&page(&[]))]),
+            ("/events/e1", vec![ok(&detail("failed", false))]),
+        ],
+    )
+    .await;
+    until("the deliveries", || m.exists("tr[data-rule-id='r1']")).await;
+    assert!(
+        m.exists("#event-payload-hidden"),
+        "members never see payloads, scope or not"
+    );
+    assert!(
+        !requests
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.path.contains("/payload")),
+        "and never ask for them"
+    );
+    assert!(!m.exists(".retry") && !m.exists("#cancel-event"));
+    assert!(
+        m.text(".note")
+            .unwrap()
+            .contains("changes need the admin or owner role")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn event_detail_retry_handles_425_and_shows_payload_with_scope() {
+    let (m, requests) = authed("/workspace/events/e1", Role::Admin, vec![Scope::EventsPayloadRead], vec![
+        ("/connections", vec![ok(&page(&[]))]),
+        ("/rules/r1/retry", vec![(425, r#"{"message":"Too Early","error":{"name":"TooEarly","message":"An attempt is already under way; wait for it to finish"}}"#.into())]),
+        ("/events/e1", vec![ok(&detail("failed", true))]),
+    ]).await;
+    until("the payload", || {
+        m.text("#event-payload")
+            .is_some_and(|t| t.contains("ada@example.com"))
+    })
+    .await;
+    assert!(
+        requests
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.path == "/api/v1/events/e1/payload")
+    );
+    m.click(".retry");
+    until("the 425 message", || m.text(".error-title").is_some()).await;
+    assert_eq!(
+        m.text(".error-title").unwrap(),
+        "An attempt is already under way; wait for it to finish"
+    );
+    assert!(
+        m.text(".error-remedy")
+            .unwrap()
+            .contains("Wait a few seconds")
+    );
+    assert_eq!(
+        sent(&requests, Method::Post, "/retry").len(),
+        1,
+        "a 425 is not retried automatically"
+    );
+}
