@@ -1,0 +1,32 @@
+//! Connections, rules, test events, deliveries: shapes, validation, 409/422/425 paths and who
+//! may write, through the real router. One test binary, split by resource.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod connections;
+mod deliveries;
+mod rules;
+
+use axum::http::{Method, StatusCode};
+use common::{TestApp, WS};
+use meshes_sandbox::deliveries::tick;
+use serde_json::{Value, json};
+
+pub fn webhook(name: &str, url: &str) -> Value {
+    json!({"workspace": WS, "type": "webhook", "name": name, "metadata": {
+        "url": url, "auth_scheme": "bearer", "bearer_token": "s3cret-token",
+        "signing_algorithm": "hmac_sha256", "signing_secret": "whsec_123",
+        "custom_headers": [{"name": "X-Tenant", "value": "acme"}]}})
+}
+
+pub async fn admin(app: &TestApp) -> String {
+    app.session(json!({"role": "owner"})).await.1
+}
+
+/// Run the delivery engine until nothing is due, stepping the clock past each flight/backoff.
+pub fn drain(app: &TestApp, rounds: usize) {
+    for _ in 0..rounds {
+        tick(&app.state).unwrap();
+        app.state.clock.advance(20);
+    }
+}

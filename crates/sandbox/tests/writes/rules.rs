@@ -1,0 +1,187 @@
+//! Rules and their validation.
+
+use super::*;
+
+pub async fn create_rule(app: &TestApp, t: &str, connection: &str) -> String {
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rules",
+            Some(t),
+            Some(json!({
+        "workspace": WS, "connection": connection, "event": "invoice.paid",
+        "metadata": {"action": "send_webhook"}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json["rule"]["active"], true);
+    r.json["rule"]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn rules_and_the_delete_conflict() {
+    let app = TestApp::new();
+    let t = admin(&app).await;
+    let c = app
+        .call(
+            Method::POST,
+            "/api/v1/connections",
+            Some(&t),
+            Some(webhook("Orders", "https://ok.example.com/x")),
+        )
+        .await;
+    let cid = c.json["connection"]["id"].as_str().unwrap().to_owned();
+    let rid = create_rule(&app, &t, &cid).await;
+    let list = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/rules?connection={cid}"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(list.json["count"], 1);
+    let filtered = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/rules?event=deal.won"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert!(
+        filtered.json["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["event"] == "deal.won")
+    );
+    // 409 while an active rule uses the connection; the message says what to do.
+    let del = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/connections/{cid}"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(del.status, StatusCode::CONFLICT);
+    assert!(
+        del.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 active rule")
+    );
+    // Inactive rules do not block.
+    let off = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/rules/{rid}"),
+            Some(&t),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(off.json["active"], false);
+    let rid2 = create_rule(&app, &t, &cid).await;
+    let forced = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/connections/{cid}"),
+            Some(&t),
+            Some(json!({"force_delete": true})),
+        )
+        .await;
+    assert_eq!(forced.status, StatusCode::OK, "{}", forced.text);
+    for r in [rid, rid2] {
+        let gone = app
+            .call(Method::GET, &format!("/api/v1/rules/{r}"), Some(&t), None)
+            .await;
+        assert_eq!(
+            gone.status,
+            StatusCode::NOT_FOUND,
+            "force delete removes the rules too"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rule_validation_uses_the_action_catalog_and_live_data() {
+    let app = TestApp::new();
+    let t = admin(&app).await;
+    let conns = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/connections"),
+            Some(&t),
+            None,
+        )
+        .await;
+    let slack = conns.json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "slack")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let live = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/connections/{slack}/actions"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(live.json["channels"][1]["name"], "#sales-wins");
+    let post = |metadata: Value, event: &str| json!({"workspace": WS, "connection": slack, "event": event, "metadata": metadata});
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rules",
+            Some(&t),
+            Some(post(
+                json!({"action": "send_message", "id": "C0nope"}),
+                "Bad Event",
+            )),
+        )
+        .await;
+    let mut p = r.params();
+    p.sort();
+    assert_eq!(p, vec!["event"]);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rules",
+            Some(&t),
+            Some(post(
+                json!({"action": "send_message", "id": "C0nope"}),
+                "deal.won",
+            )),
+        )
+        .await;
+    let mut p = r.params();
+    p.sort();
+    assert_eq!(p, vec!["metadata.id", "metadata.template"], "{}", r.text);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rules",
+            Some(&t),
+            Some(post(json!({"action": "post_tweet"}), "deal.won")),
+        )
+        .await;
+    assert_eq!(r.params(), vec!["metadata.action"]);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/rules",
+            Some(&t),
+            Some(post(
+                json!({"action": "send_message", "id": "C02", "template": "Won {{name}}"}),
+                "deal.won",
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
