@@ -46,6 +46,21 @@ pub enum EmbedMessage {
     /// Content height in CSS pixels.
     #[serde(rename = "meshes:resize")]
     Resize { height: u32 },
+    /// Additive: an OAuth connection was set up or re-authorized in the embed. Ids only, never
+    /// a token; hosts may refresh their own view or record it.
+    #[serde(rename = "meshes:connection")]
+    Connection {
+        connection_id: String,
+        integration: String,
+        outcome: ConnectionOutcome,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionOutcome {
+    Created,
+    Reauthorized,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

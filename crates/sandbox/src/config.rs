@@ -22,9 +22,18 @@ pub struct Config {
     #[arg(long, env = "MESHES_HOST_ADDR", default_value = "localhost:8080")]
     pub host_addr: String,
 
-    /// Reserved for the fake OAuth providers (a third origin).
+    /// The fake OAuth providers (a third origin).
     #[arg(long, env = "MESHES_PROVIDER_ADDR", default_value = "127.0.0.1:8789")]
     pub provider_addr: String,
+
+    /// The providers' authorization page sends `Cross-Origin-Opener-Policy: same-origin`, which
+    /// severs the popup from the embed (as some real providers do).
+    #[arg(long, env = "MESHES_PROVIDER_COOP")]
+    pub provider_coop: bool,
+
+    /// Delay the providers' authorization page by this many milliseconds.
+    #[arg(long, env = "MESHES_PROVIDER_SLOW_MS", default_value_t = 0)]
+    pub provider_slow_ms: u64,
 
     /// SQLite database file; data survives restarts.
     #[arg(long, env = "MESHES_DB", default_value_os_t = default_path(".data/meshes-sandbox.db"))]
@@ -107,6 +116,8 @@ impl Config {
             no_seed: true,
             test_hooks: false,
             min_ttl_seconds: 300,
+            provider_coop: false,
+            provider_slow_ms: 0,
         }
     }
 }

@@ -74,6 +74,14 @@ CREATE TABLE IF NOT EXISTS catalog_entries (
   workspace_id TEXT NOT NULL REFERENCES workspaces(id), kind TEXT NOT NULL, key TEXT NOT NULL,
   label TEXT NOT NULL, description TEXT, active INTEGER NOT NULL DEFAULT 1, created_by TEXT,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (workspace_id, kind, key));
+CREATE TABLE IF NOT EXISTS oauth_attempts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id), session_id TEXT NOT NULL,
+  integration TEXT NOT NULL, mode TEXT NOT NULL, connection_id TEXT,
+  reauthorize INTEGER NOT NULL DEFAULT 0, return_to TEXT, nonce TEXT, start_hash TEXT NOT NULL,
+  state_hash TEXT UNIQUE, pkce_verifier TEXT, binding_hash TEXT, status TEXT NOT NULL,
+  account TEXT, error_code TEXT, error_message TEXT, created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL, expires_at TEXT NOT NULL, completed_at TEXT);
 "#;
 
 /// Columns added after a table first shipped: (table, column, definition). Data dirs from

@@ -1,5 +1,5 @@
 //! meshes-sandbox: a local Meshes for the embed to talk to. Three origins — Meshes (API, embed
-//! documents), the demo host app, and (reserved) fake OAuth providers.
+//! documents, hosted OAuth pages), the demo host app, and fake OAuth providers.
 
 pub mod auth;
 pub mod catalog;
@@ -15,6 +15,8 @@ pub mod hooks;
 pub mod host;
 pub mod launch;
 pub mod mappings;
+pub mod oauth;
+pub mod provider;
 pub mod rules;
 pub mod seed;
 pub mod sessions;
@@ -42,12 +44,38 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Test hooks (request log, fault injection); `None` unless `--test-hooks`.
     pub hooks: Option<Arc<hooks::Hooks>>,
+    /// Server-to-server OAuth calls (code exchange, provider API). Never follows redirects, so a
+    /// provider cannot bounce it somewhere else (SSRF).
+    pub oauth_http: reqwest::Client,
+    /// The fake providers' registration and issued codes/tokens (served on the provider origin).
+    pub provider: Arc<provider::Provider>,
 }
 
 impl AppState {
     pub fn new(cfg: Config, db: Db) -> rusqlite::Result<AppState> {
         let keys = auth::Keys::new(&db.secret("jwt_secret")?);
+        let client_secret = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            db.secret("oauth_client_secret")?,
+        );
+        let provider = provider::Provider::new(
+            client_secret,
+            format!("{}/oauth/callback", cfg.api_origin()),
+            cfg.api_origin(),
+        );
+        provider
+            .coop
+            .store(cfg.provider_coop, std::sync::atomic::Ordering::Relaxed);
+        provider
+            .slow_ms
+            .store(cfg.provider_slow_ms, std::sync::atomic::Ordering::Relaxed);
         Ok(AppState {
+            oauth_http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
+            provider: Arc::new(provider),
             db,
             clock: Clock::default(),
             keys: Arc::new(keys),
@@ -115,6 +143,9 @@ pub fn meshes_router(state: AppState) -> Router {
         .route("/sessions/{id}/refresh", post(sessions::refresh))
         .route("/embed/launch", post(launch::exchange))
         .route("/embed/session", get(launch::whoami))
+        .route("/embed/oauth/attempts", post(oauth::create))
+        .route("/embed/oauth/attempts/{id}", get(oauth::get))
+        .route("/embed/oauth/attempts/{id}/cancel", post(oauth::cancel))
         .fallback(|| async { ApiError::not_found("Endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
@@ -149,7 +180,10 @@ pub fn meshes_router(state: AppState) -> Router {
 
     let mut router = Router::new()
         .nest("/api/v1", api)
-        .route("/workspace/{*rest}", get(embed::document));
+        .route("/workspace/{*rest}", get(embed::document))
+        .route("/oauth/start/{id}", get(oauth::start))
+        .route("/oauth/callback", get(oauth::callback))
+        .route("/oauth/done.js", get(oauth::done_js));
     if state.hooks.is_some() {
         router = router.merge(hooks::router());
     }
@@ -162,14 +196,9 @@ pub fn meshes_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Reserved origin for the fake OAuth providers (a later issue); answers so the port is real.
-pub fn provider_router() -> Router {
-    Router::new().fallback(|| async {
-        (
-            StatusCode::NOT_FOUND,
-            "No OAuth provider is configured on this origin yet.",
-        )
-    })
+/// The fake OAuth providers' origin.
+pub fn provider_router(state: &AppState) -> Router {
+    provider::router(state.provider.clone())
 }
 
 /// Bind every address a name resolves to (e.g. `localhost` -> 127.0.0.1 and ::1).

@@ -27,7 +27,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let servers: [(&str, String, Router); 3] = [
         ("meshes", cfg.api_addr.clone(), meshes_router(state.clone())),
         ("host", cfg.host_addr.clone(), host::router(state.clone())),
-        ("provider", cfg.provider_addr.clone(), provider_router()),
+        (
+            "provider",
+            cfg.provider_addr.clone(),
+            provider_router(&state),
+        ),
     ];
     let mut tasks = tokio::task::JoinSet::new();
     for (name, addr, router) in servers {
@@ -46,7 +50,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         cfg.api_origin(),
         cfg.embed_origin()
     );
-    println!("  OAuth providers (reserved): {}/", cfg.provider_origin());
+    println!(
+        "  Fake OAuth providers:      {}/<integration>/authorize",
+        cfg.provider_origin()
+    );
     println!("  Management key:            {}", cfg.management_key);
     println!("  Demo workspace id:         {}", seed::DEMO_WORKSPACE_ID);
     println!("  Database:                  {}", cfg.db.display());

@@ -1,0 +1,82 @@
+//! What a completed attempt leaves behind: the provider account's name, and a connection holding
+//! the tokens server-side (created, or an existing one re-authorized and reactivated).
+
+use super::AttemptRow;
+use crate::AppState;
+use crate::catalog::integration;
+use crate::db::ts;
+use crate::error::ApiResult;
+use rusqlite::{OptionalExtension, params};
+use serde_json::Value;
+
+/// The provider account behind an access token (the name the user typed at the provider).
+pub async fn fetch_account(state: &AppState, kind: &str, access: &str) -> Option<String> {
+    let url = format!("{}/{kind}/api/me", state.cfg.provider_origin());
+    let res = state
+        .oauth_http
+        .get(url)
+        .bearer_auth(access)
+        .send()
+        .await
+        .ok()?;
+    let body: Value = res.error_for_status().ok()?.json().await.ok()?;
+    body["account"]
+        .as_str()
+        .map(|a| a.chars().take(60).collect())
+}
+
+/// Create the connection, or re-authorize the attempt's one. `None` if that one is gone.
+pub fn store(
+    state: &AppState,
+    row: &AttemptRow,
+    account: &str,
+    secrets: Value,
+) -> ApiResult<Option<String>> {
+    let now = ts(state.clock.now());
+    let conn = state.db.conn();
+    if let Some(cid) = &row.api.connection_id {
+        let n = conn.execute(
+            "UPDATE connections SET secrets = ?2, active = 1, inactive_reason = NULL, updated_at = ?3 \
+             WHERE id = ?1 AND deleted_at IS NULL",
+            params![cid, secrets.to_string(), now],
+        )?;
+        return Ok((n == 1).then(|| cid.clone()));
+    }
+    let base = format!(
+        "{} ({account})",
+        integration(&row.api.integration)
+            .map(|i| i.name.as_str())
+            .unwrap_or(&row.api.integration)
+    );
+    // Names are unique per workspace: a second account of the same app gets " 2", " 3", …
+    let mut name = base.clone();
+    for n in 2.. {
+        let taken: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM connections WHERE workspace_id = ?1 AND name = ?2 AND deleted_at IS NULL",
+                params![row.api.workspace, name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if taken.is_none() {
+            break;
+        }
+        name = format!("{base} {n}");
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    conn.execute(
+        "INSERT INTO connections (id, workspace_id, type, name, metadata, secrets, created_by, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![
+            id,
+            row.api.workspace,
+            row.api.integration,
+            name,
+            serde_json::json!({ "account": account }).to_string(),
+            secrets.to_string(),
+            format!("embed:{}", row.session_id),
+            now
+        ],
+    )?;
+    Ok(Some(id))
+}

@@ -1,0 +1,453 @@
+//! Fake OAuth 2.0 providers on their own origin (`MESHES_PROVIDER_ADDR`): for every OAuth
+//! integration of the catalog an authorization page (Approve / Deny, an account name to type), a
+//! token endpoint (authorization code + PKCE S256, single-use codes, refresh tokens) and the API
+//! the connection's live action data comes from. State lives in memory: a restart signs every
+//! sandbox connection out, as a real provider revoking tokens would.
+
+use crate::catalog::live_action_data;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The integrations this origin plays the provider for.
+pub const PROVIDERS: &[&str] = &[
+    "aweber",
+    "discord",
+    "hubspot",
+    "intercom",
+    "pipedrive",
+    "salesforce",
+    "slack",
+    "zoom",
+];
+pub const CLIENT_ID: &str = "meshes-sandbox";
+const CODE_TTL: Duration = Duration::from_secs(600);
+
+/// One provider app registration (shared by every fake provider) plus what it has issued.
+pub struct Provider {
+    pub client_secret: String,
+    /// The only redirect URI registered for the client; compared exactly.
+    pub redirect_uri: String,
+    /// Origin allowed as the target of the decision form's redirect (form-action).
+    meshes_origin: String,
+    /// Send `Cross-Origin-Opener-Policy: same-origin` on the authorization page.
+    pub coop: AtomicBool,
+    /// Delay the authorization page by this many milliseconds.
+    pub slow_ms: AtomicU64,
+    inner: Mutex<Issued>,
+}
+
+#[derive(Default)]
+struct Issued {
+    requests: HashMap<String, AuthRequest>,
+    codes: HashMap<String, Grant>,
+    /// access or refresh token -> (kind, account, is_refresh)
+    tokens: HashMap<String, (String, String, bool)>,
+}
+
+#[derive(Clone)]
+struct AuthRequest {
+    kind: String,
+    redirect_uri: String,
+    state: String,
+    challenge: String,
+}
+
+struct Grant {
+    req: AuthRequest,
+    account: String,
+    issued: Instant,
+    used: bool,
+    /// Tokens minted from this code, revoked if the code is replayed (RFC 6749 §4.1.2).
+    minted: Vec<String>,
+}
+
+impl Provider {
+    pub fn new(client_secret: String, redirect_uri: String, meshes_origin: String) -> Provider {
+        Provider {
+            client_secret,
+            redirect_uri,
+            meshes_origin,
+            coop: AtomicBool::new(false),
+            slow_ms: AtomicU64::new(0),
+            inner: Mutex::new(Issued::default()),
+        }
+    }
+
+    /// Revoke every token issued for `account` (tests: "the user disconnected the app").
+    pub fn revoke_account(&self, account: &str) -> usize {
+        let mut inner = self.lock();
+        let before = inner.tokens.len();
+        inner.tokens.retain(|_, (_, a, _)| a != account);
+        before - inner.tokens.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Issued> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub fn router(provider: Arc<Provider>) -> Router {
+    Router::new()
+        .route("/{kind}/authorize", get(authorize))
+        .route("/{kind}/decide", post(decide))
+        .route("/{kind}/token", post(token))
+        .route("/{kind}/api/me", get(me))
+        .route("/{kind}/api/action-data", get(action_data))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "No such provider endpoint.") })
+        .with_state(provider)
+}
+
+fn random() -> String {
+    let bytes: [u8; 24] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn page(p: &Provider, status: StatusCode, body: String) -> Response {
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {}; frame-ancestors 'none'",
+        p.meshes_origin
+    );
+    let mut res = (status, Html(body)).into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if p.coop.load(Ordering::Relaxed) {
+        h.insert(
+            "cross-origin-opener-policy",
+            HeaderValue::from_static("same-origin"),
+        );
+    }
+    res
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn title(kind: &str) -> String {
+    crate::catalog::integration(kind)
+        .map(|i| i.name.clone())
+        .unwrap_or_else(|| kind.to_owned())
+}
+
+#[derive(Deserialize)]
+struct AuthorizeQuery {
+    response_type: Option<String>,
+    client_id: Option<String>,
+    redirect_uri: Option<String>,
+    state: Option<String>,
+    code_challenge: Option<String>,
+    code_challenge_method: Option<String>,
+    scope: Option<String>,
+}
+
+async fn authorize(
+    State(p): State<Arc<Provider>>,
+    Path(kind): Path<String>,
+    Query(q): Query<AuthorizeQuery>,
+) -> Response {
+    let slow = p.slow_ms.load(Ordering::Relaxed);
+    if slow > 0 {
+        tokio::time::sleep(Duration::from_millis(slow)).await;
+    }
+    if !PROVIDERS.contains(&kind.as_str()) {
+        return page(
+            &p,
+            StatusCode::NOT_FOUND,
+            "<h1>Unknown provider</h1>".into(),
+        );
+    }
+    // Errors about the client or redirect URI are shown here, never redirected (RFC 6749 §4.1.2.1).
+    if q.client_id.as_deref() != Some(CLIENT_ID)
+        || q.redirect_uri.as_deref() != Some(p.redirect_uri.as_str())
+    {
+        return page(
+            &p,
+            StatusCode::BAD_REQUEST,
+            "<h1>Invalid client or redirect URI</h1>".into(),
+        );
+    }
+    let problem = if q.response_type.as_deref() != Some("code") {
+        Some("unsupported_response_type")
+    } else if q.code_challenge_method.as_deref() != Some("S256")
+        || q.code_challenge.as_deref().is_none_or(|c| c.len() != 43)
+        || q.state.as_deref().is_none_or(str::is_empty)
+    {
+        Some("invalid_request")
+    } else {
+        None
+    };
+    let state = q.state.clone().unwrap_or_default();
+    if let Some(err) = problem {
+        return redirect_back(&p.redirect_uri, &[("error", err), ("state", &state)]);
+    }
+    let req_id = random();
+    p.lock().requests.insert(
+        req_id.clone(),
+        AuthRequest {
+            kind: kind.clone(),
+            redirect_uri: p.redirect_uri.clone(),
+            state,
+            challenge: q.code_challenge.unwrap_or_default(),
+        },
+    );
+    let name = escape(&title(&kind));
+    let scope = escape(q.scope.as_deref().unwrap_or("default"));
+    page(
+        &p,
+        StatusCode::OK,
+        format!(
+            r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{name} — authorize</title></head>
+<body style="font-family:sans-serif;max-width:420px;margin:40px auto">
+<h1>{name} <small>(sandbox provider)</small></h1>
+<p><strong>Meshes</strong> wants to access your {name} account.</p>
+<p>Permissions: <code>{scope}</code></p>
+<form method="post" action="/{kind}/decide">
+<input type="hidden" name="request" value="{req_id}">
+<label>Account name <input id="provider-account" name="account" value="Acme Demo" maxlength="60" required></label>
+<p><button id="provider-approve" name="decision" value="approve">Approve</button>
+<button id="provider-deny" name="decision" value="deny" formnovalidate>Deny</button></p>
+</form></body></html>"#
+        ),
+    )
+}
+
+fn redirect_back(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    Redirect::to(&format!("{redirect_uri}?{}", query.join("&"))).into_response()
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    request: String,
+    decision: String,
+    account: Option<String>,
+}
+
+async fn decide(
+    State(p): State<Arc<Provider>>,
+    Path(kind): Path<String>,
+    Form(d): Form<Decision>,
+) -> Response {
+    let Some(req) = p.lock().requests.remove(&d.request) else {
+        return page(
+            &p,
+            StatusCode::BAD_REQUEST,
+            "<h1>This authorization request is no longer valid</h1>".into(),
+        );
+    };
+    if req.kind != kind {
+        return page(
+            &p,
+            StatusCode::BAD_REQUEST,
+            "<h1>Wrong provider</h1>".into(),
+        );
+    }
+    if d.decision != "approve" {
+        return redirect_back(
+            &req.redirect_uri,
+            &[
+                ("error", "access_denied"),
+                ("error_description", "The user denied access"),
+                ("state", &req.state),
+            ],
+        );
+    }
+    let account = d
+        .account
+        .map(|a| a.trim().chars().take(60).collect::<String>())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "Acme Demo".into());
+    let code = random();
+    let (uri, state) = (req.redirect_uri.clone(), req.state.clone());
+    p.lock().codes.insert(
+        code.clone(),
+        Grant {
+            req,
+            account,
+            issued: Instant::now(),
+            used: false,
+            minted: vec![],
+        },
+    );
+    redirect_back(&uri, &[("code", &code), ("state", &state)])
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    grant_type: String,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+fn oauth_error(code: &str, description: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": code, "error_description": description})),
+    )
+        .into_response()
+}
+
+/// Client authentication: HTTP Basic (what the oauth2 crate sends) or body parameters.
+fn client_ok(p: &Provider, headers: &HeaderMap, f: &TokenForm) -> bool {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .and_then(|b| String::from_utf8(b).ok());
+    let expected = format!("{CLIENT_ID}:{}", p.client_secret);
+    match basic {
+        Some(pair) => pair == expected,
+        None => {
+            f.client_id.as_deref() == Some(CLIENT_ID)
+                && f.client_secret.as_deref() == Some(p.client_secret.as_str())
+        }
+    }
+}
+
+async fn token(
+    State(p): State<Arc<Provider>>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    if !client_ok(&p, &headers, &f) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    let mut inner = p.lock();
+    let account = match f.grant_type.as_str() {
+        "authorization_code" => {
+            let Some(grant) = f.code.as_deref().and_then(|c| inner.codes.get_mut(c)) else {
+                return oauth_error("invalid_grant", "unknown authorization code");
+            };
+            if grant.used {
+                // Replay: refuse, and revoke what the first use obtained.
+                let minted = std::mem::take(&mut grant.minted);
+                for t in minted {
+                    inner.tokens.remove(&t);
+                }
+                return oauth_error("invalid_grant", "authorization code already used");
+            }
+            grant.used = true;
+            if grant.issued.elapsed() > CODE_TTL || grant.req.kind != kind {
+                return oauth_error("invalid_grant", "authorization code expired");
+            }
+            if f.redirect_uri.as_deref() != Some(grant.req.redirect_uri.as_str()) {
+                return oauth_error("invalid_grant", "redirect_uri does not match");
+            }
+            let verifier = f.code_verifier.as_deref().unwrap_or_default();
+            let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(Sha256::digest(verifier.as_bytes()));
+            if verifier.len() < 43 || challenge != grant.req.challenge {
+                return oauth_error("invalid_grant", "PKCE verification failed");
+            }
+            grant.account.clone()
+        }
+        "refresh_token" => match f.refresh_token.as_deref().and_then(|t| inner.tokens.get(t)) {
+            Some((k, a, true)) if *k == kind => a.clone(),
+            _ => return oauth_error("invalid_grant", "unknown refresh token"),
+        },
+        _ => return oauth_error("unsupported_grant_type", "use authorization_code"),
+    };
+    let (access, refresh) = (random(), random());
+    inner
+        .tokens
+        .insert(access.clone(), (kind.clone(), account.clone(), false));
+    inner
+        .tokens
+        .insert(refresh.clone(), (kind.clone(), account, true));
+    if let Some(grant) = f.code.as_deref().and_then(|c| inner.codes.get_mut(c)) {
+        grant.minted.extend([access.clone(), refresh.clone()]);
+    }
+    Json(json!({
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "refresh_token": refresh,
+        "scope": "default",
+    }))
+    .into_response()
+}
+
+/// The account a bearer token belongs to, for this provider.
+fn bearer_account(p: &Provider, kind: &str, headers: &HeaderMap) -> Option<String> {
+    let token = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    match p.lock().tokens.get(token) {
+        Some((k, a, false)) if k == kind => Some(a.clone()),
+        _ => None,
+    }
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"error": "invalid_token"})),
+    )
+        .into_response()
+}
+
+async fn me(
+    State(p): State<Arc<Provider>>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match bearer_account(&p, &kind, &headers) {
+        Some(account) => Json(json!({"account": account})).into_response(),
+        None => unauthorized(),
+    }
+}
+
+async fn action_data(
+    State(p): State<Arc<Provider>>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match bearer_account(&p, &kind, &headers) {
+        Some(_) => Json(live_action_data(&kind)).into_response(),
+        None => unauthorized(),
+    }
+}
