@@ -71,13 +71,19 @@ pub async fn actions(
 ) -> ApiResult<Json<Value>> {
     // The rule builder needs this, so the Rules page (not Connections) gates it.
     caller.require(EmbedPage::Rules, Action::Read)?;
-    let (c, _) = visible(&state, &caller, &id)?;
+    let (c, secrets) = visible(&state, &caller, &id)?;
     if !c.active {
         return Err(ApiError::conflict(
             "This connection is inactive, so its live data cannot be loaded; reconnect it first",
         ));
     }
-    Ok(Json(live_action_data(&c.kind)))
+    match secrets["oauth"]["access_token"].as_str() {
+        Some(token) => crate::oauth::provider_action_data(&state, &c, token)
+            .await
+            .map(Json),
+        // Seeded connections hold no provider tokens; they get the same data from the catalog.
+        None => Ok(Json(live_action_data(&c.kind))),
+    }
 }
 
 /// Split submitted metadata into what is shown back and the secrets kept apart.

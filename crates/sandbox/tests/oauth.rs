@@ -424,3 +424,60 @@ async fn who_may_start_and_what_is_refused() {
         (Some("expired"), Some("expired"))
     );
 }
+
+#[tokio::test]
+async fn live_data_comes_from_the_provider_and_a_revoked_grant_asks_for_reconnect() {
+    let app = app().await;
+    let t = admin(&app).await;
+    let flow = begin(&app, &t, json!({"integration": "slack"})).await;
+    let cb = decide(&flow, Some("Hooli")).await;
+    browse(&app, &cb, Some(&flow.cookie)).await;
+    let cid = attempt(&app, &t, &flow.id).await["connection_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let actions = format!("/api/v1/connections/{cid}/actions");
+    let live = app.call(Method::GET, &actions, Some(&t), None).await;
+    assert_eq!(live.status, StatusCode::OK, "{}", live.text);
+    assert!(
+        live.json["channels"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+
+    // The user removes the app at the provider: the next call finds out and says what to do.
+    assert_eq!(app.state.provider.revoke_account("Hooli"), 2);
+    let gone = app.call(Method::GET, &actions, Some(&t), None).await;
+    assert_eq!(gone.status, StatusCode::CONFLICT);
+    assert!(
+        gone.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("reconnect")
+    );
+    let c = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/connections/{cid}"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            c.json["active"].as_bool(),
+            c.json["inactive_reason"].as_str()
+        ),
+        (Some(false), Some("oauth_authorization_revoked"))
+    );
+    let again = begin(
+        &app,
+        &t,
+        json!({"integration": "slack", "connection_id": cid}),
+    )
+    .await;
+    let cb = decide(&again, Some("Hooli")).await;
+    browse(&app, &cb, Some(&again.cookie)).await;
+    let live = app.call(Method::GET, &actions, Some(&t), None).await;
+    assert_eq!(live.status, StatusCode::OK, "reconnected: {}", live.text);
+}

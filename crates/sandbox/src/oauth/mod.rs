@@ -10,6 +10,7 @@ mod store;
 
 pub use attempts::{cancel, create, get};
 pub use hosted::{callback, done_js, start};
+pub use store::provider_action_data;
 
 use crate::AppState;
 use crate::db::{parse_ts, ts};

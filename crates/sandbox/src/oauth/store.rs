@@ -5,7 +5,9 @@ use super::AttemptRow;
 use crate::AppState;
 use crate::catalog::integration;
 use crate::db::ts;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use axum::http::StatusCode;
+use meshes_protocol::api::Connection;
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 
@@ -79,4 +81,35 @@ pub fn store(
         ],
     )?;
     Ok(Some(id))
+}
+
+/// Live action data of an OAuth connection, from the provider's API with its stored token. A
+/// token the provider no longer accepts marks the connection `oauth_authorization_revoked`, so
+/// the Connections page offers to reconnect it.
+pub async fn provider_action_data(
+    state: &AppState,
+    c: &Connection,
+    token: &str,
+) -> ApiResult<Value> {
+    let url = format!("{}/{}/api/action-data", state.cfg.provider_origin(), c.kind);
+    let res = state.oauth_http.get(url).bearer_auth(token).send().await;
+    let name = integration(&c.kind)
+        .map(|i| i.name.as_str())
+        .unwrap_or("The provider");
+    match res {
+        Ok(r) if r.status() == StatusCode::UNAUTHORIZED => {
+            state.db.conn().execute(
+                "UPDATE connections SET active = 0, inactive_reason = 'oauth_authorization_revoked', updated_at = ?2 WHERE id = ?1",
+                params![c.id, ts(state.clock.now())],
+            )?;
+            Err(ApiError::conflict(format!(
+                "{name} no longer accepts this connection's authorization; reconnect it"
+            )))
+        }
+        Ok(r) if r.status().is_success() => r.json().await.map_err(ApiError::internal),
+        _ => Err(ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("{name} did not answer; try again in a moment"),
+        )),
+    }
 }
