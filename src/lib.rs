@@ -10,6 +10,7 @@ pub mod bridge;
 pub mod error;
 pub mod launch;
 pub mod lifecycle;
+pub mod oauth;
 pub mod pages;
 pub mod resize;
 pub mod router;

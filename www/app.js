@@ -72,6 +72,8 @@ async function launch() {
     launchUrl: session.launch_url,
     accessToken: session.access_token,
     refresh: refreshToken,
+    // ?sandbox=no-popups shows what a host that forgot allow-popups gets.
+    sandbox: preset.get('sandbox') === 'no-popups' ? 'allow-scripts allow-same-origin allow-forms' : undefined,
     onEvent(message) {
       record('embed', message);
       if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });

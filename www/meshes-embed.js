@@ -9,17 +9,20 @@
 // Rules it follows: the embed origin comes from launchUrl; messages count only when both
 // event.origin and event.source match the iframe; meshes:auth is sent only after meshes:ready and
 // only to the embed origin (never '*'); the listener is registered before the iframe loads.
+// The minimum the embed needs: popups (escaping the sandbox) for the hosted OAuth sign-in. Add
+// allow-top-navigation-by-user-activation only if you opt in to the OAuth redirect fallback.
+export const DEFAULT_SANDBOX =
+  'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
+
 export function mountMeshesEmbed(container, {
   launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
-  title = 'Integrations workspace',
+  title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX,
 }) {
   const origin = new URL(launchUrl).origin;
   const iframe = document.createElement('iframe');
   iframe.title = title;
   iframe.className = 'meshes-embed';
-  // The minimum the embed needs; add allow-top-navigation-by-user-activation only if you opt in
-  // to the OAuth redirect fallback.
-  iframe.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox');
+  iframe.setAttribute('sandbox', sandbox);
   iframe.style.height = `${minHeight}px`;
 
   let token = accessToken;
@@ -50,6 +53,10 @@ export function mountMeshesEmbed(container, {
         iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
         break;
       }
+      case 'meshes:connection':
+        // Additive: an OAuth connection was set up or re-authorized. Ids only, never a token.
+        if (typeof msg.connection_id !== 'string' || typeof msg.integration !== 'string') return;
+        break;
       case 'meshes:navigate':
       case 'meshes:token-expired':
         break;

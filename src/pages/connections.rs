@@ -1,19 +1,26 @@
 //! Connections: the workspace's integrations and their health, cursor-paginated; create, edit
-//! and delete (with the 409 "rules still use it" path offering a force delete).
+//! and delete (with the 409 "rules still use it" path offering a force delete); OAuth apps
+//! connect and reconnect through the hosted flow (`crate::oauth`).
 
+mod connect;
 mod form;
 
 use super::{authed_resource, page_link, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
+use crate::oauth::{OauthFlow, Target};
 use crate::ui::{
     ConfirmButton, ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time,
     integration_label,
 };
 use leptos::prelude::*;
+use meshes_protocol::EmbedMessage;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::Action;
-use meshes_protocol::api::{AuthType, Connection, ConnectionDeleted, Integration, Page};
+use meshes_protocol::api::{
+    AuthType, Connection, ConnectionDeleted, InactiveReason, Integration, OauthAttempt, Page,
+};
+use meshes_protocol::message::ConnectionOutcome;
 
 pub const PAGE_SIZE: u32 = 50;
 
@@ -30,11 +37,10 @@ pub fn ConnectionsPage() -> impl IntoView {
     });
     // Which types connect through the hosted OAuth flow instead of a credentials form: the
     // catalog says, not a list in code. None until the catalog is in.
-    let oauth_kinds = Memo::new(move |_| {
+    let oauth_apps = Memo::new(move |_| {
         integrations.get().and_then(Result::ok).map(|list| {
             list.into_iter()
                 .filter(|i| i.authentication.kind == AuthType::Oauth)
-                .map(|i| i.kind)
                 .collect::<Vec<_>>()
         })
     });
@@ -66,11 +72,44 @@ pub fn ConnectionsPage() -> impl IntoView {
         creating.set(false);
         editing.set(None);
     });
+    // A finished OAuth flow: refetch, highlight and announce the connection, and tell the host
+    // (ids only — never a token).
+    let bridge = session.bridge.clone();
+    let on_connected = Callback::new(move |a: OauthAttempt| {
+        let Some(id) = a.connection_id.clone() else {
+            return;
+        };
+        let name = integration_label(&a.integration).to_owned();
+        let account = a.account.map(|x| format!(" ({x})")).unwrap_or_default();
+        let verb = if a.reauthorize {
+            "reconnected"
+        } else {
+            "connected"
+        };
+        notice.set(Some(Notice::Done(format!("{name}{account} {verb}."))));
+        fresh.set(Some(id.clone()));
+        first.refetch();
+        bridge.post(&EmbedMessage::Connection {
+            connection_id: id,
+            integration: a.integration,
+            outcome: if a.reauthorize {
+                ConnectionOutcome::Reauthorized
+            } else {
+                ConnectionOutcome::Created
+            },
+        });
+    });
+    let flow = OauthFlow::new(expect_context::<Api>(), on_connected);
+    let writable = {
+        let s = session.clone();
+        Signal::derive(move || s.can_write())
+    };
     let ctx = RowCtx {
         editing,
         notice,
         fresh,
-        oauth_kinds,
+        oauth_apps,
+        flow,
         reload: Callback::new(move |_| first.refetch()),
     };
     view! {
@@ -90,6 +129,9 @@ pub fn ConnectionsPage() -> impl IntoView {
             {can_create.then(|| view! { <button type="button" class="btn btn-primary" id="new-connection" on:click=move |_| { editing.set(None); creating.set(true); }>"New connection"</button> })}
         </div>
         <NoticeView notice/>
+        {can_create.then_some(move || oauth_apps.get().filter(|l| !l.is_empty()).map(|integrations| view! {
+            <connect::ConnectPanel integrations flow enabled=writable/>
+        }))}
         {move || {
             let existing = editing.get();
             (creating.get() || existing.is_some()).then(|| render_loaded(integrations, 4, move |integrations| {
@@ -106,7 +148,8 @@ struct RowCtx {
     editing: RwSignal<Option<Connection>>,
     notice: RwSignal<Option<Notice>>,
     fresh: RwSignal<Option<String>>,
-    oauth_kinds: Memo<Option<Vec<String>>>,
+    oauth_apps: Memo<Option<Vec<Integration>>>,
+    flow: OauthFlow,
     reload: Callback<()>,
 }
 
@@ -184,6 +227,20 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     let busy = RwSignal::new(false);
     // Set by a 409: the server's explanation, and the offer to force.
     let conflict = RwSignal::new(None::<String>);
+    // OAuth grants that lapsed are fixed by signing in again through the hosted flow.
+    let reconnect = (can_edit
+        && matches!(
+            c.inactive_reason,
+            Some(
+                InactiveReason::OauthAuthorizationRevoked
+                    | InactiveReason::OauthReauthorizationRequired
+            )
+        ))
+    .then(|| Target {
+        kind: c.kind.clone(),
+        name: integration_label(&c.kind).to_owned(),
+        reconnect: Some(c.id.clone()),
+    });
     let status = if c.active {
         view! { <span class="badge badge-completed">"Active"</span> }.into_any()
     } else {
@@ -250,12 +307,13 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     let writable = move || session.can_write() && !busy.get();
     let w2 = writable.clone();
     let w3 = writable.clone();
+    let w4 = writable.clone();
     // Credentials forms only for types the catalog says are not OAuth.
     let editable = {
         let kind = c.kind.clone();
         move || {
-            ctx.oauth_kinds
-                .with(|k| k.as_ref().is_some_and(|k| !k.contains(&kind)))
+            ctx.oauth_apps
+                .with(|k| k.as_ref().is_some_and(|k| k.iter().all(|i| i.kind != kind)))
         }
     };
     view! {
@@ -267,6 +325,7 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
             <td class="actions">
                 {mappings}
                 {can_edit.then(|| view! { <Show when=editable.clone()><button type="button" class="btn-link edit-connection" disabled={let w = writable.clone(); move || !w()} on:click={let c = edit_conn.clone(); move |_| ctx.editing.set(Some(c.clone()))}>"Edit"</button></Show> })}
+                {reconnect.map(|t| view! { <button type="button" class="btn btn-primary reconnect-connection" disabled={let w = w4.clone(); move || !w() || ctx.flow.busy()} on:click=move |_| ctx.flow.start(t.clone())>"Reconnect"</button> })}
                 {can_delete.then(|| { let delete = delete.clone(); view! { <ConfirmButton label="Delete" class="btn-link delete-connection" question yes="Delete connection" enabled=Signal::derive(w2) on_yes=Callback::new(move |_| delete(false))/> } })}
             </td>
         </tr>

@@ -1,0 +1,393 @@
+//! "Connect <Provider>": runs the Meshes-hosted OAuth flow from inside the iframe.
+//!
+//! The window opens synchronously in the click (a popup blocker only lets a click open one
+//! before any `await`), then the attempt is created and the window pointed at its start page.
+//! Completion can't get lost: the attempt's status on the server is the only truth, polled with
+//! backoff; the callback page's message, focus and visibility changes only make the next poll
+//! come sooner. A window that reads "closed" may just be severed by COOP, so it never ends the
+//! attempt by itself — the server has to confirm nothing completed.
+
+use crate::api::{Api, Method};
+use leptos::prelude::*;
+use meshes_protocol::api::{
+    AttemptStatus, CreateAttempt, OAUTH_DONE, OauthAttempt, OauthDone, OauthMode,
+};
+use wasm_bindgen::JsCast;
+
+const POPUP_FEATURES: &str = "popup,width=520,height=720";
+const WINDOW_NAME: &str = "meshes-oauth";
+const FIRST_POLL_MS: u32 = 1000;
+const MAX_POLL_MS: u32 = 5000;
+/// How often the waiting loop looks at its wake-up flag and the window.
+const SLICE_MS: u32 = 250;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    /// Creating the attempt; the window (if it opened) says so.
+    Opening,
+    /// The hosted flow runs in a window. `lost`: that window reads closed — closed by the
+    /// user, or cut off by the provider's COOP while still open.
+    Waiting {
+        lost: bool,
+    },
+    /// The popup was blocked: a new tab needs a fresh click.
+    Blocked,
+    /// Neither a popup nor a tab could open: the host's iframe sandbox lacks `allow-popups`.
+    NoWindows,
+    Finished(Box<OauthAttempt>),
+    /// The attempt could not be created; the sentence says why.
+    Refused(String),
+}
+
+/// What was asked, for "Try again".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub kind: String,
+    pub name: String,
+    pub reconnect: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+pub struct OauthFlow {
+    pub phase: RwSignal<Phase>,
+    pub target: RwSignal<Option<Target>>,
+    attempt: RwSignal<Option<OauthAttempt>>,
+    window: StoredValue<Option<web_sys::Window>, LocalStorage>,
+    /// Pairs the callback's message with this attempt.
+    nonce: StoredValue<String>,
+    /// Set by the fast-path message, focus or visibility; the loop polls at once.
+    kick: StoredValue<bool>,
+    /// Bumped by every new flow and on unmount; a loop of an older run stops.
+    run: StoredValue<u32>,
+    api: StoredValue<Api, LocalStorage>,
+    on_done: Callback<OauthAttempt>,
+}
+
+fn open_window(url: &str, target: &str, features: &str) -> Option<web_sys::Window> {
+    web_sys::window()?
+        .open_with_url_and_target_and_features(url, target, features)
+        .ok()
+        .flatten()
+}
+
+fn nonce() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 18];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        // No Web Crypto: the nonce only pairs a message with its attempt (the server decides).
+        let t = js_sys::Math::random().to_bits().to_le_bytes();
+        bytes[..8].copy_from_slice(&t);
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|u| u.origin())
+}
+
+impl OauthFlow {
+    /// One flow per page; listens for the callback's message and for the user coming back.
+    pub fn new(api: Api, on_done: Callback<OauthAttempt>) -> OauthFlow {
+        let flow = OauthFlow {
+            phase: RwSignal::new(Phase::Idle),
+            target: RwSignal::new(None),
+            attempt: RwSignal::new(None),
+            window: StoredValue::new_local(None),
+            nonce: StoredValue::new(String::new()),
+            kick: StoredValue::new(false),
+            run: StoredValue::new(0),
+            api: StoredValue::new_local(api),
+            on_done,
+        };
+        let message = window_event_listener(leptos::ev::message, move |e| flow.on_message(&e));
+        let focus = window_event_listener(leptos::ev::focus, move |_| flow.wake());
+        let visible = window_event_listener(leptos::ev::visibilitychange, move |_| flow.wake());
+        on_cleanup(move || {
+            message.remove();
+            focus.remove();
+            visible.remove();
+            flow.run.update_value(|r| *r += 1);
+        });
+        flow
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(
+            self.phase.get(),
+            Phase::Opening | Phase::Waiting { .. } | Phase::Blocked
+        )
+    }
+
+    /// The click handler: no `await` before the window opens.
+    pub fn start(self, target: Target) {
+        if matches!(
+            self.phase.get_untracked(),
+            Phase::Opening | Phase::Waiting { .. }
+        ) {
+            // A double click, or another Connect button: one attempt at a time.
+            self.show_window();
+            return;
+        }
+        self.cancel_quietly();
+        let window = open_window("about:blank", WINDOW_NAME, POPUP_FEATURES);
+        if let Some(doc) = window.as_ref().and_then(|w| w.document()) {
+            doc.set_title(&format!("Connecting {}…", target.name));
+            if let Some(body) = doc.body() {
+                body.set_text_content(Some(&format!("Opening {}…", target.name)));
+            }
+        }
+        let mode = if window.is_some() {
+            OauthMode::Popup
+        } else {
+            OauthMode::Tab
+        };
+        self.window.set_value(window);
+        self.attempt.set(None);
+        self.target.set(Some(target.clone()));
+        self.phase.set(Phase::Opening);
+        let run = self.next_run();
+        let nonce = nonce();
+        self.nonce.set_value(nonce.clone());
+        let body = CreateAttempt {
+            integration: target.kind,
+            connection_id: target.reconnect,
+            mode,
+            return_to: None,
+            nonce: Some(nonce),
+        };
+        let api = self.api.get_value();
+        leptos::task::spawn_local(async move {
+            let created = api
+                .write::<OauthAttempt>(
+                    Method::Post,
+                    "/api/v1/embed/oauth/attempts",
+                    serde_json::to_value(&body).ok(),
+                )
+                .await;
+            if !self.current(run) {
+                return;
+            }
+            let attempt = match created {
+                Ok(a) => a,
+                Err(e) => {
+                    self.close_window();
+                    self.phase
+                        .set(Phase::Refused(format!("{e}. {}", e.remedy())));
+                    return;
+                }
+            };
+            let start = attempt.start_url.clone().unwrap_or_default();
+            self.attempt.set(Some(OauthAttempt {
+                start_url: Some(start.clone()),
+                ..attempt
+            }));
+            self.kick.set_value(false);
+            let opened = self.window.with_value(|w| {
+                w.as_ref()
+                    .is_some_and(|w| w.location().set_href(&start).is_ok())
+            });
+            self.phase.set(if opened {
+                Phase::Waiting { lost: false }
+            } else {
+                Phase::Blocked
+            });
+            self.poll(run).await;
+        });
+    }
+
+    /// "Continue in a new tab": a fresh click, so a blocker lets it through.
+    pub fn open_tab(self) {
+        let Some(start) = self
+            .attempt
+            .with_untracked(|a| a.as_ref().and_then(|a| a.start_url.clone()))
+        else {
+            return;
+        };
+        match open_window(&start, "_blank", "") {
+            Some(w) => {
+                self.window.set_value(Some(w));
+                self.phase.set(Phase::Waiting { lost: false });
+            }
+            None => self.phase.set(Phase::NoWindows),
+        }
+    }
+
+    pub fn show_window(&self) {
+        self.window.with_value(|w| {
+            if let Some(w) = w {
+                let _ = w.focus();
+            }
+        });
+    }
+
+    /// The user gave up: the server decides whether that is still possible.
+    pub fn cancel(self) {
+        let Some(id) = self
+            .attempt
+            .with_untracked(|a| a.as_ref().map(|a| a.id.clone()))
+        else {
+            self.phase.set(Phase::Idle);
+            return;
+        };
+        let run = self.next_run();
+        let api = self.api.get_value();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/embed/oauth/attempts/{id}/cancel");
+            match api.write::<OauthAttempt>(Method::Post, path, None).await {
+                Ok(a) if self.current(run) => self.finish(a),
+                Err(e) if self.current(run) => self
+                    .phase
+                    .set(Phase::Refused(format!("{e}. {}", e.remedy()))),
+                _ => {}
+            }
+        });
+    }
+
+    pub fn retry(self) {
+        if let Some(t) = self.target.get_untracked() {
+            self.start(t);
+        }
+    }
+
+    pub fn reset(self) {
+        self.next_run();
+        self.phase.set(Phase::Idle);
+    }
+
+    /// A flow replaced by a new one ends on the server too, so its window can't finish later.
+    fn cancel_quietly(&self) {
+        let pending = self.attempt.with_untracked(|a| {
+            a.as_ref()
+                .filter(|a| !a.status.is_final())
+                .map(|a| a.id.clone())
+        });
+        if let (Some(id), Phase::Blocked | Phase::NoWindows) = (pending, self.phase.get_untracked())
+        {
+            let api = self.api.get_value();
+            leptos::task::spawn_local(async move {
+                let path = format!("/api/v1/embed/oauth/attempts/{id}/cancel");
+                let _ = api.write::<OauthAttempt>(Method::Post, path, None).await;
+            });
+        }
+    }
+
+    fn next_run(&self) -> u32 {
+        self.run.update_value(|r| *r += 1);
+        self.run.get_value()
+    }
+
+    fn current(&self, run: u32) -> bool {
+        self.run.try_get_value() == Some(run)
+    }
+
+    fn wake(&self) {
+        let _ = self.kick.try_set_value(true);
+    }
+
+    fn close_window(&self) {
+        self.window.update_value(|w| {
+            if let Some(w) = w.take() {
+                let _ = w.close();
+            }
+        });
+    }
+
+    fn window_closed(&self) -> bool {
+        self.window
+            .with_value(|w| w.as_ref().is_some_and(|w| w.closed().unwrap_or(true)))
+    }
+
+    /// The callback page's hint. Only from the exact origin that served the attempt's start
+    /// page, from the window we opened, with our attempt id and nonce; even then it only
+    /// triggers a poll — the status shown is the server's.
+    fn on_message(&self, e: &web_sys::MessageEvent) {
+        let Ok(done) = serde_wasm_bindgen::from_value::<OauthDone>(e.data()) else {
+            return;
+        };
+        if done.kind != OAUTH_DONE {
+            return;
+        }
+        let ours = self.attempt.with_untracked(|a| {
+            a.as_ref().is_some_and(|a| {
+                a.id == done.attempt
+                    && a.start_url.as_deref().and_then(origin_of).as_deref() == Some(&e.origin())
+            })
+        });
+        let from_window = self.window.with_value(|w| match (w, e.source()) {
+            (Some(w), Some(src)) => js_sys::Object::is(w.as_ref(), src.unchecked_ref()),
+            _ => false,
+        });
+        if ours && from_window && self.nonce_matches(&done.nonce) {
+            self.wake();
+        }
+    }
+
+    fn nonce_matches(&self, n: &str) -> bool {
+        self.nonce.with_value(|mine| !mine.is_empty() && mine == n)
+    }
+
+    async fn poll(self, run: u32) {
+        let Some(id) = self
+            .attempt
+            .with_untracked(|a| a.as_ref().map(|a| a.id.clone()))
+        else {
+            return;
+        };
+        let api = self.api.get_value();
+        let path = format!("/api/v1/embed/oauth/attempts/{id}");
+        let mut delay = FIRST_POLL_MS;
+        loop {
+            let mut waited = 0;
+            while waited < delay {
+                gloo_timers::future::TimeoutFuture::new(SLICE_MS).await;
+                if !self.current(run) {
+                    return;
+                }
+                waited += SLICE_MS;
+                if self.kick.get_value() {
+                    break;
+                }
+                if self.phase.get_untracked() == (Phase::Waiting { lost: false })
+                    && self.window_closed()
+                {
+                    self.phase.set(Phase::Waiting { lost: true });
+                    break;
+                }
+            }
+            self.kick.set_value(false);
+            let Ok(a) = api.get::<OauthAttempt>(path.clone()).await else {
+                continue;
+            };
+            if !self.current(run) {
+                return;
+            }
+            if a.status.is_final() {
+                self.finish(a);
+                return;
+            }
+            // The window is gone and never reached the start page: nothing can complete.
+            if a.status == AttemptStatus::Pending
+                && self.phase.get_untracked() == (Phase::Waiting { lost: true })
+            {
+                self.cancel();
+                return;
+            }
+            delay = (delay * 3 / 2).min(MAX_POLL_MS);
+        }
+    }
+
+    fn finish(&self, a: OauthAttempt) {
+        self.next_run();
+        self.close_window();
+        self.attempt.set(Some(a.clone()));
+        if a.status == AttemptStatus::Completed {
+            self.on_done.run(a.clone());
+        }
+        self.phase.set(Phase::Finished(Box::new(a)));
+    }
+}
