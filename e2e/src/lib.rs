@@ -58,6 +58,11 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start() -> Stack {
+        Self::start_with(&[]).await
+    }
+
+    /// Start with extra sandbox environment (e.g. `MESHES_PROVIDER_COOP`).
+    pub async fn start_with(env: &[(&str, &str)]) -> Stack {
         let data = tempfile::tempdir().expect("tempdir");
         let (host_port, api_port, provider_port, driver_port) =
             (free_port(), free_port(), free_port(), free_port());
@@ -84,6 +89,7 @@ impl Stack {
             .env("MESHES_TEST_HOOKS", "true")
             .env("MESHES_MIN_TTL_SECONDS", "20")
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
@@ -351,6 +357,24 @@ impl Stack {
             )
             .await?;
         Ok(())
+    }
+
+    /// Wait for a second browser window (the OAuth popup or tab) and switch to it. Returns the
+    /// handle of the window we were in.
+    pub async fn switch_to_new_window(&self) -> WebDriverResult<WindowHandle> {
+        let main = self.driver.window().await?;
+        let other = eventually("a second window", || async {
+            let all = self.driver.windows().await.ok()?;
+            all.into_iter().find(|w| *w != main)
+        })
+        .await;
+        self.driver.switch_to_window(other).await?;
+        Ok(main)
+    }
+
+    /// How many top-level windows are open.
+    pub async fn window_count(&self) -> usize {
+        self.driver.windows().await.map(|w| w.len()).unwrap_or(0)
     }
 
     /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).

@@ -1,0 +1,317 @@
+//! OAuth connection setup through the Meshes-hosted flow, in real Chromium across three origins
+//! (host, Meshes, provider): approve, deny + retry, the user closing the popup, a blocked popup
+//! continuing in a new tab, a provider that severs the opener with COOP, an iframe sandbox
+//! without popups, and reconnecting an inactive connection. Each test checks the connections
+//! view and the host's message log.
+
+use e2e::{DEMO_WORKSPACE_ID, Stack, TestResult, eventually, eventually_within};
+use reqwest::Method;
+use serde_json::Value;
+use std::time::Duration;
+use thirtyfour::By;
+
+const HOST_QUERY: &str = "?role=admin&launch_page=connections";
+
+async fn connections(s: &Stack) -> Vec<Value> {
+    let path = format!("/api/v1/workspaces/{DEMO_WORKSPACE_ID}/connections?limit=200");
+    let (_, list) = s.api(Method::GET, &path, None).await;
+    list["records"].as_array().cloned().unwrap_or_default()
+}
+
+/// In the provider's window: type the account name, then approve (or deny).
+async fn at_provider(s: &Stack, account: Option<&str>) -> TestResult {
+    let field = eventually("the provider's authorization page", || async {
+        s.driver.find(By::Css("#provider-account")).await.ok()
+    })
+    .await;
+    match account {
+        Some(name) => {
+            field.clear().await?;
+            field.send_keys(name).await?;
+            s.driver
+                .find(By::Css("#provider-approve"))
+                .await?
+                .click()
+                .await?;
+        }
+        None => {
+            s.driver
+                .find(By::Css("#provider-deny"))
+                .await?
+                .click()
+                .await?
+        }
+    }
+    Ok(())
+}
+
+/// Text of the flow's status line in the embed once its phase is `phase`.
+async fn phase_text(s: &Stack, phase: &str) -> String {
+    s.embed_text(&format!("#oauth-status[data-phase='{phase}']"))
+        .await
+}
+
+async fn row_text(s: &Stack, name: &str) -> String {
+    s.enter_embed().await.expect("embed");
+    let script = format!(
+        "const r = [...document.querySelectorAll('#connections-table tr')].find(tr => tr.querySelector('.conn-name')?.textContent === {}); \
+         return r ? (r.classList.contains('highlight') ? 'highlight ' : '') + r.textContent : null;",
+        Value::from(name)
+    );
+    eventually(&format!("the row {name}"), || async {
+        s.js(&script).await.as_str().map(str::to_owned)
+    })
+    .await
+}
+
+/// Mark the embed document so a reload would be noticed.
+async fn mark(s: &Stack) {
+    s.enter_embed().await.expect("embed");
+    s.js("window.__noReload = 42; return true").await;
+}
+
+async fn still_marked(s: &Stack) -> bool {
+    s.enter_embed().await.expect("embed");
+    s.js("return window.__noReload === 42").await == Value::Bool(true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popup_approve_connects_without_reload() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    s.embed_text("#connect-apps").await;
+    mark(&s).await;
+    s.click_when_ready(".connect-oauth[data-integration='hubspot']")
+        .await?;
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, Some("Globex")).await?;
+    // The callback page posts to the embed and closes itself.
+    eventually("the popup to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main).await?;
+
+    let notice = s.embed_text(".notice-ok").await;
+    assert!(notice.contains("HubSpot (Globex) connected"), "{notice}");
+    let row = row_text(&s, "HubSpot (Globex)").await;
+    assert!(
+        row.starts_with("highlight") && row.contains("Active"),
+        "{row}"
+    );
+    assert!(
+        still_marked(&s).await,
+        "the connection appeared without a reload"
+    );
+    let sent = s.wait_for_log("meshes:connection", 1).await;
+    assert!(
+        sent[0].contains(r#""integration":"hubspot""#)
+            && sent[0].contains(r#""outcome":"created""#),
+        "{sent:?}"
+    );
+    let created = connections(&s).await;
+    let c = created
+        .iter()
+        .find(|c| c["name"] == "HubSpot (Globex)")
+        .unwrap();
+    assert!(sent[0].contains(c["id"].as_str().unwrap()));
+    assert!(!sent[0].contains("token"), "never a token: {sent:?}");
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popup_deny_explains_and_try_again_works() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    s.click_when_ready(".connect-oauth[data-integration='slack']")
+        .await?;
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, None).await?;
+    eventually("the popup to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main.clone()).await?;
+    let why = phase_text(&s, "denied").await;
+    assert!(
+        why.contains("Slack was not connected: access was denied"),
+        "{why}"
+    );
+    assert!(
+        connections(&s)
+            .await
+            .iter()
+            .all(|c| c["type"] != "slack" || c["name"] == "Slack Alerts")
+    );
+
+    s.click_when_ready("#oauth-retry").await?;
+    s.switch_to_new_window().await?;
+    at_provider(&s, Some("Initech")).await?;
+    eventually("the popup to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main).await?;
+    assert!(row_text(&s, "Slack (Initech)").await.contains("Active"));
+    let log = s.wait_for_log("meshes:connection", 1).await;
+    assert_eq!(
+        log.len(),
+        1,
+        "the denied attempt told the host nothing: {log:?}"
+    );
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popup_closed_by_the_user_ends_cancelled_once_the_server_agrees() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    s.click_when_ready(".connect-oauth[data-integration='zoom']")
+        .await?;
+    let main = s.switch_to_new_window().await?;
+    eventually("the provider page", || async {
+        s.driver.find(By::Css("#provider-approve")).await.ok()
+    })
+    .await;
+    s.driver.close_window().await?;
+    s.driver.switch_to_window(main).await?;
+    let waiting = s.embed_text("#oauth-status[data-phase='waiting']").await;
+    eventually("the closed-window hint", || async {
+        let t = s.embed_text("#oauth-status").await;
+        t.contains("If you closed its window").then_some(())
+    })
+    .await;
+    assert!(waiting.contains("Zoom"));
+    s.click_when_ready("#oauth-cancel").await?;
+    let ended = phase_text(&s, "cancelled").await;
+    assert!(ended.contains("Connecting Zoom was cancelled"), "{ended}");
+    assert!(connections(&s).await.iter().all(|c| c["type"] != "zoom"));
+    assert!(
+        s.host_log()
+            .await
+            .iter()
+            .all(|(t, _)| t != "meshes:connection")
+    );
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocked_popup_continues_in_a_new_tab() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    s.embed_text("#connect-apps").await;
+    // A popup blocker: the first window.open (the popup) gets nothing back.
+    s.js("const open = window.open.bind(window); let n = 0; \
+          window.open = (...a) => (n++ === 0 ? null : open(...a)); return true")
+        .await;
+    s.click_when_ready(".connect-oauth[data-integration='intercom']")
+        .await?;
+    let blocked = phase_text(&s, "blocked").await;
+    assert!(
+        blocked.contains("blocked the Intercom sign-in window"),
+        "{blocked}"
+    );
+    assert_eq!(s.window_count().await, 1);
+    s.click_when_ready("#oauth-new-tab").await?;
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, Some("Hooli")).await?;
+    eventually("the tab to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main).await?;
+    assert!(row_text(&s, "Intercom (Hooli)").await.contains("Active"));
+    s.wait_for_log("meshes:connection", 1).await;
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_with_coop_severs_the_opener_and_polling_still_completes() -> TestResult {
+    let s = Stack::start_with(&[("MESHES_PROVIDER_COOP", "true")]).await;
+    s.open_host(HOST_QUERY).await?;
+    s.click_when_ready(".connect-oauth[data-integration='pipedrive']")
+        .await?;
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, Some("Vandelay")).await?;
+    // The callback page loads, but its opener is gone: it can neither post nor close itself.
+    eventually("the callback page", || async {
+        let t = s
+            .js("return document.querySelector('#oauth-result h1')?.textContent ?? null")
+            .await;
+        t.as_str()
+            .filter(|t| t.contains("connected"))
+            .map(str::to_owned)
+    })
+    .await;
+    assert_eq!(
+        s.js("return window.opener === null").await,
+        Value::Bool(true)
+    );
+    s.driver.switch_to_window(main).await?;
+    let row = eventually_within(
+        "polling to find the result",
+        Duration::from_secs(20),
+        || async {
+            let t = row_text(&s, "Pipedrive (Vandelay)").await;
+            t.contains("Active").then_some(t)
+        },
+    )
+    .await;
+    assert!(row.starts_with("highlight"), "{row}");
+    s.wait_for_log("meshes:connection", 1).await;
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iframe_without_allow_popups_names_the_attribute() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(&format!("{HOST_QUERY}&sandbox=no-popups"))
+        .await?;
+    s.click_when_ready(".connect-oauth[data-integration='discord']")
+        .await?;
+    phase_text(&s, "blocked").await;
+    s.click_when_ready("#oauth-new-tab").await?;
+    let text = phase_text(&s, "no-windows").await;
+    assert!(
+        text.contains("allow-popups allow-popups-to-escape-sandbox"),
+        "{text}"
+    );
+    assert_eq!(s.window_count().await, 1);
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_reactivates_an_inactive_connection() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    let before = row_text(&s, "Salesforce Marketing").await;
+    assert!(before.contains("Needs attention"), "{before}");
+    s.click_when_ready(".reconnect-connection").await?;
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, Some("Umbrella")).await?;
+    eventually("the popup to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main).await?;
+    let notice = s.embed_text(".notice-ok").await;
+    assert!(
+        notice.contains("Salesforce (Umbrella) reconnected"),
+        "{notice}"
+    );
+    let after = row_text(&s, "Salesforce Marketing").await;
+    assert!(
+        after.contains("Active") && after.starts_with("highlight"),
+        "{after}"
+    );
+    let sent = s.wait_for_log("meshes:connection", 1).await;
+    assert!(sent[0].contains(r#""outcome":"reauthorized""#), "{sent:?}");
+    s.quit().await;
+    Ok(())
+}
