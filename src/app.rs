@@ -33,6 +33,11 @@ pub fn start() {
 #[component]
 fn Root(params: LaunchParams) -> impl IntoView {
     let phase = RwSignal::new(Phase::Starting);
+    // For the OAuth redirect fallback; the Connections page takes the returned attempt once.
+    provide_context(StoredValue::new(crate::oauth::RedirectInfo {
+        return_to: params.return_to.clone(),
+        returned_attempt: params.oauth_attempt.clone(),
+    }));
     let params = StoredValue::new(params);
     let start = move || {
         phase.set(Phase::Starting);

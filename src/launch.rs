@@ -14,7 +14,18 @@ pub struct LaunchParams {
     /// The non-secret session reference (`?session=`), kept in the URL so a reload is framed
     /// with the right `frame-ancestors`.
     pub session_ref: Option<String>,
+    /// Host opt-in to the OAuth redirect fallback: the host page to come back to (still
+    /// percent-encoded). Checked against the bound parent origin here and `allowed_origins` on
+    /// the server.
+    pub return_to: Option<String>,
+    /// Set by the host after a redirect round trip: the attempt whose outcome to show.
+    pub oauth_attempt: Option<String>,
 }
+
+/// Query parameters the host kit adds for the OAuth redirect fallback; read once, then removed
+/// from the URL so they never reach `meshes:navigate` paths.
+pub const RETURN_TO_PARAM: &str = "return_to";
+pub const OAUTH_ATTEMPT_PARAM: &str = "oauth_attempt";
 
 /// Split the launch secret out of a URL's query and fragment. Returns the params and the
 /// query string to keep (without the secret). Pure, so it is tested natively.
@@ -32,6 +43,12 @@ pub fn split_launch(search: &str, hash: &str) -> (LaunchParams, String) {
             LAUNCH_SESSION_PARAM => {
                 params.session_ref = Some(v.to_owned()).filter(|v| !v.is_empty());
                 kept.push(pair);
+            }
+            RETURN_TO_PARAM => params.return_to = Some(v.to_owned()).filter(|v| !v.is_empty()),
+            OAUTH_ATTEMPT_PARAM => {
+                params.oauth_attempt = Some(v.to_owned()).filter(|v| {
+                    v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
             }
             _ => kept.push(pair),
         }
@@ -62,8 +79,16 @@ pub fn take_launch_params() -> LaunchParams {
     let location = window.location();
     let search = location.search().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    let (params, query) = split_launch(&search, &hash);
-    if search.contains(LAUNCH_TOKEN_PARAM) || !hash.is_empty() {
+    let (mut params, query) = split_launch(&search, &hash);
+    params.return_to = params
+        .return_to
+        .and_then(|r| js_sys::decode_uri_component(&r.replace('+', " ")).ok())
+        .map(String::from);
+    if search.contains(LAUNCH_TOKEN_PARAM)
+        || !hash.is_empty()
+        || search.contains(RETURN_TO_PARAM)
+        || search.contains(OAUTH_ATTEMPT_PARAM)
+    {
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(
@@ -146,6 +171,22 @@ mod tests {
         let (p, q) = split_launch("?launch=abc", "");
         assert_eq!(p.token.as_deref(), Some("abc"));
         assert_eq!(q, "");
+    }
+
+    #[test]
+    fn oauth_params_are_taken_out_of_the_url() {
+        let (p, q) = split_launch(
+            "?session=s&return_to=https%3A%2F%2Fapp.example.com%2F&oauth_attempt=0b6f-12&tab=1",
+            "#launch=abc",
+        );
+        assert_eq!(
+            p.return_to.as_deref(),
+            Some("https%3A%2F%2Fapp.example.com%2F")
+        );
+        assert_eq!(p.oauth_attempt.as_deref(), Some("0b6f-12"));
+        assert_eq!(q, "?session=s&tab=1");
+        let (p, _) = split_launch("?oauth_attempt=%3Cscript%3E", "");
+        assert_eq!(p.oauth_attempt, None, "only id-shaped values");
     }
 
     #[test]

@@ -9,9 +9,7 @@
 
 use crate::api::{Api, Method};
 use leptos::prelude::*;
-use meshes_protocol::api::{
-    AttemptStatus, CreateAttempt, OAUTH_DONE, OauthAttempt, OauthDone, OauthMode,
-};
+use meshes_protocol::api::{AttemptStatus, CreateAttempt, OAUTH_DONE, OauthAttempt, OauthMode};
 use wasm_bindgen::JsCast;
 
 const POPUP_FEATURES: &str = "popup,width=520,height=720";
@@ -35,6 +33,10 @@ pub enum Phase {
     Blocked,
     /// Neither a popup nor a tab could open: the host's iframe sandbox lacks `allow-popups`.
     NoWindows,
+    /// Redirect fallback: the attempt exists; a real link (fresh click) leaves for its start page.
+    RedirectReady(String),
+    /// Back from a redirect round trip: reading the attempt's outcome.
+    Resuming,
     Finished(Box<OauthAttempt>),
     /// The attempt could not be created; the sentence says why.
     Refused(String),
@@ -62,6 +64,15 @@ pub struct OauthFlow {
     run: StoredValue<u32>,
     api: StoredValue<Api, LocalStorage>,
     on_done: Callback<OauthAttempt>,
+    /// The host page to come back to, when the host opted in to the redirect fallback.
+    return_to: StoredValue<Option<String>>,
+}
+
+/// What the host passed for the redirect fallback (`launch::LaunchParams`).
+#[derive(Clone, Debug, Default)]
+pub struct RedirectInfo {
+    pub return_to: Option<String>,
+    pub returned_attempt: Option<String>,
 }
 
 fn open_window(url: &str, target: &str, features: &str) -> Option<web_sys::Window> {
@@ -103,6 +114,7 @@ impl OauthFlow {
             run: StoredValue::new(0),
             api: StoredValue::new_local(api),
             on_done,
+            return_to: StoredValue::new(None),
         };
         let message = window_event_listener(leptos::ev::message, move |e| flow.on_message(&e));
         let focus = window_event_listener(leptos::ev::focus, move |_| flow.wake());
@@ -116,6 +128,89 @@ impl OauthFlow {
         flow
     }
 
+    /// Offer the redirect fallback, coming back to `url`.
+    pub fn allow_redirect(&self, url: String) {
+        self.return_to.set_value(Some(url));
+    }
+
+    pub fn can_redirect(&self) -> bool {
+        self.return_to.with_value(Option::is_some)
+    }
+
+    /// "Continue here instead": a redirect-mode attempt; the user leaves through a real link.
+    pub fn redirect(self) {
+        let (Some(target), Some(return_to)) =
+            (self.target.get_untracked(), self.return_to.get_value())
+        else {
+            return;
+        };
+        self.cancel_quietly();
+        self.close_window();
+        self.phase.set(Phase::Opening);
+        let run = self.next_run();
+        let body = CreateAttempt {
+            integration: target.kind,
+            connection_id: target.reconnect,
+            mode: OauthMode::Redirect,
+            return_to: Some(return_to),
+            nonce: None,
+        };
+        let api = self.api.get_value();
+        leptos::task::spawn_local(async move {
+            let created = api
+                .write::<OauthAttempt>(
+                    Method::Post,
+                    "/api/v1/embed/oauth/attempts",
+                    serde_json::to_value(&body).ok(),
+                )
+                .await;
+            if !self.current(run) {
+                return;
+            }
+            match created {
+                Ok(a) => {
+                    let start = a.start_url.clone().unwrap_or_default();
+                    self.attempt.set(Some(a));
+                    self.phase.set(Phase::RedirectReady(start));
+                }
+                Err(e) => self
+                    .phase
+                    .set(Phase::Refused(format!("{e}. {}", e.remedy()))),
+            }
+        });
+    }
+
+    /// After a redirect round trip: show how the attempt ended (and tell the host).
+    pub fn resume(self, id: String) {
+        self.phase.set(Phase::Resuming);
+        let run = self.next_run();
+        let api = self.api.get_value();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/embed/oauth/attempts/{id}");
+            let Ok(a) = api.get::<OauthAttempt>(path).await else {
+                if self.current(run) {
+                    self.phase.set(Phase::Idle);
+                }
+                return;
+            };
+            if !self.current(run) {
+                return;
+            }
+            self.target.set(Some(Target {
+                kind: a.integration.clone(),
+                name: crate::ui::integration_label(&a.integration).to_owned(),
+                reconnect: a.reauthorize.then(|| a.connection_id.clone()).flatten(),
+            }));
+            self.attempt.set(Some(a.clone()));
+            if a.status.is_final() {
+                self.finish(a);
+            } else {
+                self.phase.set(Phase::Waiting { lost: true });
+                self.poll(run).await;
+            }
+        });
+    }
+
     pub fn busy(&self) -> bool {
         matches!(
             self.phase.get(),
@@ -127,7 +222,7 @@ impl OauthFlow {
     pub fn start(self, target: Target) {
         if matches!(
             self.phase.get_untracked(),
-            Phase::Opening | Phase::Waiting { .. }
+            Phase::Opening | Phase::Waiting { .. } | Phase::Resuming
         ) {
             // A double click, or another Connect button: one attempt at a time.
             self.show_window();
@@ -306,15 +401,22 @@ impl OauthFlow {
     /// page, from the window we opened, with our attempt id and nonce; even then it only
     /// triggers a poll — the status shown is the server's.
     fn on_message(&self, e: &web_sys::MessageEvent) {
-        let Ok(done) = serde_wasm_bindgen::from_value::<OauthDone>(e.data()) else {
-            return;
+        // Read three strings by hand: a serde deserializer for JS values costs ~3 kB brotli.
+        let data = e.data();
+        let field = |k: &str| {
+            js_sys::Reflect::get(&data, &wasm_bindgen::JsValue::from_str(k))
+                .ok()
+                .and_then(|v| v.as_string())
         };
-        if done.kind != OAUTH_DONE {
+        if field("type").as_deref() != Some(OAUTH_DONE) {
             return;
         }
+        let (Some(attempt), Some(nonce)) = (field("attempt"), field("nonce")) else {
+            return;
+        };
         let ours = self.attempt.with_untracked(|a| {
             a.as_ref().is_some_and(|a| {
-                a.id == done.attempt
+                a.id == attempt
                     && a.start_url.as_deref().and_then(origin_of).as_deref() == Some(&e.origin())
             })
         });
@@ -322,7 +424,7 @@ impl OauthFlow {
             (Some(w), Some(src)) => js_sys::Object::is(w.as_ref(), src.unchecked_ref()),
             _ => false,
         });
-        if ours && from_window && self.nonce_matches(&done.nonce) {
+        if ours && from_window && self.nonce_matches(&nonce) {
             self.wake();
         }
     }

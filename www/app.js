@@ -10,6 +10,8 @@ let session = null;
 
 // Demo controls can be preset from the page URL, e.g. ?role=member&launch_page=connections.
 const preset = new URLSearchParams(location.search);
+// Back from the OAuth redirect fallback: open the embed where the result shows.
+if (preset.has('meshes_oauth')) preset.set('launch_page', 'connections');
 for (const [key, value] of preset) {
   const field = form.elements.namedItem(key);
   if (field && field.type === 'checkbox') field.checked = value === 'true';
@@ -74,6 +76,8 @@ async function launch() {
     refresh: refreshToken,
     // ?sandbox=no-popups shows what a host that forgot allow-popups gets.
     sandbox: preset.get('sandbox') === 'no-popups' ? 'allow-scripts allow-same-origin allow-forms' : undefined,
+    // Acme opts in to the redirect fallback (?oauth_redirect=false shows a host that did not).
+    oauthRedirect: preset.get('oauth_redirect') !== 'false',
     onEvent(message) {
       record('embed', message);
       if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });

@@ -4,7 +4,13 @@
 //     launchUrl, accessToken,              // from your backend's POST /api/v1/sessions
 //     refresh: async () => newAccessToken, // your backend's POST /api/v1/sessions/{id}/refresh
 //     onEvent: (message) => {},            // every contract message, e.g. to route or log
+//     oauthRedirect: false,                // opt in to the OAuth redirect fallback (see below)
 //   });
+//
+// OAuth redirect fallback (opt-in): when neither a popup nor a tab can open, the embed may send
+// the whole page to the Meshes-hosted sign-in, which comes back to this page with
+// ?meshes_oauth=<attempt id>. Mint a new session (launch_page "connections") and mount again with
+// oauthRedirect: true; the kit strips the parameter and the embed shows the outcome.
 //
 // Rules it follows: the embed origin comes from launchUrl; messages count only when both
 // event.origin and event.source match the iframe; meshes:auth is sent only after meshes:ready and
@@ -16,9 +22,25 @@ export const DEFAULT_SANDBOX =
 
 export function mountMeshesEmbed(container, {
   launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
-  title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX,
+  title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX, oauthRedirect = false,
 }) {
   const origin = new URL(launchUrl).origin;
+  const src = new URL(launchUrl);
+  if (oauthRedirect) {
+    const here = new URL(location.href);
+    const returned = here.searchParams.get('meshes_oauth');
+    if (returned) {
+      here.searchParams.delete('meshes_oauth');
+      history.replaceState(history.state, '', here.href);
+      src.searchParams.set('oauth_attempt', returned);
+    }
+    here.hash = '';
+    src.searchParams.set('return_to', here.href);
+    // A link in the iframe may navigate this page, only when the user clicks it.
+    if (!/\ballow-top-navigation-by-user-activation\b/.test(sandbox)) {
+      sandbox = `${sandbox} allow-top-navigation-by-user-activation`;
+    }
+  }
   const iframe = document.createElement('iframe');
   iframe.title = title;
   iframe.className = 'meshes-embed';
@@ -67,7 +89,7 @@ export function mountMeshesEmbed(container, {
   }
 
   window.addEventListener('message', onMessage);
-  iframe.src = launchUrl;
+  iframe.src = src.href;
   container.replaceChildren(iframe);
 
   return {

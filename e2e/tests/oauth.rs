@@ -315,3 +315,58 @@ async fn reconnect_reactivates_an_inactive_connection() -> TestResult {
     s.quit().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_round_trip_returns_to_the_host_and_shows_the_result() -> TestResult {
+    let s = Stack::start().await;
+    // A host whose iframe may not open windows, but which opted in to the redirect fallback.
+    s.open_host(&format!("{HOST_QUERY}&sandbox=no-popups"))
+        .await?;
+    s.click_when_ready(".connect-oauth[data-integration='aweber']")
+        .await?;
+    phase_text(&s, "blocked").await;
+    s.click_when_ready("#oauth-redirect").await?;
+    let ready = phase_text(&s, "redirect").await;
+    assert!(ready.contains("then come back here"), "{ready}");
+    s.click_when_ready("#oauth-redirect-go").await?;
+    // The whole tab is at the provider now.
+    s.driver.enter_default_frame().await?;
+    at_provider(&s, Some("Wayne")).await?;
+    // Back on the host page, which mints a new session and opens the embed on connections.
+    s.wait_for_log("meshes:ready", 1).await;
+    let url = s.driver.current_url().await?;
+    assert!(url.as_str().starts_with(&s.host), "{url}");
+    assert!(
+        !url.as_str().contains("meshes_oauth"),
+        "the kit strips it: {url}"
+    );
+    let notice = s.embed_text(".notice-ok").await;
+    assert!(notice.contains("AWeber (Wayne) connected"), "{notice}");
+    assert!(
+        row_text(&s, "AWeber (Wayne)")
+            .await
+            .starts_with("highlight")
+    );
+    let sent = s.wait_for_log("meshes:connection", 1).await;
+    assert!(sent[0].contains(r#""integration":"aweber""#), "{sent:?}");
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn double_click_starts_one_attempt() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    s.embed_text("#connect-apps").await;
+    s.js(
+        "const b = document.querySelector(\".connect-oauth[data-integration='hubspot']\"); \
+          b.click(); b.click(); return true",
+    )
+    .await;
+    phase_text(&s, "waiting").await;
+    assert_eq!(s.window_count().await, 2, "one popup");
+    let created = s.requests_to("POST", "/api/v1/embed/oauth/attempts").await;
+    assert_eq!(created.len(), 1, "{created:?}");
+    s.quit().await;
+    Ok(())
+}

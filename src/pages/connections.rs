@@ -8,7 +8,7 @@ mod form;
 use super::{authed_resource, page_link, render_loaded};
 use crate::api::{Api, Method};
 use crate::error::AppError;
-use crate::oauth::{OauthFlow, Target};
+use crate::oauth::{OauthFlow, RedirectInfo, Target};
 use crate::ui::{
     ConfirmButton, ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time,
     integration_label,
@@ -100,6 +100,23 @@ pub fn ConnectionsPage() -> impl IntoView {
         });
     });
     let flow = OauthFlow::new(expect_context::<Api>(), on_connected);
+    if let Some(info) = use_context::<StoredValue<RedirectInfo>>() {
+        // Offered only for a host page on the origin we are bound to; the server checks
+        // `allowed_origins` again.
+        let parent = session.bridge.parent_origin().map(str::to_owned);
+        if let Some(url) = info
+            .with_value(|i| i.return_to.clone())
+            .filter(|u| web_sys::Url::new(u).is_ok_and(|u| Some(u.origin()) == parent))
+        {
+            flow.allow_redirect(url);
+        }
+        if let Some(id) = info
+            .try_update_value(|i| i.returned_attempt.take())
+            .flatten()
+        {
+            flow.resume(id);
+        }
+    }
     let writable = {
         let s = session.clone();
         Signal::derive(move || s.can_write())

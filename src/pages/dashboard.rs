@@ -97,29 +97,32 @@ fn FailureList(failures: Vec<RecentFailure>) -> impl IntoView {
     .into_any()
 }
 
-const CHART_W: f64 = 560.0;
-const CHART_H: f64 = 120.0;
+/// Chart units: tenths of a CSS pixel at natural size, so every coordinate is a whole number
+/// (formatting floats would pull float printing into the bundle, ~4 kB brotli).
+const CHART_W: u32 = 5600;
+const CHART_H: u32 = 1200;
 
 /// Stacked daily bars (completed / failed / other). SVG attributes only: no inline styles, so it
 /// renders under a CSP without `'unsafe-inline'`.
 #[component]
 fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
-    let max = days.iter().map(|d| d.total).max().unwrap_or(0).max(1) as f64;
-    let slot = CHART_W / days.len().max(1) as f64;
-    let bar_w = (slot * 0.7).max(1.0);
+    let max = days.iter().map(|d| d.total).max().unwrap_or(0).max(1);
+    let slot = CHART_W / (days.len().max(1) as u32);
+    let bar_w = (slot * 7 / 10).max(1);
     let total: u32 = days.iter().map(|d| d.total).sum();
     let label = format!("{total} events over {} days", days.len());
     let bars = days.into_iter().enumerate().map(move |(i, d)| {
-        let x = i as f64 * slot + (slot - bar_w) / 2.0;
-        let h = |n: u32| f64::from(n) / max * CHART_H;
-        let (ok, failed, other) = (h(d.completed), h(d.failed), h(d.total - d.completed - d.failed));
+        let x = i as u32 * slot + (slot - bar_w) / 2;
+        let h = |n: u32| (u64::from(n) * u64::from(CHART_H) / u64::from(max)) as u32;
+        let (ok, failed) = (h(d.completed), h(d.failed));
+        let other = h(d.total).saturating_sub(ok + failed);
         let title = format!("{}: {} events, {} completed, {} failed", d.date, d.total, d.completed, d.failed);
         view! {
             <g class="bar">
                 <title>{title}</title>
                 <rect class="bar-ok" x=x y=CHART_H - ok width=bar_w height=ok/>
                 <rect class="bar-failed" x=x y=CHART_H - ok - failed width=bar_w height=failed/>
-                <rect class="bar-other" x=x y=CHART_H - ok - failed - other width=bar_w height=other/>
+                <rect class="bar-other" x=x y=CHART_H.saturating_sub(ok + failed + other) width=bar_w height=other/>
             </g>
         }
     });

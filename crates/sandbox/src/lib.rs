@@ -61,7 +61,6 @@ impl AppState {
         let provider = provider::Provider::new(
             client_secret,
             format!("{}/oauth/callback", cfg.api_origin()),
-            cfg.api_origin(),
         );
         provider
             .coop

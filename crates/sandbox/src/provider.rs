@@ -38,8 +38,6 @@ pub struct Provider {
     pub client_secret: String,
     /// The only redirect URI registered for the client; compared exactly.
     pub redirect_uri: String,
-    /// Origin allowed as the target of the decision form's redirect (form-action).
-    meshes_origin: String,
     /// Send `Cross-Origin-Opener-Policy: same-origin` on the authorization page.
     pub coop: AtomicBool,
     /// Delay the authorization page by this many milliseconds.
@@ -73,11 +71,10 @@ struct Grant {
 }
 
 impl Provider {
-    pub fn new(client_secret: String, redirect_uri: String, meshes_origin: String) -> Provider {
+    pub fn new(client_secret: String, redirect_uri: String) -> Provider {
         Provider {
             client_secret,
             redirect_uri,
-            meshes_origin,
             coop: AtomicBool::new(false),
             slow_ms: AtomicU64::new(0),
             inner: Mutex::new(Issued::default()),
@@ -114,15 +111,15 @@ fn random() -> String {
 }
 
 fn page(p: &Provider, status: StatusCode, body: String) -> Response {
-    let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {}; frame-ancestors 'none'",
-        p.meshes_origin
-    );
+    // No form-action: Chromium applies it to every redirect after the submit, and the decision
+    // goes provider -> Meshes callback -> (redirect mode) the host page.
+    let csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
     let mut res = (status, Html(body)).into_response();
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if p.coop.load(Ordering::Relaxed) {
         h.insert(
