@@ -6,10 +6,12 @@
 
 mod attempts;
 mod hosted;
+mod pages;
 mod store;
 
 pub use attempts::{cancel, create, get};
-pub use hosted::{callback, done_js, start};
+pub use hosted::{callback, start};
+pub use pages::done_js;
 pub use store::provider_action_data;
 
 use crate::AppState;

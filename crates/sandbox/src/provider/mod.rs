@@ -4,16 +4,15 @@
 //! the connection's live action data comes from. State lives in memory: a restart signs every
 //! sandbox connection out, as a real provider revoking tokens would.
 
-use crate::catalog::live_action_data;
+mod token;
+
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Router};
 use base64::Engine;
 use serde::Deserialize;
-use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,7 +30,7 @@ pub const PROVIDERS: &[&str] = &[
     "zoom",
 ];
 pub const CLIENT_ID: &str = "meshes-sandbox";
-const CODE_TTL: Duration = Duration::from_secs(600);
+pub(super) const CODE_TTL: Duration = Duration::from_secs(600);
 
 /// One provider app registration (shared by every fake provider) plus what it has issued.
 pub struct Provider {
@@ -98,14 +97,14 @@ pub fn router(provider: Arc<Provider>) -> Router {
     Router::new()
         .route("/{kind}/authorize", get(authorize))
         .route("/{kind}/decide", post(decide))
-        .route("/{kind}/token", post(token))
-        .route("/{kind}/api/me", get(me))
-        .route("/{kind}/api/action-data", get(action_data))
+        .route("/{kind}/token", post(token::token))
+        .route("/{kind}/api/me", get(token::me))
+        .route("/{kind}/api/action-data", get(token::action_data))
         .fallback(|| async { (StatusCode::NOT_FOUND, "No such provider endpoint.") })
         .with_state(provider)
 }
 
-fn random() -> String {
+pub(super) fn random() -> String {
     let bytes: [u8; 24] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
@@ -299,152 +298,4 @@ async fn decide(
         },
     );
     redirect_back(&uri, &[("code", &code), ("state", &state)])
-}
-
-#[derive(Deserialize)]
-struct TokenForm {
-    grant_type: String,
-    code: Option<String>,
-    redirect_uri: Option<String>,
-    code_verifier: Option<String>,
-    refresh_token: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-}
-
-fn oauth_error(code: &str, description: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"error": code, "error_description": description})),
-    )
-        .into_response()
-}
-
-/// Client authentication: HTTP Basic (what the oauth2 crate sends) or body parameters.
-fn client_ok(p: &Provider, headers: &HeaderMap, f: &TokenForm) -> bool {
-    let basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
-        .and_then(|b| String::from_utf8(b).ok());
-    let expected = format!("{CLIENT_ID}:{}", p.client_secret);
-    match basic {
-        Some(pair) => pair == expected,
-        None => {
-            f.client_id.as_deref() == Some(CLIENT_ID)
-                && f.client_secret.as_deref() == Some(p.client_secret.as_str())
-        }
-    }
-}
-
-async fn token(
-    State(p): State<Arc<Provider>>,
-    Path(kind): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<TokenForm>,
-) -> Response {
-    if !client_ok(&p, &headers, &f) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "invalid_client"})),
-        )
-            .into_response();
-    }
-    let mut inner = p.lock();
-    let account = match f.grant_type.as_str() {
-        "authorization_code" => {
-            let Some(grant) = f.code.as_deref().and_then(|c| inner.codes.get_mut(c)) else {
-                return oauth_error("invalid_grant", "unknown authorization code");
-            };
-            if grant.used {
-                // Replay: refuse, and revoke what the first use obtained.
-                let minted = std::mem::take(&mut grant.minted);
-                for t in minted {
-                    inner.tokens.remove(&t);
-                }
-                return oauth_error("invalid_grant", "authorization code already used");
-            }
-            grant.used = true;
-            if grant.issued.elapsed() > CODE_TTL || grant.req.kind != kind {
-                return oauth_error("invalid_grant", "authorization code expired");
-            }
-            if f.redirect_uri.as_deref() != Some(grant.req.redirect_uri.as_str()) {
-                return oauth_error("invalid_grant", "redirect_uri does not match");
-            }
-            let verifier = f.code_verifier.as_deref().unwrap_or_default();
-            let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(Sha256::digest(verifier.as_bytes()));
-            if verifier.len() < 43 || challenge != grant.req.challenge {
-                return oauth_error("invalid_grant", "PKCE verification failed");
-            }
-            grant.account.clone()
-        }
-        "refresh_token" => match f.refresh_token.as_deref().and_then(|t| inner.tokens.get(t)) {
-            Some((k, a, true)) if *k == kind => a.clone(),
-            _ => return oauth_error("invalid_grant", "unknown refresh token"),
-        },
-        _ => return oauth_error("unsupported_grant_type", "use authorization_code"),
-    };
-    let (access, refresh) = (random(), random());
-    inner
-        .tokens
-        .insert(access.clone(), (kind.clone(), account.clone(), false));
-    inner
-        .tokens
-        .insert(refresh.clone(), (kind.clone(), account, true));
-    if let Some(grant) = f.code.as_deref().and_then(|c| inner.codes.get_mut(c)) {
-        grant.minted.extend([access.clone(), refresh.clone()]);
-    }
-    Json(json!({
-        "access_token": access,
-        "token_type": "bearer",
-        "expires_in": 3600,
-        "refresh_token": refresh,
-        "scope": "default",
-    }))
-    .into_response()
-}
-
-/// The account a bearer token belongs to, for this provider.
-fn bearer_account(p: &Provider, kind: &str, headers: &HeaderMap) -> Option<String> {
-    let token = headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?;
-    match p.lock().tokens.get(token) {
-        Some((k, a, false)) if k == kind => Some(a.clone()),
-        _ => None,
-    }
-}
-
-fn unauthorized() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({"error": "invalid_token"})),
-    )
-        .into_response()
-}
-
-async fn me(
-    State(p): State<Arc<Provider>>,
-    Path(kind): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    match bearer_account(&p, &kind, &headers) {
-        Some(account) => Json(json!({"account": account})).into_response(),
-        None => unauthorized(),
-    }
-}
-
-async fn action_data(
-    State(p): State<Arc<Provider>>,
-    Path(kind): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    match bearer_account(&p, &kind, &headers) {
-        Some(_) => Json(live_action_data(&kind)).into_response(),
-        None => unauthorized(),
-    }
 }

@@ -9,8 +9,10 @@
 
 use crate::api::{Api, Method};
 use leptos::prelude::*;
-use meshes_protocol::api::{AttemptStatus, CreateAttempt, OAUTH_DONE, OauthAttempt, OauthMode};
-use wasm_bindgen::JsCast;
+use meshes_protocol::api::{CreateAttempt, OauthAttempt, OauthMode};
+
+mod redirect;
+mod watch;
 
 const POPUP_FEATURES: &str = "popup,width=520,height=720";
 const WINDOW_NAME: &str = "meshes-oauth";
@@ -126,89 +128,6 @@ impl OauthFlow {
             flow.run.update_value(|r| *r += 1);
         });
         flow
-    }
-
-    /// Offer the redirect fallback, coming back to `url`.
-    pub fn allow_redirect(&self, url: String) {
-        self.return_to.set_value(Some(url));
-    }
-
-    pub fn can_redirect(&self) -> bool {
-        self.return_to.with_value(Option::is_some)
-    }
-
-    /// "Continue here instead": a redirect-mode attempt; the user leaves through a real link.
-    pub fn redirect(self) {
-        let (Some(target), Some(return_to)) =
-            (self.target.get_untracked(), self.return_to.get_value())
-        else {
-            return;
-        };
-        self.cancel_quietly();
-        self.close_window();
-        self.phase.set(Phase::Opening);
-        let run = self.next_run();
-        let body = CreateAttempt {
-            integration: target.kind,
-            connection_id: target.reconnect,
-            mode: OauthMode::Redirect,
-            return_to: Some(return_to),
-            nonce: None,
-        };
-        let api = self.api.get_value();
-        leptos::task::spawn_local(async move {
-            let created = api
-                .write::<OauthAttempt>(
-                    Method::Post,
-                    "/api/v1/embed/oauth/attempts",
-                    serde_json::to_value(&body).ok(),
-                )
-                .await;
-            if !self.current(run) {
-                return;
-            }
-            match created {
-                Ok(a) => {
-                    let start = a.start_url.clone().unwrap_or_default();
-                    self.attempt.set(Some(a));
-                    self.phase.set(Phase::RedirectReady(start));
-                }
-                Err(e) => self
-                    .phase
-                    .set(Phase::Refused(format!("{e}. {}", e.remedy()))),
-            }
-        });
-    }
-
-    /// After a redirect round trip: show how the attempt ended (and tell the host).
-    pub fn resume(self, id: String) {
-        self.phase.set(Phase::Resuming);
-        let run = self.next_run();
-        let api = self.api.get_value();
-        leptos::task::spawn_local(async move {
-            let path = format!("/api/v1/embed/oauth/attempts/{id}");
-            let Ok(a) = api.get::<OauthAttempt>(path).await else {
-                if self.current(run) {
-                    self.phase.set(Phase::Idle);
-                }
-                return;
-            };
-            if !self.current(run) {
-                return;
-            }
-            self.target.set(Some(Target {
-                kind: a.integration.clone(),
-                name: crate::ui::integration_label(&a.integration).to_owned(),
-                reconnect: a.reauthorize.then(|| a.connection_id.clone()).flatten(),
-            }));
-            self.attempt.set(Some(a.clone()));
-            if a.status.is_final() {
-                self.finish(a);
-            } else {
-                self.phase.set(Phase::Waiting { lost: true });
-                self.poll(run).await;
-            }
-        });
     }
 
     pub fn busy(&self) -> bool {
@@ -395,101 +314,5 @@ impl OauthFlow {
     fn window_closed(&self) -> bool {
         self.window
             .with_value(|w| w.as_ref().is_some_and(|w| w.closed().unwrap_or(true)))
-    }
-
-    /// The callback page's hint. Only from the exact origin that served the attempt's start
-    /// page, from the window we opened, with our attempt id and nonce; even then it only
-    /// triggers a poll — the status shown is the server's.
-    fn on_message(&self, e: &web_sys::MessageEvent) {
-        // Read three strings by hand: a serde deserializer for JS values costs ~3 kB brotli.
-        let data = e.data();
-        let field = |k: &str| {
-            js_sys::Reflect::get(&data, &wasm_bindgen::JsValue::from_str(k))
-                .ok()
-                .and_then(|v| v.as_string())
-        };
-        if field("type").as_deref() != Some(OAUTH_DONE) {
-            return;
-        }
-        let (Some(attempt), Some(nonce)) = (field("attempt"), field("nonce")) else {
-            return;
-        };
-        let ours = self.attempt.with_untracked(|a| {
-            a.as_ref().is_some_and(|a| {
-                a.id == attempt
-                    && a.start_url.as_deref().and_then(origin_of).as_deref() == Some(&e.origin())
-            })
-        });
-        let from_window = self.window.with_value(|w| match (w, e.source()) {
-            (Some(w), Some(src)) => js_sys::Object::is(w.as_ref(), src.unchecked_ref()),
-            _ => false,
-        });
-        if ours && from_window && self.nonce_matches(&nonce) {
-            self.wake();
-        }
-    }
-
-    fn nonce_matches(&self, n: &str) -> bool {
-        self.nonce.with_value(|mine| !mine.is_empty() && mine == n)
-    }
-
-    async fn poll(self, run: u32) {
-        let Some(id) = self
-            .attempt
-            .with_untracked(|a| a.as_ref().map(|a| a.id.clone()))
-        else {
-            return;
-        };
-        let api = self.api.get_value();
-        let path = format!("/api/v1/embed/oauth/attempts/{id}");
-        let mut delay = FIRST_POLL_MS;
-        loop {
-            let mut waited = 0;
-            while waited < delay {
-                gloo_timers::future::TimeoutFuture::new(SLICE_MS).await;
-                if !self.current(run) {
-                    return;
-                }
-                waited += SLICE_MS;
-                if self.kick.get_value() {
-                    break;
-                }
-                if self.phase.get_untracked() == (Phase::Waiting { lost: false })
-                    && self.window_closed()
-                {
-                    self.phase.set(Phase::Waiting { lost: true });
-                    break;
-                }
-            }
-            self.kick.set_value(false);
-            let Ok(a) = api.get::<OauthAttempt>(path.clone()).await else {
-                continue;
-            };
-            if !self.current(run) {
-                return;
-            }
-            if a.status.is_final() {
-                self.finish(a);
-                return;
-            }
-            // The window is gone and never reached the start page: nothing can complete.
-            if a.status == AttemptStatus::Pending
-                && self.phase.get_untracked() == (Phase::Waiting { lost: true })
-            {
-                self.cancel();
-                return;
-            }
-            delay = (delay * 3 / 2).min(MAX_POLL_MS);
-        }
-    }
-
-    fn finish(&self, a: OauthAttempt) {
-        self.next_run();
-        self.close_window();
-        self.attempt.set(Some(a.clone()));
-        if a.status == AttemptStatus::Completed {
-            self.on_done.run(a.clone());
-        }
-        self.phase.set(Phase::Finished(Box::new(a)));
     }
 }

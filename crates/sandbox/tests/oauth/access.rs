@@ -1,0 +1,111 @@
+//! Who may start an attempt, what is refused, cancel and expiry.
+
+use super::*;
+
+#[tokio::test]
+async fn who_may_start_and_what_is_refused() {
+    let app = app().await;
+    let t = admin(&app).await;
+    let post = |token: String, body: Value| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::POST,
+                "/api/v1/embed/oauth/attempts",
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let member = app.session(json!({"role": "member"})).await.1;
+    assert_eq!(
+        post(member.clone(), json!({"integration": "slack"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let dash = app
+        .session(json!({"role": "owner", "session_type": "dashboard"}))
+        .await
+        .1;
+    assert_eq!(
+        post(dash, json!({"integration": "slack"})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    for (body, param) in [
+        (json!({"integration": "webhook"}), "integration"),
+        (json!({"integration": "nope"}), "integration"),
+        (json!({}), "integration"),
+        (
+            json!({"integration": "slack", "mode": "redirect"}),
+            "return_to",
+        ),
+        (
+            json!({"integration": "slack", "mode": "redirect", "return_to": "https://evil.example.com/"}),
+            "return_to",
+        ),
+        (
+            json!({"integration": "slack", "mode": "redirect", "return_to": "https://app.example.com.evil.com/"}),
+            "return_to",
+        ),
+        (
+            json!({"integration": "slack", "return_to": "https://app.example.com/"}),
+            "return_to",
+        ),
+        (json!({"integration": "slack", "nonce": "short"}), "nonce"),
+        (json!({"integration": "slack", "mode": "iframe"}), "mode"),
+        (json!({"integration": "slack", "extra": 1}), "extra"),
+    ] {
+        let r = post(t.clone(), body.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(r.params(), [param], "{body}");
+        assert!(r.json["error"]["message"].is_string());
+    }
+    let ok = post(t.clone(), json!({"integration": "slack", "mode": "redirect", "return_to": "https://app.example.com/settings?tab=apps"})).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    let id = ok.json["id"].as_str().unwrap();
+    // Members of the workspace can read it (the page polls); other workspaces cannot see it.
+    assert_eq!(attempt(&app, &member, id).await["status"], "pending");
+    let other = app
+        .m(
+            Method::POST,
+            "/api/v1/workspaces",
+            Some(json!({"name": "Other"})),
+        )
+        .await;
+    let other_ws = other.json["workspace"]["id"]
+        .as_str()
+        .or(other.json["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let outsider = app
+        .session(json!({"workspace_id": other_ws, "role": "owner"}))
+        .await
+        .1;
+    let path = format!("/api/v1/embed/oauth/attempts/{id}");
+    assert_eq!(
+        app.call(Method::GET, &path, Some(&outsider), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Cancel ends an unfinished attempt; its start link no longer works.
+    let c = app
+        .call(Method::POST, &format!("{path}/cancel"), Some(&t), None)
+        .await;
+    assert_eq!(c.json["status"], "cancelled");
+    let start = ok.json["start_url"].as_str().unwrap();
+    assert_eq!(
+        browse(&app, start, None).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // Expiry: ten minutes after creation an unfinished attempt reads as expired.
+    let late = post(t.clone(), json!({"integration": "zoom"})).await;
+    app.state.clock.advance(11 * 60);
+    let a = attempt(&app, &t, late.json["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (a["status"].as_str(), a["error"]["code"].as_str()),
+        (Some("expired"), Some("expired"))
+    );
+}

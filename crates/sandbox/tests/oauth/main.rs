@@ -1,0 +1,113 @@
+//! The hosted OAuth flow against a real fake provider on its own port: attempts, start page,
+//! provider approve/deny, callback with state + PKCE + browser binding, replays and tampering,
+//! re-authorization, and who may start one. One test binary, two files.
+
+mod access;
+#[path = "../common/mod.rs"]
+mod common;
+mod flows;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::{Res, TestApp, WS};
+use serde_json::{Value, json};
+
+pub async fn app() -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = TestApp::with_config(|c| c.provider_addr = addr.to_string());
+    let router = meshes_sandbox::provider_router(&app.state);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    app
+}
+
+pub async fn admin(app: &TestApp) -> String {
+    app.session(json!({"role": "admin", "allowed_origins": ["https://app.example.com"]}))
+        .await
+        .1
+}
+
+/// A browser-ish GET on the Meshes origin with an optional cookie.
+pub async fn browse(app: &TestApp, url: &str, cookie: Option<&str>) -> Res {
+    let path = url.strip_prefix(&app.state.cfg.api_origin()).unwrap_or(url);
+    let mut req = Request::builder().method(Method::GET).uri(path);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    app.send(req.body(Body::empty()).unwrap()).await
+}
+
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub struct Flow {
+    pub id: String,
+    /// `name=value` of the browser-binding cookie.
+    pub cookie: String,
+    /// The provider's authorization URL.
+    pub authorize: String,
+}
+
+pub async fn begin(app: &TestApp, token: &str, body: Value) -> Flow {
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/embed/oauth/attempts",
+            Some(token),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json["status"], "pending");
+    let start = r.json["start_url"].as_str().unwrap().to_owned();
+    let s = browse(app, &start, None).await;
+    assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.text);
+    let cookie = s.header("set-cookie").unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert_eq!(
+        browse(app, &start, None).await.status,
+        StatusCode::BAD_REQUEST,
+        "start links are single use"
+    );
+    Flow {
+        id: r.json["id"].as_str().unwrap().to_owned(),
+        cookie: cookie.split(';').next().unwrap().to_owned(),
+        authorize: s.header("location").unwrap().to_owned(),
+    }
+}
+
+/// Open the provider page, then approve (with an account name) or deny. Returns the callback URL.
+pub async fn decide(flow: &Flow, approve: Option<&str>) -> String {
+    let http = no_redirects();
+    let page = http.get(&flow.authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let req = html
+        .split(r#"name="request" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let base = flow.authorize.split("/authorize").next().unwrap();
+    let mut form = vec![("request", req.to_owned())];
+    match approve {
+        Some(account) => form.extend([("decision", "approve".into()), ("account", account.into())]),
+        None => form.push(("decision", "deny".into())),
+    }
+    let res = http
+        .post(format!("{base}/decide"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
+pub async fn attempt(app: &TestApp, token: &str, id: &str) -> Value {
+    let path = format!("/api/v1/embed/oauth/attempts/{id}");
+    app.call(Method::GET, &path, Some(token), None).await.json
+}
