@@ -35,9 +35,10 @@ enum Endpoint {
     MintSession,
     ListSessions,
     ListWorkspaces,
+    StartOauth,
 }
 
-const ENDPOINTS: [Endpoint; 12] = [
+const ENDPOINTS: [Endpoint; 13] = [
     Endpoint::Workspace,
     Endpoint::Dashboard,
     Endpoint::Connections,
@@ -50,6 +51,7 @@ const ENDPOINTS: [Endpoint; 12] = [
     Endpoint::MintSession,
     Endpoint::ListSessions,
     Endpoint::ListWorkspaces,
+    Endpoint::StartOauth,
 ];
 
 /// The expected status, written as the policy reads (meshes-spec §3 plus docs/decisions.md).
@@ -69,6 +71,9 @@ fn expected(e: Endpoint, st: St, role: Role, scope: bool) -> u16 {
         (PayloadInScope, _) => 403,
         (ForeignWorkspace, _) => 404,
         (MintSession | ListSessions | ListWorkspaces, _) => 401,
+        // The Connections page's write: workspace sessions, admin or owner.
+        (StartOauth, St::Workspace) if role >= Role::Admin => 201,
+        (StartOauth, _) => 403,
     }
 }
 
@@ -134,6 +139,11 @@ async fn every_session_kind_against_every_endpoint() {
                 None,
             ),
             ListWorkspaces => (Method::GET, "/api/v1/workspaces".into(), None),
+            StartOauth => (
+                Method::POST,
+                "/api/v1/embed/oauth/attempts".into(),
+                Some(json!({"integration": "slack"})),
+            ),
         }
     };
 
