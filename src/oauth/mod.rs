@@ -99,6 +99,16 @@ fn nonce() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The server's own sentence when it sent one (it names the role or the field), then who can fix it.
+fn explain(e: &crate::error::AppError) -> String {
+    match e {
+        crate::error::AppError::Http { body: Some(b), .. } => {
+            format!("{}. {}", b.detail().trim_end_matches('.'), e.remedy())
+        }
+        _ => format!("{e}. {}", e.remedy()),
+    }
+}
+
 fn origin_of(url: &str) -> Option<String> {
     web_sys::Url::new(url).ok().map(|u| u.origin())
 }
@@ -190,8 +200,7 @@ impl OauthFlow {
                 Ok(a) => a,
                 Err(e) => {
                     self.close_window();
-                    self.phase
-                        .set(Phase::Refused(format!("{e}. {}", e.remedy())));
+                    self.phase.set(Phase::Refused(explain(&e)));
                     return;
                 }
             };
@@ -254,9 +263,7 @@ impl OauthFlow {
             let path = format!("/api/v1/embed/oauth/attempts/{id}/cancel");
             match api.write::<OauthAttempt>(Method::Post, path, None).await {
                 Ok(a) if self.current(run) => self.finish(a),
-                Err(e) if self.current(run) => self
-                    .phase
-                    .set(Phase::Refused(format!("{e}. {}", e.remedy()))),
+                Err(e) if self.current(run) => self.phase.set(Phase::Refused(explain(&e))),
                 _ => {}
             }
         });

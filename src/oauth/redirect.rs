@@ -52,9 +52,7 @@ impl OauthFlow {
                     self.attempt.set(Some(a));
                     self.phase.set(Phase::RedirectReady(start));
                 }
-                Err(e) => self
-                    .phase
-                    .set(Phase::Refused(format!("{e}. {}", e.remedy()))),
+                Err(e) => self.phase.set(Phase::Refused(super::explain(&e))),
             }
         });
     }
