@@ -370,3 +370,32 @@ async fn double_click_starts_one_attempt() -> TestResult {
     s.quit().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_api_and_slow_provider_still_open_the_popup_in_the_click() -> TestResult {
+    let s = Stack::start_with(&[("MESHES_PROVIDER_SLOW_MS", "2000")]).await;
+    s.open_host(HOST_QUERY).await?;
+    s.embed_text("#connect-apps").await;
+    // Creating the attempt takes 3 s: the window must already be open (no await before open).
+    s.fault(serde_json::json!({"path": "/api/v1/embed/oauth/attempts", "kind": "delay", "delay_ms": 3000, "times": 1}))
+        .await;
+    s.click_when_ready(".connect-oauth[data-integration='hubspot']")
+        .await?;
+    assert_eq!(
+        s.window_count().await,
+        2,
+        "the popup opened in the click, before the attempt existed"
+    );
+    let opening = phase_text(&s, "opening").await;
+    assert!(opening.contains("Opening HubSpot"), "{opening}");
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, Some("Soylent")).await?;
+    eventually("the popup to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main).await?;
+    assert!(row_text(&s, "HubSpot (Soylent)").await.contains("Active"));
+    s.quit().await;
+    Ok(())
+}
