@@ -7,6 +7,8 @@ const log = $('#message-log');
 const status = $('#host-status');
 let embed = null;
 let session = null;
+// The embed's last meshes:navigate path: "Reopen at the last page" launches the next session there.
+let lastPath = null;
 
 // Demo controls can be preset from the page URL, e.g. ?role=member&launch_page=connections.
 const preset = new URLSearchParams(location.search);
@@ -78,8 +80,10 @@ async function launch() {
     sandbox: preset.get('sandbox') === 'no-popups' ? 'allow-scripts allow-same-origin allow-forms' : undefined,
     // Acme opts in to the redirect fallback (?oauth_redirect=false shows a host that did not).
     oauthRedirect: preset.get('oauth_redirect') !== 'false',
+    path: new FormData(form).get('reopen') ? lastPath ?? undefined : undefined,
     onEvent(message) {
       record('embed', message);
+      if (message.type === 'meshes:navigate') lastPath = message.path;
       if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });
       if (message.type === 'meshes:token-expired') {
         status.textContent = 'The integrations session ended. Launch a new session to continue.';

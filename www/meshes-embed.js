@@ -5,6 +5,7 @@
 //     refresh: async () => newAccessToken, // your backend's POST /api/v1/sessions/{id}/refresh
 //     onEvent: (message) => {},            // every contract message, e.g. to route or log
 //     oauthRedirect: false,                // opt in to the OAuth redirect fallback (see below)
+//     path,                                // reopen where the user was: an earlier meshes:navigate path
 //   });
 //
 // OAuth redirect fallback (opt-in): when neither a popup nor a tab can open, the embed may send
@@ -20,12 +21,24 @@
 export const DEFAULT_SANDBOX =
   'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
 
+const WORKSPACE_PATH = /^\/workspace\/[a-z_]+(\/[A-Za-z0-9_-]+){0,2}(\?[^#]*)?$/;
+const RESERVED_PARAMS = ['session', 'launch', 'return_to', 'oauth_attempt'];
+
 export function mountMeshesEmbed(container, {
   launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
-  title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX, oauthRedirect = false,
+  title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX, oauthRedirect = false, path,
 }) {
   const origin = new URL(launchUrl).origin;
   const src = new URL(launchUrl);
+  // A stored meshes:navigate path (e.g. /workspace/events?status=failed) replaces the launch page;
+  // its query (the Events filters) rides along. The launch secret and session stay as minted.
+  if (typeof path === 'string' && WORKSPACE_PATH.test(path)) {
+    const at = new URL(path, origin);
+    src.pathname = at.pathname;
+    for (const [k, v] of at.searchParams) {
+      if (!RESERVED_PARAMS.includes(k)) src.searchParams.set(k, v);
+    }
+  }
   if (oauthRedirect) {
     const here = new URL(location.href);
     const returned = here.searchParams.get('meshes_oauth');

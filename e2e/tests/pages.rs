@@ -236,3 +236,45 @@ async fn members_see_no_write_actions_and_the_api_refuses_them() -> TestResult {
     s.quit().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_navigate_path_reopens_events_with_its_filters() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("?role=admin&launch_page=events&reopen=true")
+        .await?;
+    s.embed_text("#event-filters").await;
+    s.set_in_embed("#filter-status", "failed").await?;
+    s.click_in_embed("#filter-apply").await?;
+    let nav = s.wait_for_log("meshes:navigate", 1).await;
+    assert!(nav.last().unwrap().contains("status=failed"), "{nav:?}");
+
+    // The host launches a new session where the user was (host kit `path`).
+    s.click_on_host("#session-form button[type=submit]").await?;
+    s.wait_for_log("meshes:ready", 2).await;
+    s.enter_embed().await?;
+    eventually("the restored filter", || async {
+        let v = s
+            .js("return document.querySelector('#filter-status')?.value ?? null")
+            .await;
+        (v == "failed").then_some(())
+    })
+    .await;
+    let url = s.js("return location.pathname + location.search").await;
+    assert!(
+        url.as_str()
+            .is_some_and(|u| u.starts_with("/workspace/events?") && u.contains("status=failed")),
+        "{url}"
+    );
+    let lists = s.requests_to("GET", "/api/v1/workspaces/").await;
+    let last = lists
+        .iter()
+        .rev()
+        .find(|r| r["uri"].as_str().is_some_and(|u| u.contains("/events?")))
+        .unwrap();
+    assert!(
+        last["uri"].as_str().unwrap().contains("status=failed"),
+        "{last}"
+    );
+    s.quit().await;
+    Ok(())
+}

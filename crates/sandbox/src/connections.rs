@@ -77,7 +77,11 @@ pub async fn actions(
             "This connection is inactive, so its live data cannot be loaded; reconnect it first",
         ));
     }
-    match secrets["oauth"]["access_token"].as_str() {
+    match secrets
+        .get("oauth")
+        .and_then(|o| o.get("access_token"))
+        .and_then(Value::as_str)
+    {
         Some(token) => crate::oauth::provider_action_data(&state, &c, token)
             .await
             .map(Json),
