@@ -18,6 +18,8 @@ pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 pub mod attacker;
+mod hooks;
+mod windows;
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -232,61 +234,6 @@ impl Stack {
         std::fs::read_to_string(&self.chrome_log).unwrap_or_default()
     }
 
-    /// Every request the sandbox saw (both origins), oldest first.
-    pub async fn requests(&self) -> Vec<Value> {
-        let res = self
-            .http
-            .get(format!("{}/__sandbox/requests", self.meshes))
-            .send()
-            .await
-            .expect("request log");
-        res.json::<Vec<Value>>().await.unwrap_or_default()
-    }
-
-    /// Requests whose path starts with `prefix` (optionally only one method).
-    pub async fn requests_to(&self, method: &str, prefix: &str) -> Vec<Value> {
-        self.requests()
-            .await
-            .into_iter()
-            .filter(|r| {
-                r["method"] == method && r["uri"].as_str().is_some_and(|u| u.starts_with(prefix))
-            })
-            .collect()
-    }
-
-    /// The embed's connection-list requests, oldest first.
-    pub async fn connection_list_requests(&self) -> Vec<Value> {
-        self.requests_to("GET", "/api/v1/workspaces/")
-            .await
-            .into_iter()
-            .filter(|r| {
-                r["uri"]
-                    .as_str()
-                    .is_some_and(|u| u.contains("/connections"))
-            })
-            .collect()
-    }
-
-    /// Inject a fault into API calls (see the sandbox's `hooks` module).
-    pub async fn fault(&self, fault: Value) {
-        let res = self
-            .http
-            .post(format!("{}/__sandbox/faults", self.meshes))
-            .json(&fault)
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success());
-    }
-
-    pub async fn clear_faults(&self) {
-        self.http
-            .delete(format!("{}/__sandbox/faults", self.meshes))
-            .send()
-            .await
-            .unwrap();
-    }
-
     /// The session the host page launched (from its status line).
     pub async fn host_session_id(&self) -> String {
         let _ = self.driver.enter_default_frame().await;
@@ -357,24 +304,6 @@ impl Stack {
             )
             .await?;
         Ok(())
-    }
-
-    /// Wait for a second browser window (the OAuth popup or tab) and switch to it. Returns the
-    /// handle of the window we were in.
-    pub async fn switch_to_new_window(&self) -> WebDriverResult<WindowHandle> {
-        let main = self.driver.window().await?;
-        let other = eventually("a second window", || async {
-            let all = self.driver.windows().await.ok()?;
-            all.into_iter().find(|w| *w != main)
-        })
-        .await;
-        self.driver.switch_to_window(other).await?;
-        Ok(main)
-    }
-
-    /// How many top-level windows are open.
-    pub async fn window_count(&self) -> usize {
-        self.driver.windows().await.map(|w| w.len()).unwrap_or(0)
     }
 
     /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).

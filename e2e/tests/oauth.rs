@@ -8,7 +8,7 @@ use e2e::{DEMO_WORKSPACE_ID, Stack, TestResult, eventually, eventually_within};
 use reqwest::Method;
 use serde_json::Value;
 use std::time::Duration;
-use thirtyfour::By;
+use thirtyfour::{By, WindowHandle};
 
 const HOST_QUERY: &str = "?role=admin&launch_page=connections";
 
@@ -42,6 +42,16 @@ async fn at_provider(s: &Stack, account: Option<&str>) -> TestResult {
                 .await?
         }
     }
+    Ok(())
+}
+
+/// Wait for the popup/tab to close itself, then return to the host window.
+async fn back_when_closed(s: &Stack, main: WindowHandle) -> TestResult {
+    eventually("the sign-in window to close", || async {
+        (s.window_count().await == 1).then_some(())
+    })
+    .await;
+    s.driver.switch_to_window(main).await?;
     Ok(())
 }
 
@@ -86,11 +96,7 @@ async fn popup_approve_connects_without_reload() -> TestResult {
     let main = s.switch_to_new_window().await?;
     at_provider(&s, Some("Globex")).await?;
     // The callback page posts to the embed and closes itself.
-    eventually("the popup to close", || async {
-        (s.window_count().await == 1).then_some(())
-    })
-    .await;
-    s.driver.switch_to_window(main).await?;
+    back_when_closed(&s, main).await?;
 
     let notice = s.embed_text(".notice-ok").await;
     assert!(notice.contains("HubSpot (Globex) connected"), "{notice}");
@@ -128,11 +134,7 @@ async fn popup_deny_explains_and_try_again_works() -> TestResult {
         .await?;
     let main = s.switch_to_new_window().await?;
     at_provider(&s, None).await?;
-    eventually("the popup to close", || async {
-        (s.window_count().await == 1).then_some(())
-    })
-    .await;
-    s.driver.switch_to_window(main.clone()).await?;
+    back_when_closed(&s, main.clone()).await?;
     let why = phase_text(&s, "denied").await;
     assert!(
         why.contains("Slack was not connected: access was denied"),
@@ -148,11 +150,7 @@ async fn popup_deny_explains_and_try_again_works() -> TestResult {
     s.click_when_ready("#oauth-retry").await?;
     s.switch_to_new_window().await?;
     at_provider(&s, Some("Initech")).await?;
-    eventually("the popup to close", || async {
-        (s.window_count().await == 1).then_some(())
-    })
-    .await;
-    s.driver.switch_to_window(main).await?;
+    back_when_closed(&s, main).await?;
     assert!(row_text(&s, "Slack (Initech)").await.contains("Active"));
     let log = s.wait_for_log("meshes:connection", 1).await;
     assert_eq!(
@@ -218,11 +216,7 @@ async fn blocked_popup_continues_in_a_new_tab() -> TestResult {
     s.click_when_ready("#oauth-new-tab").await?;
     let main = s.switch_to_new_window().await?;
     at_provider(&s, Some("Hooli")).await?;
-    eventually("the tab to close", || async {
-        (s.window_count().await == 1).then_some(())
-    })
-    .await;
-    s.driver.switch_to_window(main).await?;
+    back_when_closed(&s, main).await?;
     assert!(row_text(&s, "Intercom (Hooli)").await.contains("Active"));
     s.wait_for_log("meshes:connection", 1).await;
     s.quit().await;
@@ -295,11 +289,7 @@ async fn reconnect_reactivates_an_inactive_connection() -> TestResult {
     s.click_when_ready(".reconnect-connection").await?;
     let main = s.switch_to_new_window().await?;
     at_provider(&s, Some("Umbrella")).await?;
-    eventually("the popup to close", || async {
-        (s.window_count().await == 1).then_some(())
-    })
-    .await;
-    s.driver.switch_to_window(main).await?;
+    back_when_closed(&s, main).await?;
     let notice = s.embed_text(".notice-ok").await;
     assert!(
         notice.contains("Salesforce (Umbrella) reconnected"),
@@ -390,11 +380,7 @@ async fn slow_api_and_slow_provider_still_open_the_popup_in_the_click() -> TestR
     assert!(opening.contains("Opening HubSpot"), "{opening}");
     let main = s.switch_to_new_window().await?;
     at_provider(&s, Some("Soylent")).await?;
-    eventually("the popup to close", || async {
-        (s.window_count().await == 1).then_some(())
-    })
-    .await;
-    s.driver.switch_to_window(main).await?;
+    back_when_closed(&s, main).await?;
     assert!(row_text(&s, "HubSpot (Soylent)").await.contains("Active"));
     s.quit().await;
     Ok(())

@@ -8,6 +8,7 @@
 //! attempt by itself — the server has to confirm nothing completed.
 
 use crate::api::{Api, Method};
+use crate::error::AppError;
 use leptos::prelude::*;
 use meshes_protocol::api::{CreateAttempt, OauthAttempt, OauthMode};
 
@@ -99,10 +100,23 @@ fn nonce() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+const ATTEMPTS: &str = "/api/v1/embed/oauth/attempts";
+
+async fn create(api: &Api, body: &CreateAttempt) -> Result<OauthAttempt, AppError> {
+    api.write(Method::Post, ATTEMPTS, serde_json::to_value(body).ok())
+        .await
+}
+
+/// Ends the attempt unless it already finished; answers with how it ended.
+async fn cancel_attempt(api: &Api, id: &str) -> Result<OauthAttempt, AppError> {
+    api.write(Method::Post, format!("{ATTEMPTS}/{id}/cancel"), None)
+        .await
+}
+
 /// The server's own sentence when it sent one (it names the role or the field), then who can fix it.
-fn explain(e: &crate::error::AppError) -> String {
+fn explain(e: &AppError) -> String {
     match e {
-        crate::error::AppError::Http { body: Some(b), .. } => {
+        AppError::Http { body: Some(b), .. } => {
             format!("{}. {}", b.detail().trim_end_matches('.'), e.remedy())
         }
         _ => format!("{e}. {}", e.remedy()),
@@ -135,7 +149,7 @@ impl OauthFlow {
             message.remove();
             focus.remove();
             visible.remove();
-            flow.run.update_value(|r| *r += 1);
+            let _ = flow.run.try_update_value(|r| *r += 1);
         });
         flow
     }
@@ -186,13 +200,7 @@ impl OauthFlow {
         };
         let api = self.api.get_value();
         leptos::task::spawn_local(async move {
-            let created = api
-                .write::<OauthAttempt>(
-                    Method::Post,
-                    "/api/v1/embed/oauth/attempts",
-                    serde_json::to_value(&body).ok(),
-                )
-                .await;
+            let created = create(&api, &body).await;
             if !self.current(run) {
                 return;
             }
@@ -260,8 +268,7 @@ impl OauthFlow {
         let run = self.next_run();
         let api = self.api.get_value();
         leptos::task::spawn_local(async move {
-            let path = format!("/api/v1/embed/oauth/attempts/{id}/cancel");
-            match api.write::<OauthAttempt>(Method::Post, path, None).await {
+            match cancel_attempt(&api, &id).await {
                 Ok(a) if self.current(run) => self.finish(a),
                 Err(e) if self.current(run) => self.phase.set(Phase::Refused(explain(&e))),
                 _ => {}
@@ -291,8 +298,7 @@ impl OauthFlow {
         {
             let api = self.api.get_value();
             leptos::task::spawn_local(async move {
-                let path = format!("/api/v1/embed/oauth/attempts/{id}/cancel");
-                let _ = api.write::<OauthAttempt>(Method::Post, path, None).await;
+                let _ = cancel_attempt(&api, &id).await;
             });
         }
     }

@@ -2,7 +2,6 @@
 //! picking the result up again after the host brings them back.
 
 use super::{OauthFlow, Phase, Target};
-use crate::api::Method;
 use leptos::prelude::*;
 use meshes_protocol::api::{CreateAttempt, OauthAttempt, OauthMode};
 
@@ -36,13 +35,7 @@ impl OauthFlow {
         };
         let api = self.api.get_value();
         leptos::task::spawn_local(async move {
-            let created = api
-                .write::<OauthAttempt>(
-                    Method::Post,
-                    "/api/v1/embed/oauth/attempts",
-                    serde_json::to_value(&body).ok(),
-                )
-                .await;
+            let created = super::create(&api, &body).await;
             if !self.current(run) {
                 return;
             }
@@ -63,7 +56,7 @@ impl OauthFlow {
         let run = self.next_run();
         let api = self.api.get_value();
         leptos::task::spawn_local(async move {
-            let path = format!("/api/v1/embed/oauth/attempts/{id}");
+            let path = format!("{}/{id}", super::ATTEMPTS);
             let Ok(a) = api.get::<OauthAttempt>(path).await else {
                 if self.current(run) {
                     self.phase.set(Phase::Idle);

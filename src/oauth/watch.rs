@@ -51,7 +51,7 @@ impl OauthFlow {
             return;
         };
         let api = self.api.get_value();
-        let path = format!("/api/v1/embed/oauth/attempts/{id}");
+        let path = format!("{}/{id}", super::ATTEMPTS);
         let mut delay = FIRST_POLL_MS;
         loop {
             let mut waited = 0;
