@@ -55,6 +55,15 @@ async fn back_when_closed(s: &Stack, main: WindowHandle) -> TestResult {
     Ok(())
 }
 
+/// Callback messages the embed saw: (accepted, refused).
+async fn hints(s: &Stack) -> (u64, u64) {
+    s.enter_embed().await.expect("embed");
+    let v = s
+        .js("const d = document.querySelector('#connect-apps').dataset; return [Number(d.hintsAccepted), Number(d.hintsRefused)]")
+        .await;
+    (v[0].as_u64().unwrap_or(99), v[1].as_u64().unwrap_or(99))
+}
+
 /// Text of the flow's status line in the embed once its phase is `phase`.
 async fn phase_text(s: &Stack, phase: &str) -> String {
     s.embed_text(&format!("#oauth-status[data-phase='{phase}']"))
@@ -122,6 +131,11 @@ async fn popup_approve_connects_without_reload() -> TestResult {
         .unwrap();
     assert!(sent[0].contains(c["id"].as_str().unwrap()));
     assert!(!sent[0].contains("token"), "never a token: {sent:?}");
+    assert_eq!(
+        hints(&s).await,
+        (1, 0),
+        "the callback's message was taken as the fast path"
+    );
     s.quit().await;
     Ok(())
 }
@@ -382,6 +396,61 @@ async fn slow_api_and_slow_provider_still_open_the_popup_in_the_click() -> TestR
     at_provider(&s, Some("Soylent")).await?;
     back_when_closed(&s, main).await?;
     assert!(row_text(&s, "HubSpot (Soylent)").await.contains("Active"));
+    s.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_callback_messages_are_ignored() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host(HOST_QUERY).await?;
+    s.click_when_ready(".connect-oauth[data-integration='slack']")
+        .await?;
+    phase_text(&s, "waiting").await;
+    let starts = eventually("the start page request", || async {
+        let r = s.requests_to("GET", "/oauth/start/").await;
+        (!r.is_empty()).then_some(r)
+    })
+    .await;
+    let uri = starts[0]["uri"].as_str().unwrap();
+    let attempt = uri["/oauth/start/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let forged = format!(
+        "{{type: 'meshes:oauth-done', attempt: '{attempt}', nonce: 'guessed-guessed-guessed', status: 'completed'}}"
+    );
+    // A script on the host page (another origin) holding the iframe...
+    s.driver.enter_default_frame().await?;
+    s.js(&format!(
+        "document.querySelector('iframe.meshes-embed').contentWindow.postMessage({forged}, '*'); return true"
+    ))
+    .await;
+    // ...and a message from the embed's own origin that is not from its popup.
+    s.enter_embed().await?;
+    s.js(&format!(
+        "window.postMessage({forged}, location.origin); return true"
+    ))
+    .await;
+    eventually("both refused", || async {
+        (hints(&s).await == (0, 2)).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    phase_text(&s, "waiting").await;
+    assert!(
+        connections(&s)
+            .await
+            .iter()
+            .all(|c| c["name"] != "Slack (Initech)")
+    );
+
+    let main = s.switch_to_new_window().await?;
+    at_provider(&s, Some("Initech")).await?;
+    back_when_closed(&s, main).await?;
+    assert!(row_text(&s, "Slack (Initech)").await.contains("Active"));
+    assert_eq!(hints(&s).await, (1, 2));
     s.quit().await;
     Ok(())
 }

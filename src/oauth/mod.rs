@@ -61,6 +61,8 @@ pub struct OauthFlow {
     window: StoredValue<Option<web_sys::Window>, LocalStorage>,
     /// Pairs the callback's message with this attempt.
     nonce: StoredValue<String>,
+    /// Callback messages (accepted, refused), shown as data attributes for tests and debugging.
+    pub hints: RwSignal<(u32, u32)>,
     /// Set by the fast-path message, focus or visibility; the loop polls at once.
     kick: StoredValue<bool>,
     /// Bumped by every new flow and on unmount; a loop of an older run stops.
@@ -136,6 +138,7 @@ impl OauthFlow {
             attempt: RwSignal::new(None),
             window: StoredValue::new_local(None),
             nonce: StoredValue::new(String::new()),
+            hints: RwSignal::new((0, 0)),
             kick: StoredValue::new(false),
             run: StoredValue::new(0),
             api: StoredValue::new_local(api),

@@ -22,6 +22,7 @@ impl OauthFlow {
             return;
         }
         let (Some(attempt), Some(nonce)) = (field("attempt"), field("nonce")) else {
+            self.hints.update(|h| h.1 += 1);
             return;
         };
         let ours = self.attempt.with_untracked(|a| {
@@ -35,7 +36,10 @@ impl OauthFlow {
             _ => false,
         });
         if ours && from_window && self.nonce_matches(&nonce) {
+            self.hints.update(|h| h.0 += 1);
             self.wake();
+        } else {
+            self.hints.update(|h| h.1 += 1);
         }
     }
 

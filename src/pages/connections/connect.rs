@@ -32,7 +32,8 @@ pub fn ConnectPanel(
         })
         .collect_view();
     view! {
-        <section class="card" id="connect-apps" aria-labelledby="connect-apps-title">
+        <section class="card" id="connect-apps" aria-labelledby="connect-apps-title"
+            data-hints-accepted=move || flow.hints.get().0 data-hints-refused=move || flow.hints.get().1>
             <h2 id="connect-apps-title">"Connect an app"</h2>
             <p class="muted">"You sign in to the app in a window Meshes opens; your password never passes through this page."</p>
             <div class="connect-buttons">{buttons}</div>
