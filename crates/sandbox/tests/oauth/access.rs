@@ -109,3 +109,84 @@ async fn who_may_start_and_what_is_refused() {
         (Some("expired"), Some("expired"))
     );
 }
+
+/// The provider side of RFC 9700 hygiene: exact redirect URI, S256 only, codes bound to their
+/// verifier and redirect URI, client authentication.
+#[tokio::test]
+async fn the_provider_refuses_what_a_real_one_must() {
+    let app = app().await;
+    let t = admin(&app).await;
+    let flow = begin(&app, &t, json!({"integration": "hubspot"})).await;
+    let http = no_redirects();
+    let ok_page = http.get(&flow.authorize).send().await.unwrap();
+    assert_eq!(ok_page.status(), 200);
+    let registered = "redirect_uri=http%3A%2F%2F127.0.0.1%3A18787%2Foauth%2Fcallback";
+    for variant in [
+        "redirect_uri=http%3A%2F%2F127.0.0.1%3A18787%2Foauth%2Fcallback%2F",
+        "redirect_uri=http%3A%2F%2F127.0.0.1%3A18787%2Foauth%2Fcallback%3Fx%3D1",
+        "redirect_uri=http%3A%2F%2Fevil.example.com%2Foauth%2Fcallback",
+        "redirect_uri=http%3A%2F%2F127.0.0.1%3A18788%2Foauth%2Fcallback",
+    ] {
+        let url = flow.authorize.replace(registered, variant);
+        let r = http.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{variant}: shown, never redirected");
+        assert!(r.headers().get("location").is_none());
+    }
+    // `plain` PKCE (or none) goes back to the client as invalid_request.
+    let plain = flow
+        .authorize
+        .replace("code_challenge_method=S256", "code_challenge_method=plain");
+    let r = http.get(&plain).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("error=invalid_request")
+    );
+
+    // A code is bound to its verifier, redirect URI and client.
+    let cb = decide(&flow, Some("Acme")).await;
+    let code = cb.split("code=").nth(1).unwrap().split('&').next().unwrap();
+    let token_url = flow
+        .authorize
+        .split("/authorize")
+        .next()
+        .unwrap()
+        .to_owned()
+        + "/token";
+    let secret = app.state.provider.client_secret.clone();
+    let exchange = |verifier: &str, redirect: &str, secret: &str| {
+        http.post(&token_url)
+            .basic_auth("meshes-sandbox", Some(secret))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect),
+                ("code_verifier", verifier),
+            ])
+            .send()
+    };
+    let wrong_client = exchange(
+        &"v".repeat(43),
+        "http://127.0.0.1:18787/oauth/callback",
+        "nope",
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong_client.status(), 401);
+    let wrong_verifier = exchange(
+        &"v".repeat(43),
+        "http://127.0.0.1:18787/oauth/callback",
+        &secret,
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong_verifier.status(), 400);
+    let body: Value = wrong_verifier.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+    // That failed try spent the code: the real callback can no longer use it.
+    browse(&app, &cb, Some(&flow.cookie)).await;
+    let a = attempt(&app, &t, &flow.id).await;
+    assert_eq!(a["error"]["code"], "code_exchange_failed");
+}
