@@ -244,6 +244,20 @@ async fn provider_with_coop_severs_the_opener_and_polling_still_completes() -> T
     s.click_when_ready(".connect-oauth[data-integration='pipedrive']")
         .await?;
     let main = s.switch_to_new_window().await?;
+    let popup = s.driver.window().await?;
+    eventually("the provider page", || async {
+        s.driver.find(By::Css("#provider-approve")).await.ok()
+    })
+    .await;
+    // Severed by COOP, the open popup reads as closed from the embed: only the hint changes.
+    s.driver.switch_to_window(main.clone()).await?;
+    eventually("the closed-window hint while the popup is open", || async {
+        let t = s.embed_text("#oauth-status[data-phase='waiting']").await;
+        t.contains("If you closed its window").then_some(())
+    })
+    .await;
+    assert_eq!(s.window_count().await, 2);
+    s.driver.switch_to_window(popup).await?;
     at_provider(&s, Some("Vandelay")).await?;
     // The callback page loads, but its opener is gone: it can neither post nor close itself.
     eventually("the callback page", || async {
@@ -270,6 +284,8 @@ async fn provider_with_coop_severs_the_opener_and_polling_still_completes() -> T
     )
     .await;
     assert!(row.starts_with("highlight"), "{row}");
+    assert_eq!(hints(&s).await, (0, 0), "no message got through");
+    assert_eq!(s.window_count().await, 2, "the severed window stays open");
     s.wait_for_log("meshes:connection", 1).await;
     s.quit().await;
     Ok(())
