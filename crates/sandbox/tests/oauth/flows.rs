@@ -177,15 +177,13 @@ async fn reauthorize_reactivates_the_same_connection() {
         )
         .await;
     assert_eq!(wrong.params(), ["connection_id"]);
-    let flow = begin(
+    let a = approve(
         &app,
         &t,
         json!({"integration": "salesforce", "connection_id": cid}),
+        "Umbrella",
     )
     .await;
-    let cb = decide(&flow, Some("Umbrella")).await;
-    browse(&app, &cb, Some(&flow.cookie)).await;
-    let a = attempt(&app, &t, &flow.id).await;
     assert_eq!(
         (
             a["status"].as_str(),
@@ -214,10 +212,7 @@ async fn reauthorize_reactivates_the_same_connection() {
 async fn live_data_comes_from_the_provider_and_a_revoked_grant_asks_for_reconnect() {
     let app = app().await;
     let t = admin(&app).await;
-    let flow = begin(&app, &t, json!({"integration": "slack"})).await;
-    let cb = decide(&flow, Some("Hooli")).await;
-    browse(&app, &cb, Some(&flow.cookie)).await;
-    let cid = attempt(&app, &t, &flow.id).await["connection_id"]
+    let cid = approve(&app, &t, json!({"integration": "slack"}), "Hooli").await["connection_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -255,14 +250,13 @@ async fn live_data_comes_from_the_provider_and_a_revoked_grant_asks_for_reconnec
         ),
         (Some(false), Some("oauth_authorization_revoked"))
     );
-    let again = begin(
+    approve(
         &app,
         &t,
         json!({"integration": "slack", "connection_id": cid}),
+        "Hooli",
     )
     .await;
-    let cb = decide(&again, Some("Hooli")).await;
-    browse(&app, &cb, Some(&again.cookie)).await;
     let live = app.call(Method::GET, &actions, Some(&t), None).await;
     assert_eq!(live.status, StatusCode::OK, "reconnected: {}", live.text);
 }

@@ -111,3 +111,11 @@ pub async fn attempt(app: &TestApp, token: &str, id: &str) -> Value {
     let path = format!("/api/v1/embed/oauth/attempts/{id}");
     app.call(Method::GET, &path, Some(token), None).await.json
 }
+
+/// The whole happy path in one browser: start, approve as `account`, callback. The attempt after.
+pub async fn approve(app: &TestApp, token: &str, body: Value, account: &str) -> Value {
+    let flow = begin(app, token, body).await;
+    let cb = decide(&flow, Some(account)).await;
+    browse(app, &cb, Some(&flow.cookie)).await;
+    attempt(app, token, &flow.id).await
+}
