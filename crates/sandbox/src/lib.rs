@@ -18,6 +18,7 @@ pub mod mappings;
 pub mod oauth;
 pub mod provider;
 pub mod rules;
+pub mod secrets;
 pub mod seed;
 pub mod sessions;
 pub mod validate;

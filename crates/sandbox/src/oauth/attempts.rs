@@ -7,7 +7,7 @@ use crate::auth::{Caller, SessionAuth};
 use crate::catalog::integration;
 use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::sessions::hash_launch_token as sha256_hex;
+use crate::secrets::{random_token, sha256_hex};
 use crate::validate::{Fields, JsonObject};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -18,12 +18,6 @@ use meshes_protocol::api::{
     ATTEMPT_TTL_SECONDS, AttemptStatus, AuthType, OauthAttempt, check_return_to, valid_nonce,
 };
 use rusqlite::params;
-
-fn random_key() -> String {
-    use base64::Engine;
-    let bytes: [u8; 32] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
 
 fn allowed_origins(state: &AppState, session_id: &str) -> ApiResult<Vec<Origin>> {
     let raw: String = state.db.conn().query_row(
@@ -102,7 +96,7 @@ pub async fn create(
         }
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let key = random_key();
+    let key = random_token::<32>();
     let now = state.clock.now();
     state.db.conn().execute(
         "INSERT INTO oauth_attempts (id, workspace_id, session_id, integration, mode, connection_id, \

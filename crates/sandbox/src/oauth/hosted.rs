@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::db::ts;
 use crate::error::ApiResult;
 use crate::provider::CLIENT_ID;
-use crate::sessions::hash_launch_token as sha256_hex;
+use crate::secrets::sha256_hex;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -48,17 +48,8 @@ pub async fn start(
 ) -> ApiResult<Response> {
     let row = load(&state, "id", &id)?;
     let key_hash = sha256_hex(q.get("key").map(String::as_str).unwrap_or(""));
-    let stored: Option<String> = state
-        .db
-        .conn()
-        .query_row(
-            "SELECT start_hash FROM oauth_attempts WHERE id = ?1",
-            [&id],
-            |r| r.get(0),
-        )
-        .ok();
-    let key_ok = stored.is_some_and(|s| bool::from(s.as_bytes().ct_eq(key_hash.as_bytes())));
-    let Some(row) = row.filter(|_| key_ok) else {
+    let Some(row) = row.filter(|r| bool::from(r.start_hash.as_bytes().ct_eq(key_hash.as_bytes())))
+    else {
         return Ok(refuse(
             "This sign-in link is not valid",
             "Start again from the workspace.",

@@ -23,7 +23,7 @@ use rusqlite::{OptionalExtension, Row, params};
 /// Attempt row columns, in `from_row` order.
 const COLUMNS: &str = "id, workspace_id, integration, mode, status, connection_id, reauthorize, \
     account, error_code, error_message, created_at, expires_at, completed_at, session_id, \
-    return_to, nonce, pkce_verifier, binding_hash";
+    return_to, nonce, pkce_verifier, binding_hash, start_hash";
 
 pub(crate) struct AttemptRow {
     pub api: OauthAttempt,
@@ -32,6 +32,7 @@ pub(crate) struct AttemptRow {
     pub nonce: Option<String>,
     pub pkce_verifier: Option<String>,
     pub binding_hash: Option<String>,
+    pub start_hash: String,
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<AttemptRow> {
@@ -67,6 +68,7 @@ fn from_row(r: &Row) -> rusqlite::Result<AttemptRow> {
         nonce: r.get(15)?,
         pkce_verifier: r.get(16)?,
         binding_hash: r.get(17)?,
+        start_hash: r.get(18)?,
     })
 }
 

@@ -4,7 +4,7 @@
 use super::AttemptRow;
 use crate::AppState;
 use crate::catalog::integration;
-use crate::provider::urlencode;
+use crate::secrets::{escape_html as escape, query_value};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use meshes_protocol::api::{AttemptStatus, OAUTH_DONE, OauthMode};
@@ -38,13 +38,6 @@ pub(super) fn hosted(
         }
     }
     res
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A page the user reads in the popup/tab; `done` carries the fast-path message's fields.
@@ -117,7 +110,7 @@ pub(super) fn outcome_page(state: &AppState, row: &AttemptRow, replay: bool) -> 
         let sep = if back.contains('?') { '&' } else { '?' };
         let mut res = Redirect::to(&format!(
             "{back}{sep}meshes_oauth={}",
-            urlencode(&row.api.id)
+            query_value(&row.api.id)
         ))
         .into_response();
         let clear = format!(

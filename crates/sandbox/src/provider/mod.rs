@@ -6,12 +6,12 @@
 
 mod token;
 
+use crate::secrets::{escape_html as escape, query_value, random_token};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use base64::Engine;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -104,11 +104,6 @@ pub fn router(provider: Arc<Provider>) -> Router {
         .with_state(provider)
 }
 
-pub(super) fn random() -> String {
-    let bytes: [u8; 24] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn page(p: &Provider, status: StatusCode, body: String) -> Response {
     // No form-action: Chromium applies it to every redirect after the submit, and the decision
     // goes provider -> Meshes callback -> (redirect mode) the host page.
@@ -127,14 +122,6 @@ fn page(p: &Provider, status: StatusCode, body: String) -> Response {
         );
     }
     res
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn title(kind: &str) -> String {
@@ -194,7 +181,7 @@ async fn authorize(
     if let Some(err) = problem {
         return redirect_back(&p.redirect_uri, &[("error", err), ("state", &state)]);
     }
-    let req_id = random();
+    let req_id = random_token::<24>();
     p.lock().requests.insert(
         req_id.clone(),
         AuthRequest {
@@ -228,20 +215,9 @@ async fn authorize(
 fn redirect_back(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
     let query: Vec<String> = params
         .iter()
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .map(|(k, v)| format!("{k}={}", query_value(v)))
         .collect();
     Redirect::to(&format!("{redirect_uri}?{}", query.join("&"))).into_response()
-}
-
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Deserialize)]
@@ -285,7 +261,7 @@ async fn decide(
         .map(|a| a.trim().chars().take(60).collect::<String>())
         .filter(|a| !a.is_empty())
         .unwrap_or_else(|| "Acme Demo".into());
-    let code = random();
+    let code = random_token::<24>();
     let (uri, state) = (req.redirect_uri.clone(), req.state.clone());
     p.lock().codes.insert(
         code.clone(),

@@ -1,8 +1,9 @@
 //! The provider's back channel: the token endpoint (code + PKCE S256, refresh) and the API that
 //! accepts the tokens it issued.
 
-use super::{CLIENT_ID, CODE_TTL, Provider, random};
+use super::{CLIENT_ID, CODE_TTL, Provider};
 use crate::catalog::live_action_data;
+use crate::secrets::random_token;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -98,7 +99,7 @@ pub(super) async fn token(
         },
         _ => return oauth_error("unsupported_grant_type", "use authorization_code"),
     };
-    let (access, refresh) = (random(), random());
+    let (access, refresh) = (random_token::<24>(), random_token::<24>());
     inner
         .tokens
         .insert(access.clone(), (kind.clone(), account.clone(), false));

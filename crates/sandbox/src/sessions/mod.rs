@@ -14,7 +14,6 @@ use crate::validate::{JsonObject, PageQuery, QueryMap, is_resource_token, is_uui
 use crate::workspaces::require_workspace;
 use axum::Json;
 use axum::extract::{Path, State};
-use base64::Engine;
 use meshes_protocol::api::{
     Page, ParamError, SessionCreated, SessionRecord, SessionRefreshed, SessionRevoked,
     SessionStatus,
@@ -34,8 +33,7 @@ pub async fn create(
     let now = state.clock.now();
     require_workspace(&state, &new.workspace_id)?;
     let id = format!("sess_{}", uuid::Uuid::new_v4());
-    let secret: [u8; 32] = rand::random();
-    let launch_token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+    let launch_token = crate::secrets::random_token::<32>();
     let expires_at = now + time::Duration::seconds(new.ttl_seconds);
     let launch_expires_at = now + time::Duration::seconds(new.launch_ttl_seconds);
     let (resource, resource_id) = new.resource.clone().unzip();

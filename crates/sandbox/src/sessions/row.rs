@@ -6,14 +6,10 @@ use meshes_protocol::access::{LaunchPage, Role, Scope, SessionType};
 use meshes_protocol::api::{SessionRecord, SessionStatus};
 use meshes_protocol::{AccessClaims, Origin, TOKEN_AUDIENCE, TOKEN_ISSUER};
 use rusqlite::{OptionalExtension, Row};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 pub fn hash_launch_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::secrets::sha256_hex(token)
 }
 
 /// Stored session, as needed for tokens, records and launches.
