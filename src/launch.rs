@@ -3,10 +3,10 @@
 
 use crate::api::{HttpTransport, Transport};
 use crate::error::AppError;
-use meshes_protocol::ExpiredReason;
 use meshes_protocol::api::{
     LAUNCH_SESSION_PARAM, LAUNCH_TOKEN_PARAM, LaunchExchange, SessionContext,
 };
+use meshes_protocol::{ExpiredReason, query};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LaunchParams {
@@ -14,9 +14,8 @@ pub struct LaunchParams {
     /// The non-secret session reference (`?session=`), kept in the URL so a reload is framed
     /// with the right `frame-ancestors`.
     pub session_ref: Option<String>,
-    /// Host opt-in to the OAuth redirect fallback: the host page to come back to (still
-    /// percent-encoded). Checked against the bound parent origin here and `allowed_origins` on
-    /// the server.
+    /// Host opt-in to the OAuth redirect fallback: the host page to come back to. Checked
+    /// against the bound parent origin here and `allowed_origins` on the server.
     pub return_to: Option<String>,
     /// Set by the host after a redirect round trip: the attempt whose outcome to show.
     pub oauth_attempt: Option<String>,
@@ -28,44 +27,41 @@ pub const RETURN_TO_PARAM: &str = "return_to";
 pub const OAUTH_ATTEMPT_PARAM: &str = "oauth_attempt";
 
 /// Split the launch secret out of a URL's query and fragment. Returns the params and the
-/// query string to keep (without the secret). Pure, so it is tested natively.
+/// query string to keep (without the secret). Keys and values are decoded exactly as the server
+/// decodes them (`meshes_protocol::query`), so both read the same `?session=`. Pure, so it is
+/// tested natively.
 pub fn split_launch(search: &str, hash: &str) -> (LaunchParams, String) {
     let mut params = LaunchParams::default();
-    let mut kept = vec![];
-    for pair in search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        match k {
-            LAUNCH_TOKEN_PARAM => params.token = Some(v.to_owned()).filter(|v| !v.is_empty()),
+    let mut kept: Vec<(String, String)> = vec![];
+    let some = |v: String| Some(v).filter(|v| !v.is_empty());
+    for (k, v) in query::pairs(search) {
+        match k.as_str() {
+            LAUNCH_TOKEN_PARAM => params.token = some(v),
             LAUNCH_SESSION_PARAM => {
-                params.session_ref = Some(v.to_owned()).filter(|v| !v.is_empty());
-                kept.push(pair);
+                params.session_ref = some(v.clone());
+                kept.push((k, v));
             }
-            RETURN_TO_PARAM => params.return_to = Some(v.to_owned()).filter(|v| !v.is_empty()),
+            RETURN_TO_PARAM => params.return_to = some(v),
             OAUTH_ATTEMPT_PARAM => {
-                params.oauth_attempt = Some(v.to_owned()).filter(|v| {
+                params.oauth_attempt = some(v).filter(|v| {
                     v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 })
             }
-            _ => kept.push(pair),
+            _ => kept.push((k, v)),
         }
     }
     // The fragment form wins: it never reaches a server log or a Referer header.
-    for pair in hash.trim_start_matches('#').split('&') {
-        if let Some(v) = pair
-            .strip_prefix(LAUNCH_TOKEN_PARAM)
-            .and_then(|r| r.strip_prefix('='))
-        {
-            params.token = Some(v.to_owned()).filter(|v| !v.is_empty());
-        }
+    if let Some(t) = query::first(
+        &query::pairs(hash.trim_start_matches('#')),
+        LAUNCH_TOKEN_PARAM,
+    ) {
+        params.token = some(t.to_owned());
     }
-    let query = if kept.is_empty() {
-        String::new()
+    let query = query::encode(kept.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let query = if query.is_empty() {
+        query
     } else {
-        format!("?{}", kept.join("&"))
+        format!("?{query}")
     };
     (params, query)
 }
@@ -79,16 +75,8 @@ pub fn take_launch_params() -> LaunchParams {
     let location = window.location();
     let search = location.search().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    let (mut params, query) = split_launch(&search, &hash);
-    params.return_to = params
-        .return_to
-        .and_then(|r| js_sys::decode_uri_component(&r.replace('+', " ")).ok())
-        .map(String::from);
-    if search.contains(LAUNCH_TOKEN_PARAM)
-        || !hash.is_empty()
-        || search.contains(RETURN_TO_PARAM)
-        || search.contains(OAUTH_ATTEMPT_PARAM)
-    {
+    let (params, query) = split_launch(&search, &hash);
+    if query != search || !hash.is_empty() {
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(
@@ -116,17 +104,24 @@ fn refusal_reason(err: &AppError) -> ExpiredReason {
 }
 
 /// Trade the launch secret for the session context. Network failures are reported as such
-/// (the token may still be good); refusals become `AppError::Launch`.
+/// (the token may still be good); refusals become `AppError::Launch`, a parent the session does
+/// not allow `AppError::Parent` (checked by the server before it spends the token).
 pub async fn exchange(
     params: &LaunchParams,
+    parent_origin: Option<String>,
     transport: &Transport,
 ) -> Result<SessionContext, AppError> {
     let Some(token) = params.token.clone() else {
         return Err(AppError::Launch(ExpiredReason::LaunchTokenMissing));
     };
+    // The document was framed for this session; the exchange must be for the same one.
+    let Some(session_id) = params.session_ref.clone() else {
+        return Err(AppError::Launch(ExpiredReason::LaunchTokenInvalid));
+    };
     let body = LaunchExchange {
         launch_token: token,
-        session_id: params.session_ref.clone(),
+        session_id,
+        parent_origin,
     };
     let body = serde_json::to_string(&body).map_err(|e| AppError::Decode(e.to_string()))?;
     let res = crate::api::send(
@@ -136,6 +131,16 @@ pub async fn exchange(
     .await;
     match res {
         Ok(ctx) => Ok(ctx),
+        Err(AppError::Http {
+            status: 403,
+            body: Some(b),
+            ..
+        }) => Err(AppError::Parent(
+            b.params()
+                .first()
+                .map(|p| p.msg.clone())
+                .unwrap_or_else(|| b.detail().to_owned()),
+        )),
         Err(
             e @ AppError::Http {
                 status: 400 | 401 | 404,
@@ -147,8 +152,11 @@ pub async fn exchange(
 }
 
 /// Convenience for the real app.
-pub async fn exchange_http(params: &LaunchParams) -> Result<SessionContext, AppError> {
-    exchange(params, &HttpTransport::shared()).await
+pub async fn exchange_http(
+    params: &LaunchParams,
+    parent_origin: Option<String>,
+) -> Result<SessionContext, AppError> {
+    exchange(params, parent_origin, &HttpTransport::shared()).await
 }
 
 #[cfg(test)]
@@ -176,17 +184,28 @@ mod tests {
     #[test]
     fn oauth_params_are_taken_out_of_the_url() {
         let (p, q) = split_launch(
-            "?session=s&return_to=https%3A%2F%2Fapp.example.com%2F&oauth_attempt=0b6f-12&tab=1",
+            "?session=s&return_to=https%3A%2F%2Fapp.example.com%2F%3Fa%3Db+c&oauth_attempt=0b6f-12&tab=1",
             "#launch=abc",
         );
         assert_eq!(
             p.return_to.as_deref(),
-            Some("https%3A%2F%2Fapp.example.com%2F")
+            Some("https://app.example.com/?a=b c")
         );
         assert_eq!(p.oauth_attempt.as_deref(), Some("0b6f-12"));
         assert_eq!(q, "?session=s&tab=1");
         let (p, _) = split_launch("?oauth_attempt=%3Cscript%3E", "");
         assert_eq!(p.oauth_attempt, None, "only id-shaped values");
+    }
+
+    #[test]
+    fn escaped_keys_read_as_the_server_reads_them() {
+        // The sandbox frames `?sess%69on=` as `session`: the runtime must exchange for it too.
+        let (p, q) = split_launch("?sess%69on=sess_1&%6Caunch=abc", "");
+        assert_eq!(p.session_ref.as_deref(), Some("sess_1"));
+        assert_eq!(p.token.as_deref(), Some("abc"));
+        assert_eq!(q, "?session=sess_1");
+        let (p, _) = split_launch("?session=sess_1", "#%6Caunch=x%2Dy");
+        assert_eq!(p.token.as_deref(), Some("x-y"));
     }
 
     #[test]

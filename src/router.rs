@@ -3,6 +3,8 @@
 //! History entries stay inside the iframe; links are same-document, plain clicks only.
 
 use leptos::prelude::*;
+use meshes_protocol::api::LAUNCH_SESSION_PARAM;
+use meshes_protocol::query;
 use wasm_bindgen::JsValue;
 
 /// The current in-embed location. Provided once by the workspace shell.
@@ -11,6 +13,10 @@ pub struct Location {
     pub path: RwSignal<String>,
     /// `?a=b` (with the `?`), or empty.
     pub search: RwSignal<String>,
+    /// The launch URL's non-secret `?session=` reference. Every in-embed URL keeps it, so a
+    /// reload or a history restore is served with this session's `frame-ancestors` (and can
+    /// tell the host its launch is spent) instead of a refused, dead frame.
+    session: StoredValue<Option<String>>,
 }
 
 fn read() -> (String, String) {
@@ -27,9 +33,11 @@ fn read() -> (String, String) {
 /// Create the location signals and follow back/forward.
 pub fn provide() -> Location {
     let (path, search) = read();
+    let session = query::first(&query::pairs(&search), LAUNCH_SESSION_PARAM).map(str::to_owned);
     let loc = Location {
         path: RwSignal::new(path),
         search: RwSignal::new(search),
+        session: StoredValue::new(session),
     };
     provide_context(loc);
     let handle = window_event_listener(leptos::ev::popstate, move |_| sync(loc));
@@ -47,12 +55,37 @@ pub fn use_location() -> Location {
     expect_context::<Location>()
 }
 
+/// `href` with the session reference first in its query (replacing any other value).
+pub fn with_session(session: Option<&str>, href: &str) -> String {
+    let Some(session) = session else {
+        return href.to_owned();
+    };
+    let (path, q) = href.split_once('?').unwrap_or((href, ""));
+    let rest = query::pairs(q);
+    let pairs = [(LAUNCH_SESSION_PARAM, session)].into_iter().chain(
+        rest.iter()
+            .filter(|(k, _)| k != LAUNCH_SESSION_PARAM)
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    format!("{path}?{}", query::encode(pairs))
+}
+
+impl Location {
+    /// An in-embed URL for `href` (`/workspace/...?…`), keeping the session reference.
+    pub fn href(&self, href: &str) -> String {
+        self.session
+            .with_value(|s| with_session(s.as_deref(), href))
+    }
+}
+
 /// Go to a same-origin `href` (`/workspace/...?…`). `replace` keeps the history length, for
 /// changes (like filters) that should not add Back steps to the host page.
 pub fn navigate(loc: Location, href: &str, replace: bool) {
     let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
         return;
     };
+    let href = loc.href(href);
+    let href = href.as_str();
     let done = if replace {
         history.replace_state_with_url(&JsValue::NULL, "", Some(href))
     } else {
@@ -70,6 +103,7 @@ pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
     let loc = use_location();
     let path = href.split('?').next().unwrap_or_default().to_owned();
     let target = href.clone();
+    let href = loc.href(&href);
     let click = move |ev: leptos::ev::MouseEvent| {
         let plain =
             ev.button() == 0 && !(ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key());
@@ -80,4 +114,25 @@ pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
     };
     let current = move || (loc.path.get() == path).then_some("page");
     view! { <a href=href on:click=click aria-current=current>{children()}</a> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_session;
+
+    #[test]
+    fn in_embed_urls_keep_the_session_reference() {
+        assert_eq!(
+            with_session(Some("sess_1"), "/workspace/events"),
+            "/workspace/events?session=sess_1"
+        );
+        assert_eq!(
+            with_session(
+                Some("sess_1"),
+                "/workspace/events?status=failed&session=other"
+            ),
+            "/workspace/events?session=sess_1&status=failed"
+        );
+        assert_eq!(with_session(None, "/workspace/rules"), "/workspace/rules");
+    }
 }

@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 pub mod message;
 pub mod origin;
+pub mod query;
 pub mod route;
 
 pub use access::{EmbedPage, LaunchPage, Role, Scope, SessionType};

@@ -2,16 +2,15 @@
 
 use crate::AppState;
 use crate::sessions::{SessionRow, hash_launch_token};
-use crate::validate::QueryMap;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use meshes_protocol::Origin;
 use meshes_protocol::api::{LAUNCH_SESSION_PARAM, LAUNCH_TOKEN_PARAM};
+use meshes_protocol::query;
 use meshes_protocol::route::EmbedRoute;
 use rusqlite::OptionalExtension;
-use std::collections::HashMap;
+use tower::ServiceExt;
 
 /// Who may frame a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,26 +81,21 @@ fn document_headers(ancestors: &FrameAncestors) -> HeaderMap {
     h
 }
 
-/// Which origins may frame this launch: looked up through the non-secret session reference
-/// (works on reload), or through the `?launch=` token's hash without consuming it.
-fn ancestors_for(state: &AppState, q: &HashMap<String, String>) -> FrameAncestors {
-    let row = if let Some(id) = q.get(LAUNCH_SESSION_PARAM) {
-        SessionRow::load(state, id).ok().flatten()
-    } else if let Some(token) = q.get(LAUNCH_TOKEN_PARAM) {
-        let sql = format!(
-            "SELECT {} FROM sessions WHERE launch_hash = ?1",
-            crate::sessions::SESSION_COLUMNS
-        );
-        state
-            .db
-            .conn()
-            .query_row(&sql, [hash_launch_token(token)], SessionRow::from_row)
-            .optional()
-            .ok()
-            .flatten()
-    } else {
-        None
-    };
+fn session_by_launch(state: &AppState, token: &str) -> Option<SessionRow> {
+    let sql = format!(
+        "SELECT {} FROM sessions WHERE launch_hash = ?1",
+        crate::sessions::SESSION_COLUMNS
+    );
+    state
+        .db
+        .conn()
+        .query_row(&sql, [hash_launch_token(token)], SessionRow::from_row)
+        .optional()
+        .ok()
+        .flatten()
+}
+
+fn ancestors_of(row: Option<SessionRow>) -> FrameAncestors {
     match row {
         None => FrameAncestors::None,
         Some(r) if r.allowed_origins.is_empty() => FrameAncestors::Any,
@@ -109,16 +103,55 @@ fn ancestors_for(state: &AppState, q: &HashMap<String, String>) -> FrameAncestor
     }
 }
 
-pub async fn document(
-    State(state): State<AppState>,
-    QueryMap(q): QueryMap,
-    req: Request,
-) -> Response {
-    if EmbedRoute::parse(req.uri().path()).is_none() {
+/// `GET /workspace/...`: the embed document, always with its headers. Framing comes from the
+/// session the non-secret `?session=` reference names (so a reload is framed the same way).
+///
+/// The documented `?launch=<token>` form is sent on, unconsumed, to the canonical form
+/// `?session=<id>#launch=<token>`: the secret leaves the query (and every later log and
+/// Referer), and the runtime always has the session reference its exchange must match.
+pub async fn document(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    if EmbedRoute::parse(&path).is_none() {
         let headers = document_headers(&FrameAncestors::None);
         return (StatusCode::NOT_FOUND, headers, Html(NOT_FOUND_PAGE)).into_response();
     }
-    let headers = document_headers(&ancestors_for(&state, &q));
+    // Decoded exactly as the runtime decodes them (application/x-www-form-urlencoded).
+    let pairs = query::pairs(req.uri().query().unwrap_or_default());
+    let get = |key: &str| query::first(&pairs, key);
+    if let Some(token) = get(LAUNCH_TOKEN_PARAM) {
+        let row = session_by_launch(&state, token)
+            .filter(|r| get(LAUNCH_SESSION_PARAM).is_none_or(|s| s == r.id));
+        if let Some(row) = row {
+            let kept = pairs
+                .iter()
+                .filter(|(k, _)| k != LAUNCH_TOKEN_PARAM && k != LAUNCH_SESSION_PARAM)
+                .map(|(k, v)| (k.as_str(), v.as_str()));
+            let location = format!(
+                "{path}?{}#{LAUNCH_TOKEN_PARAM}={}",
+                query::encode(
+                    [(LAUNCH_SESSION_PARAM, row.id.as_str())]
+                        .into_iter()
+                        .chain(kept)
+                ),
+                crate::secrets::query_value(token)
+            );
+            let mut headers = document_headers(&ancestors_of(Some(row)));
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                headers.insert(header::LOCATION, v);
+            }
+            // The redirected request keeps the embedding page's origin as its referrer: in
+            // browsers without `location.ancestorOrigins` that is how the runtime sees its parent.
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin"),
+            );
+            return (StatusCode::SEE_OTHER, headers).into_response();
+        }
+        let headers = document_headers(&FrameAncestors::None);
+        return (headers, Html(NOT_FOUND_PAGE)).into_response();
+    }
+    let row = get(LAUNCH_SESSION_PARAM).and_then(|id| SessionRow::load(&state, id).ok().flatten());
+    let headers = document_headers(&ancestors_of(row));
     match std::fs::read_to_string(state.cfg.dist.join("index.html")) {
         Ok(html) => (headers, Html(html)).into_response(),
         Err(e) => {
@@ -145,15 +178,48 @@ pub fn is_hashed_asset(path: &str) -> bool {
         .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-pub async fn asset_headers(req: Request, next: Next) -> Response {
-    // Documents are only served through `document` (with their CSP); never as raw files.
-    let path = req.uri().path();
-    if path == "/" || path.ends_with(".html") || path.ends_with('/') {
+/// The one build file without a content hash: the loader `index.html` names.
+const LOADER: &str = "boot.js";
+
+/// Is `name` (the raw request path without its leading `/`) a build asset we serve? Only the
+/// hashed files and the loader, by their exact byte-for-byte names in `dist/` — never a document.
+/// The raw path is compared, not a decoded or normalised one, so `index%2ehtml`,
+/// `index.htm%6C`, `INDEX.HTML` or `./index.html` can never reach a file.
+fn build_asset(dist: &std::path::Path, name: &str) -> bool {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    let document = name.to_ascii_lowercase().ends_with(".html");
+    if !plain || document || !(is_hashed_asset(name) || name == LOADER) {
+        return false;
+    }
+    std::fs::read_dir(dist).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name().to_str() == Some(name) && e.file_type().is_ok_and(|t| t.is_file())
+        })
+    })
+}
+
+/// Everything on the Meshes origin that is not an API call, a document or a hosted page: the
+/// embed's build assets. Anything else is a 404 that carries the document headers (so even a
+/// miss can't be framed).
+pub async fn asset(State(state): State<AppState>, req: Request) -> Response {
+    let name = req.uri().path().strip_prefix('/').unwrap_or_default();
+    if !build_asset(&state.cfg.dist, name) {
         let headers = document_headers(&FrameAncestors::None);
         return (StatusCode::NOT_FOUND, headers, Html(NOT_FOUND_PAGE)).into_response();
     }
-    let hashed = is_hashed_asset(path);
-    let mut res = next.run(req).await;
+    let hashed = is_hashed_asset(name);
+    let file = state.cfg.dist.join(name);
+    let mut res = match tower_http::services::ServeFile::new(file)
+        .oneshot(req)
+        .await
+    {
+        Ok(r) => r.map(axum::body::Body::new),
+        Err(e) => match e {},
+    };
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

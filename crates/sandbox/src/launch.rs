@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use meshes_protocol::ExpiredReason;
 use meshes_protocol::api::{ParamError, SessionContext, SessionInfo, SessionStatus, WorkspaceRef};
+use meshes_protocol::origin::choose_parent;
 use rusqlite::{OptionalExtension, params};
 
 /// The documented user-facing wording.
@@ -35,6 +36,16 @@ fn well_formed(token: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// Spend the launch: one compare-and-set statement, so of any number of exchanges that passed
+/// the checks above (each read "unused"), exactly one wins.
+pub fn consume(state: &AppState, session_id: &str, now: &str) -> ApiResult<bool> {
+    let won = state.db.conn().execute(
+        "UPDATE sessions SET launch_used_at = ?2 WHERE id = ?1 AND launch_used_at IS NULL",
+        params![session_id, now],
+    )?;
+    Ok(won == 1)
+}
+
 pub async fn exchange(
     State(state): State<AppState>,
     JsonObject(map): JsonObject,
@@ -43,7 +54,17 @@ pub async fn exchange(
         .get("launch_token")
         .and_then(|v| v.as_str())
         .unwrap_or_default();
-    let reference = map.get("session_id").and_then(|v| v.as_str());
+    let Some(reference) = map.get("session_id").and_then(|v| v.as_str()) else {
+        return Err(ApiError::param(
+            "session_id",
+            "is required: the `session` reference of the launch URL",
+        ));
+    };
+    let parent = match map.get("parent_origin") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(o)) if o.len() <= 512 => Some(o.as_str()),
+        Some(_) => return Err(ApiError::param("parent_origin", "must be an origin string")),
+    };
     if !well_formed(token) {
         return Err(refused(ExpiredReason::LaunchTokenInvalid));
     }
@@ -60,7 +81,7 @@ pub async fn exchange(
     let Some(row) = row else {
         return Err(refused(ExpiredReason::LaunchTokenInvalid));
     };
-    if reference.is_some_and(|r| r != row.id) {
+    if reference != row.id {
         return Err(refused(ExpiredReason::LaunchTokenInvalid));
     }
     if row.status != SessionStatus::Active {
@@ -73,12 +94,19 @@ pub async fn exchange(
     if row.launch_expires_at <= now {
         return Err(refused(ExpiredReason::LaunchTokenExpired));
     }
-    // Compare-and-set: only one exchange can flip launch_used_at from NULL.
-    let won = state.db.conn().execute(
-        "UPDATE sessions SET launch_used_at = ?2 WHERE id = ?1 AND launch_used_at IS NULL",
-        params![row.id, now],
-    )?;
-    if won != 1 {
+    // What can be checked before spending the token is checked first: a parent the session does
+    // not allow (or cannot be told apart among several) leaves the launch usable.
+    if let Err(e) = choose_parent(parent, &row.allowed_origins) {
+        return Err(ApiError {
+            params: vec![ParamError::new("parent_origin", e.to_string())],
+            ..ApiError::new(
+                StatusCode::FORBIDDEN,
+                "This page may not embed this workspace session",
+            )
+        }
+        .named("ParentNotAllowed"));
+    }
+    if !consume(&state, &row.id, &now)? {
         return Err(refused(ExpiredReason::LaunchTokenUsed));
     }
     let name: String = state.db.conn().query_row(

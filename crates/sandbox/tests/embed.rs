@@ -40,6 +40,7 @@ async fn embed_document_is_framable_only_by_allowed_origins() {
     let r = app.mint(json!({"allowed_origins": ["http://localhost:8080", "https://app.example.com"], "launch_page": "rules"})).await;
     let url = r.json["launch_url"].as_str().unwrap();
     let path = &url[url.find("/workspace/").unwrap()..url.find('#').unwrap()];
+    let sid = r.json["session_id"].as_str().unwrap();
     let d = doc(&app, path).await;
     assert_eq!(d.status, StatusCode::OK);
     assert!(
@@ -49,20 +50,31 @@ async fn embed_document_is_framable_only_by_allowed_origins() {
     assert_document_headers(&d, "http://localhost:8080 https://app.example.com");
 
     // A reload (secret already stripped) and deep links keep the same framing.
-    let sid = r.json["session_id"].as_str().unwrap();
     for page in ["dashboard", "events/evt_1", "connections/c-1/mappings"] {
         assert_document_headers(
             &doc(&app, &format!("/workspace/{page}?session={sid}")).await,
             "http://localhost:8080 https://app.example.com",
         );
     }
-    // The documented ?launch= form is framed by the token's session, without consuming it.
+    // The documented ?launch= form is sent on to the canonical form, unconsumed: the secret
+    // moves to the fragment, the session reference (which the exchange must carry) to the query.
     let token = r.json["launch_token"].as_str().unwrap();
-    assert_document_headers(
-        &doc(&app, &format!("/workspace/rules?launch={token}")).await,
-        "http://localhost:8080 https://app.example.com",
+    let d = doc(&app, &format!("/workspace/rules?launch={token}&x=1")).await;
+    assert_eq!(d.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        d.header("location"),
+        Some(format!("/workspace/rules?session={sid}&x=1#launch={token}").as_str())
     );
-    assert_eq!(app.exchange(token, None).await.status, StatusCode::OK);
+    assert_eq!(
+        d.header("referrer-policy"),
+        Some("strict-origin"),
+        "the document still learns its parent's origin"
+    );
+    assert_eq!(d.header("cache-control"), Some("no-store"));
+    let r = app
+        .exchange_from(token, Some(sid), Some("https://app.example.com"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
 #[tokio::test]
@@ -125,4 +137,112 @@ async fn api_responses_are_not_framable_cacheable_or_cross_origin_readable() {
         .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.json["message"], "Method Not Allowed");
+}
+
+/// The document only ever comes from the document handler, with its headers: no escape, double
+/// escape, case change or dot segment of a document path reaches the file without them.
+#[tokio::test]
+async fn encoded_and_case_variants_of_document_paths_never_skip_the_headers() {
+    let app = TestApp::new();
+    let sid = app
+        .session(json!({"allowed_origins": ["https://app.example.com"]}))
+        .await
+        .0;
+    let raw_file = [
+        "/index.html",
+        "/index%2ehtml",
+        "/index%2Ehtml",
+        "/index.htm%6C",
+        "/index.htm%6c",
+        "/%69ndex.html",
+        "/index%252ehtml",
+        "/index.htm%256C",
+        "/INDEX.HTML",
+        "/Index.html",
+        "/index.HTML",
+        "/./index.html",
+        "//index.html",
+        "/index.html/",
+        "/index.html.",
+        "/index.html%00",
+        "/index.html%20",
+        "/%2e/index.html",
+        "/%2E%2Findex.html",
+        "/x/..%2findex.html",
+        "/x/%2e%2e/index.html",
+        "/index.html;x",
+        "/%2Findex.html",
+        "/index",
+        "/.",
+        "/%2e",
+        "/",
+        "/dist/index.html",
+    ];
+    for path in raw_file {
+        let r = doc(&app, path).await;
+        assert!(
+            !r.text.contains("data-test-embed"),
+            "{path} served the embed document as a file"
+        );
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert_document_headers(&r, "'none'");
+    }
+    let routes = [
+        "/workspace/%64ashboard",
+        "/workspace/dashboar%64",
+        "/workspace/%2564ashboard",
+        "/%77orkspace/dashboard",
+        "/WORKSPACE/DASHBOARD",
+        "/Workspace/dashboard",
+        "/workspace/Dashboard",
+        "/workspace%2fdashboard",
+        "/workspace%2Fdashboard",
+        "/workspace/./dashboard",
+        "/workspace//dashboard",
+        "/workspace/dashboard/..%2f..%2findex.html",
+        "/workspace/events/%2e%2e",
+        "/workspace/dashboard/",
+        "/workspace/dashboard",
+        "/workspace/events/evt_1",
+    ];
+    for path in routes {
+        let r = doc(&app, &format!("{path}?session={sid}")).await;
+        if r.text.contains("data-test-embed") {
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            assert_document_headers(&r, "https://app.example.com");
+        } else {
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            assert_document_headers(&r, "'none'");
+        }
+    }
+    // The real documents still come (with their headers), and so do the build's assets — by
+    // their exact names only.
+    assert!(
+        doc(&app, &format!("/workspace/dashboard?session={sid}"))
+            .await
+            .text
+            .contains("data-test-embed")
+    );
+    for (path, status) in [
+        ("/meshes-embed-0123456789abcdef.js", StatusCode::OK),
+        ("/boot.js", StatusCode::OK),
+        ("/meshes-embed-0123456789abcdef%2ejs", StatusCode::NOT_FOUND),
+        ("/MESHES-EMBED-0123456789ABCDEF.JS", StatusCode::NOT_FOUND),
+        ("/BOOT.JS", StatusCode::NOT_FOUND),
+        ("/./boot.js", StatusCode::NOT_FOUND),
+        ("/missing-0123456789abcdef.js", StatusCode::NOT_FOUND),
+    ] {
+        let r = doc(&app, path).await;
+        assert_eq!(r.status, status, "{path}");
+        if status == StatusCode::OK {
+            assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+            assert_eq!(
+                r.header("cross-origin-resource-policy"),
+                Some("same-origin")
+            );
+        }
+    }
+    // The documented ?launch= form with escapes in its keys reads the same as the runtime does.
+    let r = doc(&app, &format!("/workspace/dashboard?sess%69on={sid}")).await;
+    assert_document_headers(&r, "https://app.example.com");
 }

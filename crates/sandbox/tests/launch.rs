@@ -44,18 +44,58 @@ async fn exchange_returns_the_session_context_once() {
         reason(&app.exchange(&launch, Some(&sid)).await),
         "launch_token_used"
     );
+    let r = app.exchange(&launch, None).await;
     assert_eq!(
-        reason(&app.exchange(&launch, None).await),
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "the session reference is required"
+    );
+    assert_eq!(r.params(), ["session_id"]);
+}
+
+/// Every exchange that read the session as unused still has to win the compare-and-set: two
+/// that both passed the checks (as two requests racing on two threads can) spend it once.
+#[tokio::test]
+async fn the_launch_is_spent_by_exactly_one_compare_and_set() {
+    let app = TestApp::new();
+    let (sid, _, launch) = app.session(json!({})).await;
+    let now = "2026-01-01T00:00:00Z";
+    let unused = || {
+        meshes_sandbox::sessions::SessionRow::load(&app.state, &sid)
+            .unwrap()
+            .is_some_and(|r| !r.launch_used)
+    };
+    // Both racers read "unused" before either writes.
+    assert!(unused() && unused());
+    let first = meshes_sandbox::launch::consume(&app.state, &sid, now).unwrap();
+    let second = meshes_sandbox::launch::consume(&app.state, &sid, now).unwrap();
+    assert_eq!((first, second), (true, false));
+    assert_eq!(
+        reason(&app.exchange(&launch, Some(&sid)).await),
         "launch_token_used"
     );
 }
 
-#[tokio::test]
+/// The same through the API, with the requests on a multi-threaded runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_exchanges_have_exactly_one_winner() {
-    let app = TestApp::new();
+    let app = std::sync::Arc::new(TestApp::new());
     let (sid, _, launch) = app.session(json!({})).await;
-    let calls = (0..50).map(|_| app.exchange(&launch, Some(&sid)));
-    let results = futures_join_all(calls).await;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(50));
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let (app, sid, launch, barrier) =
+                (app.clone(), sid.clone(), launch.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                app.exchange(&launch, Some(&sid)).await
+            })
+        })
+        .collect();
+    let mut results = vec![];
+    for c in calls {
+        results.push(c.await.unwrap());
+    }
     let ok = results
         .iter()
         .filter(|r| r.status == StatusCode::OK)
@@ -67,36 +107,6 @@ async fn concurrent_exchanges_have_exactly_one_winner() {
             .filter(|r| r.status != StatusCode::OK)
             .all(|r| reason(r) == "launch_token_used")
     );
-}
-
-async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut set = vec![];
-    for f in futs {
-        set.push(f);
-    }
-    let mut out = vec![];
-    // Poll them interleaved on one task so they genuinely race through the handler.
-    let mut pinned: Vec<_> = set.into_iter().map(Box::pin).collect();
-    let mut done: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in pinned.iter_mut().enumerate() {
-            if done[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => done[i] = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.extend(done.into_iter().flatten());
-    out
 }
 
 #[tokio::test]
@@ -145,7 +155,7 @@ async fn tampered_missing_and_mismatched_tokens_are_refused() {
         reason(&app.exchange(&launch, Some(&other_sid)).await),
         "launch_token_invalid"
     );
-    let huge = app.exchange(&"x".repeat(100_000), None).await;
+    let huge = app.exchange(&"x".repeat(100_000), Some(&sid)).await;
     assert_eq!(
         (huge.status, huge.json["error"]["name"].as_str()),
         (StatusCode::PAYLOAD_TOO_LARGE, Some("PayloadTooLarge"))
@@ -155,4 +165,35 @@ async fn tampered_missing_and_mismatched_tokens_are_refused() {
         app.exchange(&launch, Some(&sid)).await.status,
         StatusCode::OK
     );
+}
+
+/// What can be checked before spending the launch is checked first: a parent the session does
+/// not allow, or one that cannot be told apart among several, leaves the token usable.
+#[tokio::test]
+async fn a_refused_parent_does_not_burn_the_launch() {
+    let app = TestApp::new();
+    let (sid, _, launch) = app
+        .session(json!({"allowed_origins": ["https://a.example.com", "https://b.example.com"]}))
+        .await;
+    for parent in [
+        Some("https://evil.example.com"),
+        Some("null"),
+        Some("https://a.example.com."),
+        None,
+    ] {
+        let r = app.exchange_from(&launch, Some(&sid), parent).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{parent:?}: {}", r.text);
+        assert_eq!(r.json["error"]["name"], "ParentNotAllowed");
+        assert_eq!(r.params(), ["parent_origin"]);
+    }
+    let r = app
+        .exchange_from(&launch, Some(&sid), Some("https://b.example.com"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "still unspent: {}", r.text);
+    // One allowed origin and nothing observed: that one (as the runtime binds it).
+    let (sid, _, launch) = app
+        .session(json!({"allowed_origins": ["https://a.example.com"]}))
+        .await;
+    let r = app.exchange_from(&launch, Some(&sid), None).await;
+    assert_eq!(r.status, StatusCode::OK);
 }

@@ -111,12 +111,17 @@ pub struct SessionRevoked {
 }
 
 /// `POST /api/v1/embed/launch` body. The launch secret travels in the body, never in a URL the
-/// server logs. `session_id` is the non-secret reference from the launch URL, when present.
+/// server logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LaunchExchange {
     pub launch_token: String,
+    /// The non-secret `?session=` reference of the document that runs the exchange: it must name
+    /// the token's session (the one whose `frame-ancestors` the document was served with).
+    pub session_id: String,
+    /// The embedding page's origin as the browser reports it. Checked against the session's
+    /// `allowed_origins` before the token is spent, so a refused parent does not burn the launch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub parent_origin: Option<String>,
 }
 
 /// What the runtime learns from a successful launch exchange. No credential: the access token

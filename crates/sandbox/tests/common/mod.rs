@@ -120,10 +120,26 @@ impl TestApp {
         (s("session_id"), s("access_token"), s("launch_token"))
     }
 
+    /// The exchange from a page on `https://app.example.com` (what most tests' sessions allow,
+    /// or don't restrict).
     pub async fn exchange(&self, token: &str, session: Option<&str>) -> Res {
+        self.exchange_from(token, session, Some("https://app.example.com"))
+            .await
+    }
+
+    /// The exchange as the runtime sends it, with the parent origin the browser reported.
+    pub async fn exchange_from(
+        &self,
+        token: &str,
+        session: Option<&str>,
+        parent: Option<&str>,
+    ) -> Res {
         let mut body = json!({ "launch_token": token });
         if let Some(s) = session {
             body["session_id"] = s.into();
+        }
+        if let Some(p) = parent {
+            body["parent_origin"] = p.into();
         }
         self.call(Method::POST, "/api/v1/embed/launch", None, Some(body))
             .await
