@@ -9,6 +9,8 @@ const FRAME: &str = r#"<!doctype html><meta charset=utf-8><title>attacker: frame
 window.__got = [];
 addEventListener('message', (e) => window.__got.push({origin: e.origin, data: e.data}));
 const f = document.createElement('iframe');
+window.__loads = 0;
+f.addEventListener('load', () => { window.__loads += 1; });
 f.src = decodeURIComponent(location.hash.slice(1));
 document.documentElement.appendChild(f);
 </script>"#;
@@ -52,6 +54,24 @@ window.__sandboxForge = (forged) => {
 };
 </script>"#;
 
+/// Opens a forwarded OAuth start link (fragment: `{url, attempt, proof}`) in a popup, and keeps
+/// posting the attempt's real proof to it — what an admin who created the attempt could do.
+/// The start page must not take it: it only trusts its opener at the embed's origin.
+const LINK: &str = r#"<!doctype html><meta charset=utf-8><title>attacker: forwarded link</title>
+<button id=open>open</button>
+<script>
+const { url, attempt, proof } = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+window.__got = [];
+addEventListener('message', (e) => window.__got.push({origin: e.origin, data: e.data}));
+document.getElementById('open').onclick = () => {
+  const w = window.open(url, 'victim', 'popup,width=600,height=700');
+  const t = setInterval(() => {
+    try { w.postMessage({ type: 'meshes:oauth-proof', attempt, proof }, '*'); } catch (e) {}
+  }, 100);
+  setTimeout(() => clearInterval(t), 6000);
+};
+</script>"#;
+
 /// Serve the attacker pages; returns the origin.
 pub async fn start() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.2:0")
@@ -69,6 +89,7 @@ pub async fn start() -> String {
                     Some("/frame.html") => ("200 OK", FRAME),
                     Some("/opener.html") => ("200 OK", OPENER),
                     Some("/host.html") => ("200 OK", HOST),
+                    Some("/link.html") => ("200 OK", LINK),
                     _ => ("404 Not Found", "not found"),
                 };
                 let res = format!(

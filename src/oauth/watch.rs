@@ -3,7 +3,7 @@
 
 use super::{FIRST_POLL_MS, MAX_POLL_MS, OauthFlow, Phase, SLICE_MS, origin_of};
 use leptos::prelude::*;
-use meshes_protocol::api::{AttemptStatus, OAUTH_DONE, OauthAttempt};
+use meshes_protocol::api::{AttemptStatus, OAUTH_DONE, OAUTH_HELLO, OAUTH_PROOF, OauthAttempt};
 use wasm_bindgen::JsCast;
 
 impl OauthFlow {
@@ -18,8 +18,10 @@ impl OauthFlow {
                 .ok()
                 .and_then(|v| v.as_string())
         };
-        if field("type").as_deref() != Some(OAUTH_DONE) {
-            return;
+        match field("type").as_deref() {
+            Some(OAUTH_DONE) => {}
+            Some(OAUTH_HELLO) => return self.prove(e, field("attempt")),
+            _ => return,
         }
         let (Some(attempt), Some(nonce)) = (field("attempt"), field("nonce")) else {
             self.hints.update(|h| h.1 += 1);
@@ -41,6 +43,38 @@ impl OauthFlow {
         } else {
             self.hints.update(|h| h.1 += 1);
         }
+    }
+
+    /// The start page our window opened asks whether the attempt is ours: answer with the
+    /// attempt's proof — only to that window, only at the start URL's exact origin, only for our
+    /// attempt. Anything else (another window, another origin, a forwarded link) gets nothing,
+    /// and the start page asks its user to confirm instead.
+    fn prove(&self, e: &web_sys::MessageEvent, attempt: Option<String>) {
+        let Some(src) = e.source() else { return };
+        let answer = self.attempt.with_untracked(|a| {
+            let a = a.as_ref()?;
+            let origin = a.start_url.as_deref().and_then(origin_of)?;
+            (Some(&a.id) == attempt.as_ref() && origin == e.origin())
+                .then(|| (a.id.clone(), a.start_proof.clone(), origin))
+        });
+        let Some((id, Some(proof), origin)) = answer else {
+            self.hints.update(|h| h.1 += 1);
+            return;
+        };
+        self.window.with_value(|w| {
+            let Some(w) = w
+                .as_ref()
+                .filter(|w| js_sys::Object::is(w.as_ref(), src.unchecked_ref()))
+            else {
+                self.hints.update(|h| h.1 += 1);
+                return;
+            };
+            let msg = js_sys::Object::new();
+            for (k, v) in [("type", OAUTH_PROOF), ("attempt", &id), ("proof", &proof)] {
+                let _ = js_sys::Reflect::set(&msg, &k.into(), &v.into());
+            }
+            let _ = w.post_message(&msg, &origin);
+        });
     }
 
     pub(super) fn nonce_matches(&self, n: &str) -> bool {

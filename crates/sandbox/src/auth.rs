@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::secrets::same_secret;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -10,7 +11,6 @@ use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::{
     AccessClaims, EmbedPage, Role, Scope, SessionType, TOKEN_AUDIENCE, TOKEN_ISSUER,
 };
-use subtle::ConstantTimeEq;
 
 pub struct Keys {
     enc: EncodingKey,
@@ -80,7 +80,7 @@ impl FromRequestParts<AppState> for Management {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(parts)?;
-        if bool::from(token.as_bytes().ct_eq(state.cfg.management_key.as_bytes())) {
+        if same_secret(token, &state.cfg.management_key) {
             Ok(Management)
         } else {
             Err(ApiError::unauthorized("Invalid management credentials"))
@@ -235,7 +235,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(parts)?;
-        if bool::from(token.as_bytes().ct_eq(state.cfg.management_key.as_bytes())) {
+        if same_secret(token, &state.cfg.management_key) {
             return Ok(Caller::Management);
         }
         SessionAuth::from_request_parts(parts, state)

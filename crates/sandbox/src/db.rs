@@ -92,6 +92,9 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     // Deleting keeps the row (delivery history points at it) and hides it everywhere else.
     ("connections", "deleted_at", "TEXT"),
     ("rules", "deleted_at", "TEXT"),
+    // The hosted start page: how the embed proves it created the attempt, and how it went on.
+    ("oauth_attempts", "proof_hash", "TEXT"),
+    ("oauth_attempts", "started_via", "TEXT"),
 ];
 
 #[derive(Clone)]
@@ -172,6 +175,8 @@ impl Clock {
 /// Wire format for timestamps: RFC 3339, UTC, whole seconds (`2026-03-15T12:00:00Z`).
 /// Fixed width, so SQLite string comparison orders them correctly.
 pub fn ts(t: OffsetDateTime) -> String {
+    // Always UTC: stored timestamps are compared as strings, so `+02:00` must not survive.
+    let t = t.to_offset(time::UtcOffset::UTC);
     let t = t.replace_nanosecond(0).unwrap_or(t);
     t.format(&Rfc3339).unwrap_or_default()
 }
@@ -194,4 +199,19 @@ pub fn decode_cursor(c: &str) -> Option<i64> {
         .parse()
         .ok()
         .filter(|n: &i64| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc_whole_seconds_whatever_the_input_offset() {
+        let t = parse_ts("2026-03-15T14:00:00.750+02:00").unwrap();
+        assert_eq!(ts(t), "2026-03-15T12:00:00Z");
+        assert_eq!(
+            ts(parse_ts("2026-03-15T12:00:00Z").unwrap()),
+            "2026-03-15T12:00:00Z"
+        );
+    }
 }

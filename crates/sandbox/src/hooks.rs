@@ -28,6 +28,9 @@ pub struct Recorded {
     pub uri: String,
     pub referer: Option<String>,
     pub authorization: Option<String>,
+    /// JSON request bodies (up to 64 KiB), so tests can see what the embed sent (e.g. the
+    /// nonce it pairs its OAuth attempt with).
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -65,19 +68,17 @@ fn hooks(state: &AppState) -> Option<&Hooks> {
 
 /// Record every request (both origins) when hooks are on.
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(h) = hooks(&state) {
+    let Some(h) = hooks(&state) else {
+        return next.run(req).await;
+    };
+    let (mut entry, json) = {
         let header = |name| {
             req.headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let server = if req
-            .headers()
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            == Some(state.cfg.host_addr.as_str())
-        {
+        let server = if header(header::HOST).as_deref() == Some(state.cfg.host_addr.as_str()) {
             "host"
         } else {
             "meshes"
@@ -86,6 +87,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or(0);
+        let json = header(header::CONTENT_TYPE).is_some_and(|c| c.starts_with("application/json"));
         let entry = Recorded {
             at_ms,
             server,
@@ -93,10 +95,24 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
             uri: req.uri().to_string(),
             referer: header(header::REFERER),
             authorization: header(header::AUTHORIZATION),
+            body: None,
         };
-        if let Ok(mut log) = h.requests.lock() {
-            log.push(entry);
+        (entry, json)
+    };
+    let req = if json {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        };
+        if bytes.len() <= 64 * 1024 {
+            entry.body = Some(String::from_utf8_lossy(&bytes).into_owned());
         }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        req
+    };
+    if let Ok(mut log) = h.requests.lock() {
+        log.push(entry);
     }
     next.run(req).await
 }
@@ -116,7 +132,7 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
             .position(|f| path.starts_with(f.path.as_str()))?;
         let fault = faults[i].clone();
         match &mut faults[i].times {
-            Some(1) => {
+            Some(n) if *n <= 1 => {
                 faults.remove(i);
             }
             Some(n) => *n -= 1,
@@ -170,6 +186,10 @@ async fn requests(State(state): State<AppState>) -> Json<Vec<Recorded>> {
 }
 
 async fn add_fault(State(state): State<AppState>, Json(fault): Json<Fault>) -> StatusCode {
+    // A fault that hits no request is a mistake in the test, not a fault.
+    if fault.times == Some(0) {
+        return StatusCode::UNPROCESSABLE_ENTITY;
+    }
     if let Some(mut faults) = hooks(&state).and_then(|h| h.faults.lock().ok()) {
         faults.push(fault);
     }

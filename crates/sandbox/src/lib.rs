@@ -32,7 +32,6 @@ use config::Config;
 use db::{Clock, Db};
 use error::ApiError;
 use std::sync::Arc;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Clone)]
@@ -89,63 +88,66 @@ impl AppState {
     }
 }
 
+/// Declares the API once: the router is built from this list, and `API_ROUTES` is the same list
+/// as data, so the authorization matrix can enumerate every route the server really has.
+macro_rules! api {
+    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
+        /// Every `/api/v1` route as `(method, path)`, exactly as the router serves them.
+        pub const API_ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn api_routes() -> Router<AppState> {
+            Router::new()$(.route(
+                $path,
+                axum::routing::on(axum::routing::MethodFilter::$method, $handler),
+            ))*
+        }
+    };
+}
+
+api! {
+    GET "/workspaces" => workspaces::list,
+    POST "/workspaces" => workspaces::create,
+    GET "/workspaces/{id}" => workspaces::get,
+    GET "/workspaces/{id}/connections" => workspaces::connections,
+    GET "/workspaces/{id}/dashboard" => dashboard::metrics,
+    GET "/workspaces/{id}/events" => events::list,
+    GET "/workspaces/{id}/rules" => rules::list,
+    GET "/workspaces/{id}/event-types" => catalog::event_types,
+    GET "/workspaces/{id}/resources" => catalog::resources,
+    GET "/integrations" => catalog::list_integrations,
+    POST "/connections" => connections::create,
+    GET "/connections/{id}" => connections::get,
+    PUT "/connections/{id}" => connections::update,
+    DELETE "/connections/{id}" => connections::delete,
+    GET "/connections/{id}/actions" => connections::actions,
+    GET "/connections/{id}/fields" => mappings::fields,
+    GET "/connections/{id}/mappings/default" => mappings::get,
+    PUT "/connections/{id}/mappings/default" => mappings::put,
+    POST "/rules" => rules::create,
+    GET "/rules/{id}" => rules::get,
+    PATCH "/rules/{id}" => rules::update,
+    DELETE "/rules/{id}" => rules::delete,
+    POST "/rules/{id}/test" => rules::test_event,
+    POST "/events/{id}/cancel" => deliveries::cancel_event,
+    POST "/events/{id}/rules/{rule_id}/retry" => deliveries::retry,
+    POST "/events/{id}/rules/{rule_id}/cancel" => deliveries::cancel_rule,
+    GET "/events/{id}/rules/{rule_id}/attempts" => deliveries::attempts,
+    GET "/events/{id}" => events::get,
+    GET "/events/{id}/payload" => events::payload,
+    GET "/sessions" => sessions::list,
+    POST "/sessions" => sessions::create,
+    DELETE "/sessions/{id}" => sessions::revoke,
+    POST "/sessions/{id}/refresh" => sessions::refresh,
+    POST "/embed/launch" => launch::exchange,
+    GET "/embed/session" => launch::whoami,
+    POST "/embed/oauth/attempts" => oauth::create,
+    GET "/embed/oauth/attempts/{id}" => oauth::get,
+    POST "/embed/oauth/attempts/{id}/cancel" => oauth::cancel,
+}
+
 /// The Meshes origin: `/api/v1/*`, `/workspace/*` documents, and the embed's static assets.
 pub fn meshes_router(state: AppState) -> Router {
-    let api = Router::new()
-        .route(
-            "/workspaces",
-            get(workspaces::list).post(workspaces::create),
-        )
-        .route("/workspaces/{id}", get(workspaces::get))
-        .route("/workspaces/{id}/connections", get(workspaces::connections))
-        .route("/workspaces/{id}/dashboard", get(dashboard::metrics))
-        .route("/workspaces/{id}/events", get(events::list))
-        .route("/workspaces/{id}/rules", get(rules::list))
-        .route("/workspaces/{id}/event-types", get(catalog::event_types))
-        .route("/workspaces/{id}/resources", get(catalog::resources))
-        .route("/integrations", get(catalog::list_integrations))
-        .route("/connections", post(connections::create))
-        .route(
-            "/connections/{id}",
-            get(connections::get)
-                .put(connections::update)
-                .delete(connections::delete),
-        )
-        .route("/connections/{id}/actions", get(connections::actions))
-        .route("/connections/{id}/fields", get(mappings::fields))
-        .route(
-            "/connections/{id}/mappings/default",
-            get(mappings::get).put(mappings::put),
-        )
-        .route("/rules", post(rules::create))
-        .route(
-            "/rules/{id}",
-            get(rules::get).patch(rules::update).delete(rules::delete),
-        )
-        .route("/rules/{id}/test", post(rules::test_event))
-        .route("/events/{id}/cancel", post(deliveries::cancel_event))
-        .route(
-            "/events/{id}/rules/{rule_id}/retry",
-            post(deliveries::retry),
-        )
-        .route(
-            "/events/{id}/rules/{rule_id}/cancel",
-            post(deliveries::cancel_rule),
-        )
-        .route(
-            "/events/{id}/rules/{rule_id}/attempts",
-            get(deliveries::attempts),
-        )
-        .route("/events/{id}", get(events::get))
-        .route("/events/{id}/payload", get(events::payload))
-        .route("/sessions", get(sessions::list).post(sessions::create))
-        .route("/sessions/{id}", axum::routing::delete(sessions::revoke))
-        .route("/sessions/{id}/refresh", post(sessions::refresh))
-        .route("/embed/launch", post(launch::exchange))
-        .route("/embed/session", get(launch::whoami))
-        .route("/embed/oauth/attempts", post(oauth::create))
-        .route("/embed/oauth/attempts/{id}", get(oauth::get))
-        .route("/embed/oauth/attempts/{id}/cancel", post(oauth::cancel))
+    let api = api_routes()
         .fallback(|| async { ApiError::not_found("Endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
@@ -174,21 +176,19 @@ pub fn meshes_router(state: AppState) -> Router {
             hooks::inject,
         ));
 
-    let assets = Router::new()
-        .fallback_service(ServeDir::new(&state.cfg.dist).append_index_html_on_directories(false))
-        .layer(axum::middleware::from_fn(embed::asset_headers));
-
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/workspace/{*rest}", get(embed::document))
-        .route("/oauth/start/{id}", get(oauth::start))
+        .route("/oauth/start/{id}", get(oauth::start).post(oauth::start_go))
+        .route("/oauth/start/{id}/cancel", post(oauth::start_cancel))
+        .route("/oauth/start.js", get(oauth::start_js))
         .route("/oauth/callback", get(oauth::callback))
         .route("/oauth/done.js", get(oauth::done_js));
     if state.hooks.is_some() {
         router = router.merge(hooks::router());
     }
     router
-        .merge(assets)
+        .fallback(embed::asset)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hooks::record,

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::time::Duration;
 use thirtyfour::{By, WindowHandle};
 
+mod handshake;
 mod obstacles;
 mod popup;
 
@@ -95,4 +96,39 @@ pub async fn mark(s: &Stack) {
 pub async fn still_marked(s: &Stack) -> bool {
     s.enter_embed().await.expect("embed");
     s.js("return window.__noReload === 42").await == Value::Bool(true)
+}
+
+/// On the start page's confirmation (no opener vouched for the attempt): its text once shown,
+/// after checking it names `named`; then "Continue" once it is enabled (a second after).
+pub async fn confirm_at_start(s: &Stack, named: &[&str]) -> TestResult {
+    let ask = eventually("the confirmation", || async {
+        s.try_js("const c = document.querySelector('#oauth-confirm'); return c && !c.hidden ? c.textContent : null")
+            .await
+            .ok()?
+            .as_str()
+            .map(str::to_owned)
+    })
+    .await;
+    for n in named {
+        assert!(ask.contains(n), "names {n}: {ask}");
+    }
+    let focused = s.js("return document.activeElement?.id ?? null").await;
+    assert_eq!(
+        focused, "oauth-confirm-title",
+        "nothing a held key could press has focus"
+    );
+    eventually("Continue to be enabled", || async {
+        (s.try_js("return document.querySelector('#oauth-continue').disabled")
+            .await
+            .ok()?
+            == Value::Bool(false))
+        .then_some(())
+    })
+    .await;
+    s.driver
+        .find(By::Css("#oauth-continue"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
 }

@@ -116,8 +116,10 @@ async fn redirect_round_trip_returns_to_the_host_and_shows_the_result() -> TestR
     let ready = phase_text(&s, "redirect").await;
     assert!(ready.contains("then come back here"), "{ready}");
     s.click_when_ready("#oauth-redirect-go").await?;
-    // The whole tab is at the provider now.
+    // The whole tab is on the Meshes start page now, which has no opener to vouch for the
+    // attempt: it says who asks for what, and goes on only when the user confirms.
     s.driver.enter_default_frame().await?;
+    confirm_at_start(&s, &["AWeber", "Acme CRM Production", s.host.as_str()]).await?;
     at_provider(&s, Some("Wayne")).await?;
     // Back on the host page, which mints a new session and opens the embed on connections.
     s.wait_for_log("meshes:ready", 1).await;
@@ -140,6 +142,11 @@ async fn redirect_round_trip_returns_to_the_host_and_shows_the_result() -> TestR
     Ok(())
 }
 
+/// `meshes:oauth-done` is believed only from the start URL's origin, from the window the embed
+/// opened, with the attempt's id and nonce. Each check is forged on its own, with the other
+/// two right (the real nonce comes from the sandbox's request log), and each is refused; with
+/// all three right it is accepted — and still connects nothing by itself (the real callback's
+/// message is accepted in `popup_approve_connects_without_reload`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_callback_messages_are_ignored() -> TestResult {
     let s = Stack::start().await;
@@ -147,6 +154,16 @@ async fn forged_callback_messages_are_ignored() -> TestResult {
     s.click_when_ready(".connect-oauth[data-integration='slack']")
         .await?;
     phase_text(&s, "waiting").await;
+    let created = eventually("the attempt's creation", || async {
+        let r = s.requests_to("POST", "/api/v1/embed/oauth/attempts").await;
+        r.into_iter().next()
+    })
+    .await;
+    let body: Value = serde_json::from_str(created["body"].as_str().expect("logged body"))?;
+    let nonce = body["nonce"]
+        .as_str()
+        .expect("the embed's nonce")
+        .to_owned();
     let starts = eventually("the start page request", || async {
         let r = s.requests_to("GET", "/oauth/start/").await;
         (!r.is_empty()).then_some(r)
@@ -158,39 +175,72 @@ async fn forged_callback_messages_are_ignored() -> TestResult {
         .next()
         .unwrap()
         .to_owned();
-    let forged = format!(
-        "{{type: 'meshes:oauth-done', attempt: '{attempt}', nonce: 'guessed-guessed-guessed', status: 'completed'}}"
-    );
-    // A script on the host page (another origin) holding the iframe...
+    let message = |nonce: &str| {
+        format!(
+            "{{type: 'meshes:oauth-done', attempt: '{attempt}', nonce: '{nonce}', status: 'completed'}}"
+        )
+    };
+    let real = message(&nonce);
+    // 1. Wrong origin: a script on the host page, holding the iframe.
     s.driver.enter_default_frame().await?;
     s.js(&format!(
-        "document.querySelector('iframe.meshes-embed').contentWindow.postMessage({forged}, '*'); return true"
+        "document.querySelector('iframe.meshes-embed').contentWindow.postMessage({real}, '*'); return true"
     ))
     .await;
-    // ...and a message from the embed's own origin that is not from its popup.
+    // 2. Wrong window: the embed's own origin, but not the window it opened.
     s.enter_embed().await?;
     s.js(&format!(
-        "window.postMessage({forged}, location.origin); return true"
+        "window.postMessage({real}, location.origin); return true"
     ))
     .await;
     eventually("both refused", || async {
         (hints(&s).await == (0, 2)).then_some(())
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // 3. The right window at the wrong origin: the popup, at the provider.
+    let main = s.switch_to_new_window().await?;
+    eventually("the provider page", || async {
+        s.driver.find(By::Css("#provider-account")).await.ok()
+    })
+    .await;
+    s.js(&format!(
+        "window.opener.postMessage({real}, '*'); return true"
+    ))
+    .await;
+    // 4. The right window at the right origin, with a guessed nonce.
+    s.driver
+        .goto(format!("{}/workspace/nowhere", s.meshes))
+        .await?;
+    let guessed = message("guessed-guessed-guessed");
+    s.js(&format!(
+        "window.opener.postMessage({guessed}, '*'); return true"
+    ))
+    .await;
+    s.driver.switch_to_window(main.clone()).await?;
+    eventually("all four refused", || async {
+        (hints(&s).await == (0, 4)).then_some(())
+    })
+    .await;
+    phase_text(&s, "waiting").await;
+    // All three right: accepted (it only makes the embed ask the server sooner).
+    s.switch_to_new_window().await?;
+    s.js(&format!(
+        "window.opener.postMessage({real}, '*'); return true"
+    ))
+    .await;
+    s.driver.switch_to_window(main.clone()).await?;
+    eventually("the genuine one accepted", || async {
+        (hints(&s).await == (1, 4)).then_some(())
+    })
+    .await;
     phase_text(&s, "waiting").await;
     assert!(
         connections(&s)
             .await
             .iter()
-            .all(|c| c["name"] != "Slack (Initech)")
+            .all(|c| c["name"] != "Slack (Initech)"),
+        "a message alone connects nothing"
     );
-
-    let main = s.switch_to_new_window().await?;
-    at_provider(&s, Some("Initech")).await?;
-    back_when_closed(&s, main).await?;
-    assert!(row_text(&s, "Slack (Initech)").await.contains("Active"));
-    assert_eq!(hints(&s).await, (1, 2));
     s.quit().await;
     Ok(())
 }

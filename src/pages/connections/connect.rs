@@ -222,6 +222,7 @@ mod tests {
                 message: "Because.".into(),
             }),
             start_url: None,
+            start_proof: None,
             created_at: String::new(),
             expires_at: String::new(),
             completed_at: None,

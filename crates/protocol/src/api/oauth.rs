@@ -10,6 +10,12 @@ pub const ATTEMPT_TTL_SECONDS: i64 = 10 * 60;
 pub const MAX_RETURN_TO_LEN: usize = 2048;
 /// The fast-path message the hosted callback page posts to its opener (never to the host).
 pub const OAUTH_DONE: &str = "meshes:oauth-done";
+/// The hosted start page asks the window that opened it: "is this attempt yours?"
+/// (`{type, attempt}`, posted to the embed origin only).
+pub const OAUTH_HELLO: &str = "meshes:oauth-hello";
+/// The embed's answer, to the start page's exact origin, from the window it opened:
+/// `{type, attempt, proof}` with the attempt's `start_proof`.
+pub const OAUTH_PROOF: &str = "meshes:oauth-proof";
 
 /// Where the hosted flow runs. Popup and tab differ only in how the embed opened the window;
 /// redirect leaves the host page and comes back to `return_to`.
@@ -95,7 +101,7 @@ pub struct CreateAttempt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptError {
     /// `access_denied`, `provider_error`, `state_mismatch`, `code_exchange_failed`, `expired`,
-    /// `cancelled`, `connection_gone`.
+    /// `cancelled`, `connection_gone`, `account_mismatch`, `session_ended`.
     pub code: String,
     pub message: String,
 }
@@ -120,6 +126,10 @@ pub struct OauthAttempt {
     /// Only in the create response: the hosted page to open. Single use; it carries no token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_url: Option<String>,
+    /// Only in the create response, kept in the embed's memory: what the embed hands the start
+    /// page (which its window opened) to prove the attempt is its own. Never in a URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_proof: Option<String>,
     pub created_at: String,
     pub expires_at: String,
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! `/api/v1/embed/oauth/attempts`: create (admin|owner on a session that shows Connections),
 //! read its status, cancel. Sessions only — an attempt belongs to the person in the embed.
 
-use super::{AttemptRow, finish, load, not_found};
+use super::{AttemptRow, Outcome, finish, load, not_found};
 use crate::AppState;
 use crate::auth::{Caller, SessionAuth};
 use crate::catalog::integration;
@@ -15,7 +15,8 @@ use axum::http::StatusCode;
 use meshes_protocol::Origin;
 use meshes_protocol::access::{Action, EmbedPage};
 use meshes_protocol::api::{
-    ATTEMPT_TTL_SECONDS, AttemptStatus, AuthType, OauthAttempt, check_return_to, valid_nonce,
+    ATTEMPT_TTL_SECONDS, AttemptStatus, AuthType, OauthAttempt, OauthMode, check_return_to,
+    valid_nonce,
 };
 use rusqlite::params;
 
@@ -97,11 +98,12 @@ pub async fn create(
     }
     let id = uuid::Uuid::new_v4().to_string();
     let key = random_token::<32>();
+    let proof = random_token::<32>();
     let now = state.clock.now();
     state.db.conn().execute(
         "INSERT INTO oauth_attempts (id, workspace_id, session_id, integration, mode, connection_id, \
-         reauthorize, return_to, nonce, start_hash, status, created_by, created_at, expires_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?12, ?13)",
+         reauthorize, return_to, nonce, start_hash, proof_hash, status, created_by, created_at, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?14)",
         params![
             id,
             auth.workspace_id,
@@ -113,6 +115,7 @@ pub async fn create(
             return_to,
             nonce,
             sha256_hex(&key),
+            sha256_hex(&proof),
             caller.created_by(),
             ts(now),
             ts(now + time::Duration::seconds(ATTEMPT_TTL_SECONDS)),
@@ -123,44 +126,74 @@ pub async fn create(
         "{}/oauth/start/{id}?key={key}",
         state.cfg.api_origin()
     ));
+    attempt.start_proof = Some(proof);
     Ok((StatusCode::CREATED, Json(attempt)))
 }
 
-fn own(state: &AppState, auth: &SessionAuth, id: &str) -> ApiResult<AttemptRow> {
+/// Who may see an attempt: the session that created it. After a redirect round trip the host
+/// mints a new session to show the outcome, so a finished redirect-mode attempt is also visible
+/// to a later session of the same workspace for the same end user (the same, non-empty
+/// `external_user_id`: the host backend minted both); nobody else learns it exists.
+fn visible(state: &AppState, auth: &SessionAuth, id: &str) -> ApiResult<AttemptRow> {
     Caller::Session(auth.clone()).require(EmbedPage::Connections, Action::Read)?;
-    match load(state, "id", id)? {
-        // Another workspace's attempt does not exist for this session.
-        Some(row) if row.api.workspace == auth.workspace_id => Ok(row),
-        _ => Err(not_found()),
+    let Some(row) = load(state, "id", id)? else {
+        return Err(not_found());
+    };
+    if row.api.workspace != auth.workspace_id {
+        return Err(not_found());
+    }
+    if row.session_id == auth.session_id {
+        return Ok(row);
+    }
+    let handed_over = row.api.mode == OauthMode::Redirect && row.api.status.is_final() && {
+        let user = |sid: &str| -> ApiResult<Option<(Option<String>, String)>> {
+            Ok(crate::sessions::SessionRow::load(state, sid)?
+                .map(|s| (s.external_user_id, s.created_at)))
+        };
+        match (user(&row.session_id)?, user(&auth.session_id)?) {
+            // Same end user only when the host said who it is, both times.
+            (Some((Some(creator), _)), Some((Some(reader), minted))) => {
+                creator == reader && minted >= row.api.created_at
+            }
+            _ => false,
+        }
+    };
+    if handed_over {
+        Ok(row)
+    } else {
+        Err(not_found())
     }
 }
 
-/// `GET /api/v1/embed/oauth/attempts/{id}`. Any session of the workspace may read it: after a
-/// redirect round trip the host mints a new session to show the outcome.
+/// `GET /api/v1/embed/oauth/attempts/{id}`.
 pub async fn get(
     State(state): State<AppState>,
     auth: SessionAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OauthAttempt>> {
-    Ok(Json(own(&state, &auth, &id)?.api))
+    Ok(Json(visible(&state, &auth, &id)?.api))
 }
 
 /// `POST /api/v1/embed/oauth/attempts/{id}/cancel` -> the attempt as it ends: `cancelled`, or
-/// whatever it reached first (a completed attempt stays completed).
+/// whatever it reached first (a completed attempt stays completed). Only the creating session.
 pub async fn cancel(
     State(state): State<AppState>,
     auth: SessionAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OauthAttempt>> {
     Caller::Session(auth.clone()).require(EmbedPage::Connections, Action::Write)?;
-    own(&state, &auth, &id)?;
+    let row = visible(&state, &auth, &id)?;
+    if row.session_id != auth.session_id {
+        return Err(not_found());
+    }
     finish(
         &state,
         &id,
-        AttemptStatus::Cancelled,
-        Some(("cancelled", "The sign-in was cancelled before it finished.")),
-        None,
-        None,
+        Outcome::failed(
+            AttemptStatus::Cancelled,
+            "cancelled",
+            "The sign-in was cancelled before it finished.",
+        ),
     )?;
-    Ok(Json(own(&state, &auth, &id)?.api))
+    Ok(Json(visible(&state, &auth, &id)?.api))
 }

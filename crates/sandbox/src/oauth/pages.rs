@@ -19,7 +19,7 @@ pub(super) fn hosted(
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         ),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -74,6 +74,141 @@ pub(super) fn refuse(heading: &str, text: &str) -> Response {
     message_page(StatusCode::BAD_REQUEST, heading, text, None)
 }
 
+/// What the start page's confirmation names.
+pub(super) struct StartContext {
+    pub provider: String,
+    pub workspace: String,
+    /// The app(s) embedding the workspace: the session's allowed origins (or the redirect
+    /// mode's return page origin).
+    pub hosts: Vec<String>,
+    /// Re-authorizing this connection (its name).
+    pub reconnect: Option<String>,
+}
+
+/// The start page: "Connecting…" while `start.js` asks the opening window for its proof; the
+/// confirmation (hidden until needed) says who is asking for what.
+pub(super) fn start_page(row: &AttemptRow, ctx: &StartContext, embed_origin: &str) -> Response {
+    let provider = escape(&ctx.provider);
+    let workspace = escape(&ctx.workspace);
+    let host = match ctx.hosts.as_slice() {
+        [] => "an app that did not register its address".to_owned(),
+        list => list
+            .iter()
+            .map(|h| format!("<strong>{}</strong>", escape(h)))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    };
+    let (heading, action) = match &ctx.reconnect {
+        Some(name) => (
+            format!("Reconnect {} in “{workspace}”?", escape(name)),
+            "renew its access to",
+        ),
+        None => (
+            format!("Connect {provider} to “{workspace}”?"),
+            "connect it to",
+        ),
+    };
+    hosted(
+        StatusCode::OK,
+        format!(
+            r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Meshes — Connect {provider}</title></head>
+<body><main id="oauth-start" data-attempt="{id}" data-embed-origin="{origin}">
+<p id="oauth-wait" role="status">Connecting {provider}…</p>
+<section id="oauth-confirm" hidden aria-labelledby="oauth-confirm-title">
+<h1 id="oauth-confirm-title" tabindex="-1">{heading}</h1>
+<p>You are about to sign in to <strong>{provider}</strong> and {action} the Meshes workspace <strong>“{workspace}”</strong>, embedded in {host} (as registered with Meshes). The workspace will then read from and send data to your {provider} account.</p>
+<p>Only continue if you started this yourself in that app. If someone sent you this link, close this window.</p>
+<p id="oauth-error" role="alert" hidden></p>
+<p><button id="oauth-continue" type="button" disabled>Continue to {provider}</button> <button id="oauth-cancel" type="button">Cancel</button></p>
+</section>
+<noscript><p>This sign-in page needs JavaScript.</p></noscript>
+</main><script src="/oauth/start.js"></script></body></html>"#,
+            id = escape(&row.api.id),
+            origin = escape(embed_origin),
+        ),
+        &[],
+    )
+}
+
+/// `GET /oauth/start.js`: the handshake with the opening window, then the confirmation.
+pub async fn start_js() -> Response {
+    const JS: &str = r#"(function () {
+  var main = document.getElementById('oauth-start');
+  if (!main) return;
+  var d = main.dataset;
+  var key = new URLSearchParams(location.search).get('key') || '';
+  var base = '/oauth/start/' + encodeURIComponent(d.attempt);
+  var sent = false;
+  var $ = function (id) { return document.getElementById(id); };
+  function fail(message) {
+    sent = false;
+    var e = $('oauth-error');
+    e.textContent = message;
+    e.hidden = false;
+    confirmNeeded();
+  }
+  function post(path, body) {
+    body.key = key;
+    return fetch(path, {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify(body)
+    }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); });
+  }
+  function go(body) {
+    if (sent) return;
+    sent = true;
+    post(base, body).then(function (res) {
+      if (res[0] && typeof res[1].url === 'string') location.replace(res[1].url);
+      else fail(res[1].message || 'This sign-in could not continue.');
+    }).catch(function () { fail('The connection failed. Check your network and try again.'); });
+  }
+  // The decision must be a fresh one: nothing is focused that a held or repeated key could
+  // press, and "Continue" only works a moment after the question is on screen.
+  function confirmNeeded() {
+    $('oauth-wait').hidden = true;
+    var c = $('oauth-confirm');
+    if (!c.hidden) return;
+    c.hidden = false;
+    $('oauth-confirm-title').focus();
+    setTimeout(function () { $('oauth-continue').disabled = false; }, 1000);
+  }
+  $('oauth-continue').addEventListener('click', function () { go({ confirmed: true }); });
+  $('oauth-cancel').addEventListener('click', function () {
+    post(base + '/cancel', {}).finally(function () {
+      $('oauth-confirm').hidden = true;
+      var w = $('oauth-wait');
+      w.textContent = 'Cancelled. Nothing was connected; you can close this window.';
+      w.hidden = false;
+    });
+  });
+  var opener = null;
+  try { opener = window.opener; } catch (e) { opener = null; }
+  if (!opener) { confirmNeeded(); return; }
+  window.addEventListener('message', function (e) {
+    var m = e.data;
+    if (e.origin !== d.embedOrigin || e.source !== opener || !m || typeof m !== 'object') return;
+    if (m.type !== 'meshes:oauth-proof' || m.attempt !== d.attempt || typeof m.proof !== 'string') return;
+    go({ proof: m.proof });
+  });
+  try { opener.postMessage({ type: 'meshes:oauth-hello', attempt: d.attempt }, d.embedOrigin); } catch (e) { /* severed */ }
+  setTimeout(function () { if (!sent) confirmNeeded(); }, 3000);
+})();
+"#;
+    static_js(JS)
+}
+
+fn static_js(js: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        js,
+    )
+        .into_response()
+}
+
 /// `GET /oauth/done.js`: post the outcome to the opener (exact origin), then close.
 pub async fn done_js() -> Response {
     const JS: &str = r#"(function () {
@@ -88,15 +223,7 @@ pub async fn done_js() -> Response {
   } catch (e) { /* severed opener: the embed learns the outcome by polling */ }
 })();
 "#;
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        JS,
-    )
-        .into_response()
+    static_js(JS)
 }
 
 pub(super) fn outcome_page(state: &AppState, row: &AttemptRow, replay: bool) -> Response {
@@ -115,7 +242,7 @@ pub(super) fn outcome_page(state: &AppState, row: &AttemptRow, replay: bool) -> 
         .into_response();
         let clear = format!(
             "{}=; Path=/oauth/callback; Max-Age=0",
-            super::hosted::cookie_name(&row.api.id)
+            super::client::cookie_name(&row.api.id)
         );
         if let Ok(v) = HeaderValue::from_str(&clear) {
             res.headers_mut().insert(header::SET_COOKIE, v);

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
 use meshes_protocol::api::Connection;
 use rusqlite::{OptionalExtension, params};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The provider account behind an access token (the name the user typed at the provider).
 pub async fn fetch_account(state: &AppState, kind: &str, access: &str) -> Option<String> {
@@ -27,22 +27,70 @@ pub async fn fetch_account(state: &AppState, kind: &str, access: &str) -> Option
         .map(|a| a.chars().take(60).collect())
 }
 
-/// Create the connection, or re-authorize the attempt's one. `None` if that one is gone.
+/// Why a completed sign-in stores nothing.
+pub enum Refusal {
+    /// The connection to re-authorize was deleted meanwhile.
+    ConnectionGone,
+    /// Re-authorizing with a different provider account than the connection's.
+    AccountMismatch { connected: String },
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::ConnectionGone => "connection_gone",
+            Refusal::AccountMismatch { .. } => "account_mismatch",
+        }
+    }
+
+    pub fn message(&self, signed_in_as: &str) -> String {
+        match self {
+            Refusal::ConnectionGone => {
+                "The connection to re-authorize was deleted meanwhile. Nothing was changed.".into()
+            }
+            Refusal::AccountMismatch { connected } => format!(
+                "You signed in as {signed_in_as}, but this connection belongs to {connected}. Nothing was changed: reconnect with {connected}, or connect {signed_in_as} as a new connection."
+            ),
+        }
+    }
+}
+
+/// Create the connection, or re-authorize the attempt's one, inside the caller's transaction.
+/// A re-authorization keeps the connection's name and account, so it must be the same account.
 pub fn store(
-    state: &AppState,
+    conn: &rusqlite::Connection,
+    now: &str,
     row: &AttemptRow,
     account: &str,
     secrets: Value,
-) -> ApiResult<Option<String>> {
-    let now = ts(state.clock.now());
-    let conn = state.db.conn();
+) -> ApiResult<Result<String, Refusal>> {
     if let Some(cid) = &row.api.connection_id {
-        let n = conn.execute(
-            "UPDATE connections SET secrets = ?2, active = 1, inactive_reason = NULL, updated_at = ?3 \
-             WHERE id = ?1 AND deleted_at IS NULL",
-            params![cid, secrets.to_string(), now],
+        let metadata: Option<String> = conn
+            .query_row(
+                "SELECT metadata FROM connections WHERE id = ?1 AND deleted_at IS NULL",
+                [cid],
+                |r| r.get("metadata"),
+            )
+            .optional()?;
+        let Some(metadata) = metadata else {
+            return Ok(Err(Refusal::ConnectionGone));
+        };
+        let mut metadata: Value = serde_json::from_str(&metadata).unwrap_or(json!({}));
+        match metadata["account"].as_str() {
+            Some(connected) if connected != account => {
+                return Ok(Err(Refusal::AccountMismatch {
+                    connected: connected.to_owned(),
+                }));
+            }
+            // First account on record (seeded connections have none): remember it.
+            _ => metadata["account"] = account.into(),
+        }
+        conn.execute(
+            "UPDATE connections SET secrets = ?2, metadata = ?3, active = 1, inactive_reason = NULL, \
+             updated_at = ?4 WHERE id = ?1 AND deleted_at IS NULL",
+            params![cid, secrets.to_string(), metadata.to_string(), now],
         )?;
-        return Ok((n == 1).then(|| cid.clone()));
+        return Ok(Ok(cid.clone()));
     }
     let base = format!(
         "{} ({account})",
@@ -74,13 +122,13 @@ pub fn store(
             row.api.workspace,
             row.api.integration,
             name,
-            serde_json::json!({ "account": account }).to_string(),
+            json!({ "account": account }).to_string(),
             secrets.to_string(),
             format!("embed:{}", row.session_id),
             now
         ],
     )?;
-    Ok(Some(id))
+    Ok(Ok(id))
 }
 
 /// Live action data of an OAuth connection, from the provider's API with its stored token. A

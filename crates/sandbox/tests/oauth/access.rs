@@ -65,8 +65,20 @@ async fn who_may_start_and_what_is_refused() {
     let ok = post(t.clone(), json!({"integration": "slack", "mode": "redirect", "return_to": "https://app.example.com/settings?tab=apps"})).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
     let id = ok.json["id"].as_str().unwrap();
-    // Members of the workspace can read it (the page polls); other workspaces cannot see it.
-    assert_eq!(attempt(&app, &member, id).await["status"], "pending");
+    // The creating session reads it (its page polls); another session of the same workspace
+    // does not even learn it exists, nor can it cancel it.
+    assert_eq!(attempt(&app, &t, id).await["status"], "pending");
+    let path = format!("/api/v1/embed/oauth/attempts/{id}");
+    let another_admin = admin(&app).await;
+    for (method, p, token) in [
+        (Method::GET, path.clone(), &member),
+        (Method::GET, path.clone(), &another_admin),
+        (Method::POST, format!("{path}/cancel"), &another_admin),
+    ] {
+        let r = app.call(method, &p, Some(token), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{p}");
+    }
+    assert_eq!(attempt(&app, &t, id).await["status"], "pending");
     let other = app
         .m(
             Method::POST,
@@ -83,7 +95,6 @@ async fn who_may_start_and_what_is_refused() {
         .session(json!({"workspace_id": other_ws, "role": "owner"}))
         .await
         .1;
-    let path = format!("/api/v1/embed/oauth/attempts/{id}");
     assert_eq!(
         app.call(Method::GET, &path, Some(&outsider), None)
             .await

@@ -126,7 +126,8 @@ async fn deny_tampered_state_and_another_browser_connect_nothing() {
         (Some("denied"), Some("access_denied"))
     );
 
-    // Tampered state: no attempt matches; this browser's started attempt fails as a mismatch.
+    // Tampered state: no attempt matches, so nothing changes — not even this browser's own
+    // attempt (anyone can send a browser to the callback; it must not end attempts).
     let tampered = begin(&app, &t, json!({"integration": "slack"})).await;
     let cb = decide(&tampered, Some("Initech")).await;
     let bad = cb.replace("state=", "state=x");
@@ -134,8 +135,11 @@ async fn deny_tampered_state_and_another_browser_connect_nothing() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.text.contains("state mismatch"));
     let a = attempt(&app, &t, &tampered.id).await;
-    assert_eq!(a["error"]["code"], "state_mismatch");
+    assert_eq!(a["status"], "started");
     assert!(a["connection_id"].is_null());
+    // The genuine callback still completes it.
+    browse(&app, &cb, Some(&tampered.cookie)).await;
+    assert_eq!(attempt(&app, &t, &tampered.id).await["status"], "completed");
 
     // The right state from a browser that did not start the attempt (no binding cookie).
     let elsewhere = begin(&app, &t, json!({"integration": "slack"})).await;

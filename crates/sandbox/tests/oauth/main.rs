@@ -3,9 +3,11 @@
 //! re-authorization, and who may start one. One test binary, two files.
 
 mod access;
+mod callback;
 #[path = "../common/mod.rs"]
 mod common;
 mod flows;
+mod start;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -52,7 +54,8 @@ pub struct Flow {
     pub authorize: String,
 }
 
-pub async fn begin(app: &TestApp, token: &str, body: Value) -> Flow {
+/// The created attempt: (id, start URL, start proof).
+pub async fn create(app: &TestApp, token: &str, body: Value) -> (String, String, String) {
     let r = app
         .call(
             Method::POST,
@@ -63,20 +66,57 @@ pub async fn begin(app: &TestApp, token: &str, body: Value) -> Flow {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.json["status"], "pending");
-    let start = r.json["start_url"].as_str().unwrap().to_owned();
-    let s = browse(app, &start, None).await;
-    assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.text);
+    let s = |k: &str| r.json[k].as_str().unwrap().to_owned();
+    let start = s("start_url");
+    assert!(
+        !start.contains(&s("start_proof")),
+        "the proof is never in a URL"
+    );
+    (s("id"), start, s("start_proof"))
+}
+
+/// What the start page's script posts, from `origin` (the start page's own, unless a test
+/// plays another site).
+pub async fn go(app: &TestApp, start: &str, body: Value, origin: Option<&str>) -> Res {
+    let path = start
+        .strip_prefix(&app.state.cfg.api_origin())
+        .unwrap_or(start);
+    let (path, query) = path.split_once('?').unwrap();
+    let key = query.strip_prefix("key=").unwrap();
+    let mut body = body;
+    body["key"] = key.into();
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/json");
+    let own = app.state.cfg.api_origin();
+    if let Some(o) = origin.or(Some(own.as_str())).filter(|o| !o.is_empty()) {
+        req = req.header("origin", o);
+    }
+    app.send(req.body(Body::from(body.to_string())).unwrap())
+        .await
+}
+
+/// Create an attempt and go through the start page as the embed's popup does: the page, then
+/// the handshake's proof. Returns the flow as the provider sees it.
+pub async fn begin(app: &TestApp, token: &str, body: Value) -> Flow {
+    let (id, start, proof) = create(app, token, body).await;
+    let page = browse(app, &start, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains(&format!(r#"data-attempt="{id}""#)));
+    let s = go(app, &start, json!({"proof": proof}), None).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.text);
     let cookie = s.header("set-cookie").unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     assert_eq!(
-        browse(app, &start, None).await.status,
-        StatusCode::BAD_REQUEST,
+        go(app, &start, json!({"proof": proof}), None).await.status,
+        StatusCode::CONFLICT,
         "start links are single use"
     );
     Flow {
-        id: r.json["id"].as_str().unwrap().to_owned(),
+        id,
         cookie: cookie.split(';').next().unwrap().to_owned(),
-        authorize: s.header("location").unwrap().to_owned(),
+        authorize: s.json["url"].as_str().unwrap().to_owned(),
     }
 }
 
