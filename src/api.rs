@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::lifecycle::{is_transient, parse_retry_after, retry_delay};
-use crate::session::Session;
+use crate::session::{Session, peek_claims};
 use meshes_protocol::api::{ErrorBody, SessionInfo};
 use meshes_protocol::{EmbedMessage, ExpiredReason};
 use serde::de::DeserializeOwned;
@@ -13,6 +13,10 @@ use std::sync::Arc;
 
 /// Default per-request timeout (NET-01).
 pub const REQUEST_TIMEOUT_MS: u32 = 10_000;
+/// Checking a delivered token keeps trying through outages: 2 s, doubling to 30 s, between
+/// rounds of the read retries.
+const VERIFY_FIRST_PAUSE_MS: u32 = 2_000;
+const VERIFY_MAX_PAUSE_MS: u32 = 30_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -173,31 +177,39 @@ pub struct Api {
 impl Api {
     /// Take a token from `meshes:auth`: it must claim our session (else it is reported and never
     /// used), and the API must accept it for that session; its answer also gives the exact
-    /// remaining lifetime.
+    /// remaining lifetime. Tokens are verified each on their own; a verified token is installed
+    /// unless one of a newer generation already is, so neither a junk message arriving later nor
+    /// an older token verified later can displace a good one. A session check that fails for a
+    /// passing reason (network, 5xx, 429) is retried, with backoff, until it gets an answer or a
+    /// newer token (delivered or installed) makes the question moot — a good token is never
+    /// dropped for a hiccup, and an outage never piles up checks of superseded tokens.
     pub async fn accept_auth(&self, token: String) -> bool {
-        self.accept_auth_if(token, || true).await
-    }
-
-    /// As `accept_auth`, installing only if `still_wanted()` holds once verified (a newer
-    /// `meshes:auth` may have arrived meanwhile).
-    pub async fn accept_auth_if(&self, token: String, still_wanted: impl Fn() -> bool) -> bool {
         let ctx = &self.session.ctx;
-        if !self.session.claims_match(&token) {
+        let Some(claims) = peek_claims(&token).filter(|_| self.session.claims_match(&token)) else {
             self.session.bridge.post(&EmbedMessage::TokenExpired {
                 reason: ExpiredReason::SessionMismatch,
             });
             return false;
-        }
-        let mut req = ApiRequest::get("/api/v1/embed/session");
-        req.token = Some(token.clone());
-        match send::<SessionInfo>(&self.transport, req).await {
+        };
+        self.session.claimed(claims.generation);
+        let mut pause = VERIFY_FIRST_PAUSE_MS;
+        let info = loop {
+            match self.get_retrying("/api/v1/embed/session", &token).await {
+                Ok(body) => break decode::<SessionInfo>(&body),
+                Err(e) if e.is_retryable() && self.session.still_current(claims.generation) => {
+                    gloo_timers::future::TimeoutFuture::new(pause).await;
+                    pause = (pause * 2).min(VERIFY_MAX_PAUSE_MS);
+                }
+                // Refused (401/403): not used. A pending refresh keeps waiting (and times out).
+                Err(e) => break Err(e),
+            }
+        };
+        match info {
             Ok(info)
                 if info.session_id == ctx.session_id && info.workspace_id == ctx.workspace.id =>
             {
-                if still_wanted() {
-                    self.session.install(token, info.expires_in);
-                }
-                true
+                self.session
+                    .install(token, claims.generation, info.expires_in)
             }
             Ok(_) => {
                 self.session.bridge.post(&EmbedMessage::TokenExpired {
@@ -205,7 +217,6 @@ impl Api {
                 });
                 false
             }
-            // Refused or unverifiable: not used. A pending refresh keeps waiting (and times out).
             Err(_) => false,
         }
     }

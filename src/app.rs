@@ -14,8 +14,6 @@ use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::origin::choose_parent;
 use meshes_protocol::route::EventFilters;
 use meshes_protocol::{EmbedMessage, EmbedRoute, ExpiredReason, HostMessage};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Clone)]
 enum Phase {
@@ -68,7 +66,7 @@ async fn boot(params: LaunchParams) -> Phase {
         return Phase::Failed(AppError::NotFramed);
     }
     let observed = bridge::observed_parent_origin();
-    match launch::exchange_http(&params).await {
+    match launch::exchange_http(&params, observed.clone()).await {
         Err(err) => {
             // Tell the host, so it can mint a fresh session. The browser only framed us because
             // `frame-ancestors` allowed this parent, and the message carries no secret.
@@ -95,37 +93,48 @@ fn connect_host(api: &Api) {
         return;
     };
     let parent: wasm_bindgen::JsValue = parent.into();
-    // Several auths in flight: only the newest one may win.
-    let latest = Arc::new(AtomicU64::new(0));
     let a = api.clone();
     let dropped = session.messages_dropped;
     let _ = window_event_listener(leptos::ev::message, move |ev| {
-        let Ok(HostMessage::Auth { token, .. }) = bridge::inspect(&ev, &origin, &parent) else {
-            dropped.update(|n| *n += 1);
-            return;
-        };
-        let seq = latest.fetch_add(1, Ordering::Relaxed) + 1;
-        let (a, latest) = (a.clone(), latest.clone());
-        let is_newest = move || latest.load(Ordering::Relaxed) == seq;
-        leptos::task::spawn_local(async move {
-            a.accept_auth_if(token, is_newest).await;
-        });
+        match bridge::inspect(&ev, &origin, &parent) {
+            Ok(msg) => receive(&a, msg),
+            Err(_) => dropped.update(|n| *n += 1),
+        }
     });
-    // Hidden pages throttle timers: re-check the token whenever the page comes back.
-    let check = {
+    // Hidden pages throttle timers: re-check the token whenever the page comes back, and let a
+    // paused session ask again at once when there is a sign of life.
+    let nudge = {
         let s = session.clone();
-        move || s.check_clock()
+        move || s.nudge()
     };
-    let c = check.clone();
-    let _ = window_event_listener(leptos::ev::focus, move |_| c());
-    let c = check.clone();
-    let _ = window_event_listener(leptos::ev::online, move |_| c());
-    let c = check.clone();
-    let _ = window_event_listener(leptos::ev::pageshow, move |_| c());
+    let n = nudge.clone();
+    let _ = window_event_listener(leptos::ev::focus, move |_| n());
+    let n = nudge.clone();
+    let _ = window_event_listener(leptos::ev::online, move |_| n());
+    let n = nudge.clone();
+    let _ = window_event_listener(leptos::ev::pageshow, move |_| n());
+    let n = nudge.clone();
+    let _ = window_event_listener(leptos::ev::pointerdown, move |_| n());
+    let n = nudge.clone();
+    let _ = window_event_listener(leptos::ev::keydown, move |_| n());
     // `visibilitychange` fires on the document and bubbles to the window.
-    let _ = window_event_listener(leptos::ev::visibilitychange, move |_| check());
-    session.bridge.post(&EmbedMessage::Ready);
-    session.arm_timeout();
+    let _ = window_event_listener(leptos::ev::visibilitychange, move |_| nudge());
+    session.announce_ready();
+}
+
+/// Act on one host message that passed the bridge checks. Every token is verified on its own;
+/// which one is used is decided by generation after verification, never by arrival order
+/// (`Api::accept_auth`), so a junk message cannot keep a good token out.
+pub fn receive(api: &Api, msg: HostMessage) {
+    match msg {
+        HostMessage::Auth { token, .. } => {
+            let a = api.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                a.accept_auth(token).await;
+            });
+        }
+        HostMessage::RefreshFailed => api.session.host_refresh_failed(),
+    }
 }
 
 #[component]
@@ -195,6 +204,9 @@ fn expired_text(reason: ExpiredReason) -> &'static str {
     match reason {
         ExpiredReason::SessionEnded => {
             "This session has ended. What you see stays here, but changes are paused. Reload the page around this view to start a new session."
+        }
+        ExpiredReason::RefreshFailed => {
+            "The app around this view could not renew your session. What you see stays here and your unsaved input is kept; changes are paused, and it keeps trying to reconnect."
         }
         _ => {
             "Your session needs to be renewed by the app around this view. What you see stays here and your unsaved input is kept; changes are paused until it reconnects."

@@ -116,18 +116,26 @@ pub fn inspect(ev: &MessageEvent, origin: &str, parent: &JsValue) -> Result<Host
     if !is_plain_object(&data) {
         return Err(Reject::Shape);
     }
-    let ty = short_string(&data, "type", message::MAX_TYPE_LEN + 1).ok_or(Reject::Shape)?;
-    message::check_type(&ty)?;
-    let token = short_string(&data, "token", message::MAX_TOKEN_LEN).ok_or(Reject::Token)?;
-    message::check_token(&token)?;
-    let expires_in = match Reflect::get(&data, &"expires_in".into()) {
-        Ok(v) if v.is_undefined() || v.is_null() => None,
-        Ok(v) => Some(message::check_expires_in(
-            v.as_f64().ok_or(Reject::ExpiresIn)?,
-        )?),
-        Err(_) => return Err(Reject::Shape),
-    };
-    Ok(HostMessage::Auth { token, expires_in })
+    message::decode(&JsFields(&data))
+}
+
+/// A JS object's own fields, read one at a time (never the whole object).
+struct JsFields<'a>(&'a JsValue);
+
+impl message::MessageFields for JsFields<'_> {
+    fn string(&self, key: &str, max: usize) -> Option<String> {
+        short_string(self.0, key, max)
+    }
+
+    fn number(&self, key: &str) -> message::Num {
+        match Reflect::get(self.0, &key.into()) {
+            Ok(v) if v.is_undefined() || v.is_null() => message::Num::Absent,
+            Ok(v) => v
+                .as_f64()
+                .map_or(message::Num::NotANumber, message::Num::Number),
+            Err(_) => message::Num::NotANumber,
+        }
+    }
 }
 
 /// `{...}` created by an object literal or JSON (prototype is `Object.prototype` or null):

@@ -37,6 +37,55 @@ impl Timing {
     }
 }
 
+/// After an unanswered or failed refresh the runtime asks again: first after 5 s, doubling to
+/// a minute, and at once on a sign of life (network back, focus, visible, a user action) — but
+/// never twice within 2 s.
+pub const REASK_FIRST_MS: f64 = 5_000.0;
+pub const REASK_MAX_MS: f64 = 60_000.0;
+pub const REASK_MIN_GAP_MS: f64 = 2_000.0;
+
+/// Bookkeeping of the asks for a token (`meshes:ready`, `meshes:token-refresh`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Reask {
+    /// Asks sent so far; a timeout belongs to one ask and stands down once a newer one is out.
+    pub asks: u32,
+    /// Bumped by every ask and every scheduled re-ask, so only the latest timer acts.
+    pub timer: u32,
+    last_ask_ms: Option<f64>,
+    next_ms: f64,
+}
+
+impl Reask {
+    /// Record an ask at `now`; returns its number.
+    pub fn asked(&mut self, now: f64) -> u32 {
+        self.asks += 1;
+        self.timer += 1;
+        self.last_ask_ms = Some(now);
+        self.asks
+    }
+
+    /// The delay before the next scheduled ask, advancing the backoff.
+    pub fn next_delay(&mut self) -> f64 {
+        self.timer += 1;
+        let d = if self.next_ms > 0.0 {
+            self.next_ms
+        } else {
+            REASK_FIRST_MS
+        };
+        self.next_ms = (d * 2.0).min(REASK_MAX_MS);
+        d
+    }
+
+    pub fn may_ask_now(&self, now: f64) -> bool {
+        self.last_ask_ms.is_none_or(|t| now - t >= REASK_MIN_GAP_MS)
+    }
+
+    /// A token arrived: the next pause starts the backoff from the beginning.
+    pub fn settled(&mut self) {
+        self.next_ms = 0.0;
+    }
+}
+
 /// Reads are retried at most this many times in total (the first try included).
 pub const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_BASE_MS: f64 = 250.0;
@@ -163,6 +212,24 @@ mod tests {
                 assert!((0.0..=BACKOFF_CAP_MS).contains(&d));
             }
         }
+    }
+
+    #[test]
+    fn reasks_back_off_to_a_minute_and_restart_after_a_token() {
+        let mut r = Reask::default();
+        let delays: Vec<f64> = (0..6).map(|_| r.next_delay()).collect();
+        assert_eq!(
+            delays,
+            [5_000.0, 10_000.0, 20_000.0, 40_000.0, 60_000.0, 60_000.0]
+        );
+        r.settled();
+        assert_eq!(r.next_delay(), 5_000.0);
+        assert!(r.may_ask_now(0.0));
+        assert_eq!(r.asked(1_000.0), 1);
+        assert!(!r.may_ask_now(2_999.0) && r.may_ask_now(3_000.0));
+        let t = r.timer;
+        r.next_delay();
+        assert_ne!(r.timer, t, "a newer schedule retires the older timer");
     }
 
     #[test]

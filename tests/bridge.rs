@@ -4,8 +4,10 @@
 mod common;
 
 use common::*;
+use leptos::prelude::GetUntracked;
+use meshes_embed::session::AuthStatus;
 use meshes_protocol::message::Reject;
-use meshes_protocol::{EmbedMessage, ExpiredReason, HostMessage, SessionType};
+use meshes_protocol::{EmbedMessage, ExpiredReason, HostMessage, RefreshReason, SessionType};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -168,4 +170,232 @@ async fn tokens_must_belong_to_the_launched_session_and_pass_the_api() {
     let (a, _) = api(SessionType::Workspace, t);
     assert!(a.accept_auth(jwt(SID)).await);
     assert_eq!(a.session.token_value(), Some(jwt(SID)));
+}
+
+/// A verified token is installed unless a newer generation already is: a refresh's token that
+/// is checked first stays, however late the older one's check comes back.
+#[wasm_bindgen_test]
+async fn newer_generations_win_whatever_order_their_checks_finish_in() {
+    let (old, new) = (jwt_gen(SID, 1), jwt_gen(SID, 2));
+    let slow = old.clone();
+    let t = checks(move |tok| if tok == slow { (300, 200) } else { (10, 200) });
+    let (a, _) = api(SessionType::Workspace, t);
+    let (got_old, got_new) =
+        futures::future::join(a.accept_auth(old.clone()), a.accept_auth(new.clone())).await;
+    assert!(got_new);
+    assert!(
+        !got_old,
+        "the older token checked out later, but is not installed"
+    );
+    assert_eq!(a.session.token_value(), Some(new));
+    assert_eq!(a.session.generation(), 2);
+}
+
+/// Arrival order decides nothing: a JWT-shaped message right after a good token (a script on
+/// the host page) does not keep the good one out, whichever check finishes first.
+#[wasm_bindgen_test]
+async fn a_junk_token_after_a_good_one_does_not_keep_it_out() {
+    let good = jwt(SID);
+    let junk = format!("{}x", jwt(SID));
+    let g = good.clone();
+    let t = checks(move |tok| if tok == g { (200, 200) } else { (5, 401) });
+    let (a, _) = api(SessionType::Workspace, t);
+    meshes_embed::app::receive(
+        &a,
+        HostMessage::Auth {
+            token: good.clone(),
+            expires_in: None,
+        },
+    );
+    meshes_embed::app::receive(
+        &a,
+        HostMessage::Auth {
+            token: junk,
+            expires_in: None,
+        },
+    );
+    until("the good token", || a.session.token_value().is_some()).await;
+    assert_eq!(a.session.token_value(), Some(good));
+}
+
+/// One 503 (or a dropped connection) while checking a token must not throw a good token away.
+#[wasm_bindgen_test]
+async fn the_session_check_rides_out_transient_failures() {
+    let (t, requests) = fake(vec![(
+        "/embed/session",
+        vec![
+            status(503),
+            status(503),
+            status(503),
+            status(502),
+            ok(&session_info(900)),
+        ],
+    )]);
+    let (a, _) = api(SessionType::Workspace, t);
+    assert!(a.accept_auth(jwt(SID)).await);
+    assert_eq!(a.session.token_value(), Some(jwt(SID)));
+    assert_eq!(count(&requests, "/embed/session"), 5);
+}
+
+/// The host kit says its refresh failed: the pause is explained at once, and the embed asks
+/// again after its backoff. Without an outstanding ask the message changes nothing.
+#[wasm_bindgen_test]
+async fn a_failed_host_refresh_pauses_at_once_and_is_asked_again() {
+    let (t, _) = fake(vec![]);
+    let (a, posted) = api(SessionType::Workspace, t);
+    assert!(a.accept_auth(jwt(SID)).await);
+    meshes_embed::app::receive(&a, HostMessage::RefreshFailed);
+    assert_eq!(
+        a.session.status.get_untracked(),
+        AuthStatus::Authed,
+        "nothing was asked"
+    );
+    a.session.request_refresh(RefreshReason::Unauthorized);
+    meshes_embed::app::receive(&a, HostMessage::RefreshFailed);
+    assert_eq!(
+        a.session.status.get_untracked(),
+        AuthStatus::Expired(ExpiredReason::RefreshFailed)
+    );
+    assert!(
+        posted
+            .lock()
+            .unwrap()
+            .contains(&EmbedMessage::TokenExpired {
+                reason: ExpiredReason::RefreshFailed
+            })
+    );
+    let asks = || {
+        posted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| matches!(m, EmbedMessage::TokenRefresh { .. }))
+            .count()
+    };
+    assert_eq!(asks(), 1);
+    until_ms("the second ask", 7_000, || asks() == 2).await;
+    assert!(
+        posted
+            .lock()
+            .unwrap()
+            .contains(&EmbedMessage::TokenRefresh {
+                reason: RefreshReason::Expired
+            })
+    );
+    // Answering recovers.
+    assert!(a.accept_auth(jwt_gen(SID, 2)).await);
+    assert_eq!(a.session.status.get_untracked(), AuthStatus::Authed);
+}
+
+/// Writes under failure (decision 37): a 5xx, a timeout or a dropped connection may have landed,
+/// so the write is never repeated; a 401 was refused before anything happened, so it is retried
+/// once with the token the host sends — and a second 401 ends the session instead of looping.
+#[wasm_bindgen_test]
+async fn writes_are_retried_only_after_a_401_and_only_once() {
+    use meshes_embed::api::{ApiRequest, Method, Transport};
+    use meshes_embed::error::AppError;
+    use std::sync::{Arc, Mutex};
+
+    let write = |a: &meshes_embed::api::Api| {
+        let a = a.clone();
+        async move {
+            a.write::<serde_json::Value>(
+                Method::Post,
+                "/api/v1/rules",
+                Some(serde_json::json!({"x": 1})),
+            )
+            .await
+        }
+    };
+    for code in [500, 502, 503, 504, 429] {
+        let (t, requests) = fake(vec![("/rules", vec![status(code), ok("{}")])]);
+        let (a, _) = api(SessionType::Workspace, t);
+        assert!(a.accept_auth(jwt(SID)).await);
+        let r = write(&a).await;
+        assert!(matches!(r, Err(AppError::Http { status, .. }) if status == code));
+        assert_eq!(count(&requests, "/rules"), 1, "{code} is not retried");
+    }
+    for failure in [AppError::Network("reset".into()), AppError::Timeout] {
+        let seen: Arc<Mutex<Vec<ApiRequest>>> = Arc::default();
+        let log = seen.clone();
+        let f = failure.clone();
+        let t = Transport::new(move |req: ApiRequest| {
+            let f = f.clone();
+            let is_check = req.path.contains("/embed/session");
+            log.lock().unwrap().push(req);
+            Box::pin(async move {
+                if is_check {
+                    Ok(meshes_embed::api::ApiResponse {
+                        status: 200,
+                        body: session_info(1800),
+                        retry_after: None,
+                    })
+                } else {
+                    Err(f)
+                }
+            })
+        });
+        let (a, _) = api(SessionType::Workspace, t);
+        assert!(a.accept_auth(jwt(SID)).await);
+        assert_eq!(write(&a).await.unwrap_err(), failure);
+        assert_eq!(count(&seen, "/rules"), 1, "{failure:?} is not retried");
+    }
+
+    // 401 → ask the host → the same write once more, with the new token.
+    let (t, requests) = fake(vec![("/rules", vec![status(401), ok(r#"{"ok":true}"#)])]);
+    let (a, posted) = api(SessionType::Workspace, t);
+    assert!(a.accept_auth(jwt(SID)).await);
+    let pending = write(&a);
+    let host = async {
+        until("the refresh request", || {
+            posted
+                .lock()
+                .unwrap()
+                .contains(&EmbedMessage::TokenRefresh {
+                    reason: RefreshReason::Unauthorized,
+                })
+        })
+        .await;
+        assert!(a.accept_auth(jwt_gen(SID, 2)).await);
+    };
+    let (r, ()) = futures::future::join(pending, host).await;
+    assert_eq!(r.unwrap()["ok"], true);
+    let sent: Vec<_> = requests
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path.contains("/rules"))
+        .map(|r| (r.token.clone(), r.body.clone()))
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].1, sent[1].1, "the same write");
+    assert_eq!(sent[1].0, Some(jwt_gen(SID, 2)), "with the new token");
+
+    // 401 again with the new token: the session ends; no third try.
+    let (t, requests) = fake(vec![("/rules", vec![status(401)])]);
+    let (a, posted) = api(SessionType::Workspace, t);
+    assert!(a.accept_auth(jwt(SID)).await);
+    let pending = write(&a);
+    let host = async {
+        until("the refresh request", || {
+            posted
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|m| matches!(m, EmbedMessage::TokenRefresh { .. }))
+        })
+        .await;
+        assert!(a.accept_auth(jwt_gen(SID, 2)).await);
+    };
+    let (r, ()) = futures::future::join(pending, host).await;
+    assert!(matches!(r, Err(AppError::Http { status: 401, .. })));
+    assert_eq!(count(&requests, "/rules"), 2);
+    assert!(
+        posted
+            .lock()
+            .unwrap()
+            .contains(&EmbedMessage::TokenExpired {
+                reason: ExpiredReason::SessionEnded
+            })
+    );
 }

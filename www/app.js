@@ -43,11 +43,13 @@ function sessionRequest() {
   return body;
 }
 
-async function backend(method, path, body) {
+async function backend(method, path, body, signal) {
+  // Always JSON: the backend refuses anything else (a cross-site form can't send it).
   const res = await fetch(path, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
+    signal,
+    headers: { 'content-type': 'application/json' },
+    body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
   });
   const json = await res.json().catch(() => ({}));
   if (!res.ok) {
@@ -57,8 +59,8 @@ async function backend(method, path, body) {
   return json;
 }
 
-async function refreshToken() {
-  const fresh = await backend('POST', `/api/embed-sessions/${session.session_id}/refresh`);
+async function refreshToken({ signal } = {}) {
+  const fresh = await backend('POST', `/api/embed-sessions/${session.session_id}/refresh`, {}, signal);
   record('host', { type: 'host:token-refreshed', expires_at: fresh.expires_at });
   return fresh.access_token;
 }

@@ -2,7 +2,8 @@
 //
 //   const embed = mountMeshesEmbed(container, {
 //     launchUrl, accessToken,              // from your backend's POST /api/v1/sessions
-//     refresh: async () => newAccessToken, // your backend's POST /api/v1/sessions/{id}/refresh
+//     refresh: async ({ signal }) => newAccessToken, // your backend's POST /api/v1/sessions/{id}/refresh
+//                                          // (give `signal` to fetch: a try that hangs is aborted)
 //     onEvent: (message) => {},            // every contract message, e.g. to route or log
 //     oauthRedirect: false,                // opt in to the OAuth redirect fallback (see below)
 //     path,                                // reopen where the user was: an earlier meshes:navigate path
@@ -20,6 +21,17 @@
 // allow-top-navigation-by-user-activation only if you opt in to the OAuth redirect fallback.
 export const DEFAULT_SANDBOX =
   'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
+
+// Three tries, 1 s and 2 s apart, 8 s each: the failure is reported within 27 s, before the
+// embed's own 30 s wait for an answer runs out.
+const REFRESH_ATTEMPTS = 3;
+const REFRESH_TIMEOUT_MS = 8000;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+const withTimeout = (promise, ms) => Promise.race([
+  promise,
+  sleep(ms).then(() => { throw new Error(`refresh() did not settle within ${ms / 1000} s`); }),
+]);
 
 const WORKSPACE_PATH = /^\/workspace\/[a-z_]+(\/[A-Za-z0-9_-]+){0,2}(\?[^#]*)?$/;
 const RESERVED_PARAMS = ['session', 'launch', 'return_to', 'oauth_attempt'];
@@ -60,10 +72,38 @@ export function mountMeshesEmbed(container, {
   iframe.setAttribute('sandbox', sandbox);
   iframe.style.height = `${minHeight}px`;
 
+  // The embed may copy text (e.g. an event id) for the user; the clipboard needs the permission.
+  iframe.setAttribute('allow', 'clipboard-write');
+
   let token = accessToken;
   let ready = false;
   let refreshing = null;
-  const sendAuth = () => iframe.contentWindow?.postMessage({ type: 'meshes:auth', token }, origin);
+  const post = (message) => iframe.contentWindow?.postMessage(message, origin);
+  const sendAuth = () => post({ type: 'meshes:auth', token });
+
+  // Ask the host's backend for a token: the result must be a token-shaped string; a failure or
+  // a hang is retried with backoff before the embed and the host hear about it. A try that hangs
+  // is aborted (`signal`), so a late answer can't retire the token a later try delivered.
+  async function fetchToken() {
+    let last;
+    for (let attempt = 0; attempt < REFRESH_ATTEMPTS; attempt += 1) {
+      if (attempt) await sleep(1000 * 2 ** (attempt - 1));
+      const abort = new AbortController();
+      try {
+        const fresh = await withTimeout(
+          Promise.resolve().then(() => refresh({ signal: abort.signal })),
+          REFRESH_TIMEOUT_MS,
+        );
+        if (typeof fresh === 'string' && TOKEN_SHAPE.test(fresh)) return fresh;
+        last = new Error('refresh() did not return an access token string');
+      } catch (error) {
+        last = error;
+      } finally {
+        abort.abort();
+      }
+    }
+    throw last;
+  }
 
   function onMessage(event) {
     if (event.origin !== origin || event.source !== iframe.contentWindow) return;
@@ -76,15 +116,18 @@ export function mountMeshesEmbed(container, {
         break;
       case 'meshes:token-refresh':
         // One refresh at a time, however often the embed asks.
-        refreshing ??= Promise.resolve()
-          .then(refresh)
+        refreshing ??= fetchToken()
           .then((fresh) => { token = fresh; sendAuth(); })
-          .catch((error) => onEvent({ type: 'host:refresh-failed', error: String(error) }))
+          .catch((error) => {
+            // Tell the embed at once, so it explains the pause (and keeps asking, with backoff).
+            post({ type: 'meshes:refresh-failed' });
+            onEvent({ type: 'host:refresh-failed', error: String(error?.message ?? error) });
+          })
           .finally(() => { refreshing = null; });
         break;
       case 'meshes:resize': {
-        const h = Number(msg.height);
-        if (!Number.isFinite(h) || h < 0) return;
+        const h = msg.height;
+        if (typeof h !== 'number' || !Number.isFinite(h) || h < 0) return;
         iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
         break;
       }

@@ -12,7 +12,7 @@ impl Stack {
             .send()
             .await
             .expect("request log");
-        res.json::<Vec<Value>>().await.unwrap_or_default()
+        res.json::<Vec<Value>>().await.expect("the request log")
     }
 
     /// Requests whose path starts with `prefix` (optionally only one method).

@@ -19,6 +19,7 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 pub mod attacker;
 mod hooks;
+pub mod kit;
 mod windows;
 
 fn repo_root() -> PathBuf {
@@ -154,22 +155,33 @@ impl Stack {
         Ok(())
     }
 
-    /// Run JS in the current browsing context and return its value.
+    /// Run JS in the current browsing context and return its value. A script that throws, or a
+    /// context that is gone, fails the test: a negative check must never pass on an error.
     pub async fn js(&self, script: &str) -> Value {
+        match self.try_js(script).await {
+            Ok(v) => v,
+            Err(e) => panic!("script failed: {e}\n{script:.200}"),
+        }
+    }
+
+    /// `js` for polling through a navigation (the context may briefly not exist).
+    pub async fn try_js(&self, script: &str) -> WebDriverResult<Value> {
         self.driver
             .execute(script, vec![])
             .await
             .map(|r| r.json().clone())
-            .unwrap_or(Value::Null)
     }
 
     /// Host message log entries (newest last) as `(type, text)`.
     pub async fn host_log(&self) -> Vec<(String, String)> {
-        let _ = self.driver.enter_default_frame().await;
+        self.driver
+            .enter_default_frame()
+            .await
+            .expect("the host page");
         let v = self
             .js("return [...document.querySelectorAll('#message-log li')].reverse().map(li => [li.dataset.type, li.textContent]);")
             .await;
-        serde_json::from_value(v).unwrap_or_default()
+        serde_json::from_value(v).expect("the host log's entries")
     }
 
     pub async fn wait_for_log(&self, ty: &str, count: usize) -> Vec<String> {
@@ -231,7 +243,12 @@ impl Stack {
 
     /// Chromium's own log: console output of every frame, and its diagnostics.
     pub fn chrome_log(&self) -> String {
-        std::fs::read_to_string(&self.chrome_log).unwrap_or_default()
+        let log = std::fs::read_to_string(&self.chrome_log).expect("Chromium's log file");
+        assert!(
+            !log.is_empty(),
+            "Chromium's log is empty: a scan of it would prove nothing"
+        );
+        log
     }
 
     /// The session the host page launched (from its status line).
@@ -240,14 +257,14 @@ impl Stack {
         let text = self
             .js("return document.querySelector('#host-status').textContent")
             .await;
-        let text = text.as_str().unwrap_or_default();
+        let text = text.as_str().expect("the host's status line");
         text.split_whitespace()
             .find(|w| w.starts_with("sess_"))
             .expect("session id in the host status")
             .to_owned()
     }
 
-    /// A numeric `data-` attribute of the embed's root (bridge counters).
+    /// A numeric `data-` attribute of the embed's root (bridge counters); the root must exist.
     pub async fn embed_counter(&self, name: &str) -> u64 {
         self.enter_embed().await.expect("enter iframe");
         let v = self
@@ -255,7 +272,19 @@ impl Stack {
                 "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
             ))
             .await;
-        v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no numeric data-{name} on the embed root: {v}"))
+    }
+
+    /// The access token the embed is using (from the sandbox's request log; test hooks only).
+    pub async fn embed_token(&self) -> String {
+        let seen = self.requests_to("GET", "/api/v1/").await;
+        seen.iter()
+            .rev()
+            .find_map(|r| r["authorization"].as_str()?.strip_prefix("Bearer "))
+            .expect("an authenticated request from the embed")
+            .to_owned()
     }
 
     /// Click an element inside the embed.

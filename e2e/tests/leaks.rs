@@ -8,7 +8,8 @@ async fn no_token_leaks_after_a_full_session() -> TestResult {
     let s = Stack::start().await;
     s.open_host("").await?;
     s.embed_text("#kpi-events .kpi-value").await;
-    s.click_in_embed("a[href='/workspace/connections']").await?;
+    s.click_in_embed(".ws-nav a[href^='/workspace/connections?']")
+        .await?;
     s.embed_text("#connections-table").await;
     // The host refreshes on its own schedule and pushes the new token.
     s.click_on_host("#refresh-now").await?;
@@ -17,7 +18,8 @@ async fn no_token_leaks_after_a_full_session() -> TestResult {
     })
     .await;
     s.click_in_embed("#connections-reload").await?;
-    s.click_in_embed("a[href='/workspace/dashboard']").await?;
+    s.click_in_embed(".ws-nav a[href^='/workspace/dashboard?']")
+        .await?;
     s.embed_text("#kpi-events .kpi-value").await;
 
     // The secrets of this session.

@@ -17,6 +17,17 @@ async fn mint(s: &Stack, extra: Value) -> Value {
     json
 }
 
+/// The attacker's frame has finished loading (the browser decided about framing it), plus a
+/// moment for any message it could send: only then does "nothing arrived" mean something.
+async fn framed_page_settled(s: &Stack) {
+    eventually("the framed page's load", || async {
+        let n = s.try_js("return window.__loads ?? 0").await.ok()?;
+        (n.as_u64()? >= 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+}
+
 fn enc(url: &str) -> String {
     url.replace('%', "%25").replace('#', "%23")
 }
@@ -30,7 +41,7 @@ async fn a_launch_url_framed_by_another_site_never_starts() -> TestResult {
     s.driver
         .goto(format!("{evil}/frame.html#{}", enc(launch_url)))
         .await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    framed_page_settled(&s).await;
     assert_eq!(
         s.js("return window.__got").await,
         json!([]),
@@ -134,7 +145,7 @@ async fn a_spent_launch_url_is_refused_everywhere() -> TestResult {
     s.driver
         .goto(format!("{evil}/frame.html#{}", enc(&spent)))
         .await?;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    framed_page_settled(&s).await;
     assert_eq!(s.js("return window.__got").await, json!([]));
     // Opened top-level: refuses to run unframed, without even trying the token.
     s.driver.goto(&spent).await?;
@@ -222,7 +233,9 @@ async fn root_counter(s: &Stack, name: &str) -> u64 {
             "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
         ))
         .await;
-    v.as_str().and_then(|v| v.parse().ok()).unwrap_or(0)
+    v.as_str()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no numeric data-{name} on the embed root: {v}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -234,17 +247,45 @@ async fn a_hard_reload_of_the_embed_needs_a_new_session() -> TestResult {
     // The secret was stripped, so a reload of the current URL carries no launch token; the
     // non-secret session reference still gets the document framed for this host.
     s.js("location.reload()").await;
+    assert_reload_says_start_again(&s).await;
+    s.quit().await;
+    Ok(())
+}
+
+/// The reloaded frame shows "start again" (so it was framed, not refused) and tells the host.
+async fn assert_reload_says_start_again(s: &Stack) {
     let title = eventually("the invalid-launch state after reload", || async {
         s.enter_embed().await.ok()?;
         let t = s
-            .js("return document.querySelector('.error-title')?.textContent ?? null")
-            .await;
+            .try_js("return document.querySelector('.error-title')?.textContent ?? null")
+            .await
+            .ok()?;
         t.as_str().map(str::to_owned)
     })
     .await;
     assert_eq!(title, "Invalid or expired embed launch token");
     let expired = s.wait_for_log("meshes:token-expired", 1).await;
     assert!(expired[0].contains("launch_token_missing"), "{expired:?}");
+}
+
+/// In-app navigation keeps the session reference in the frame's URL, so a reload (or a history
+/// restore) after it is framed for this host too, instead of a dead, refused frame.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reloading_after_in_app_navigation_also_tells_the_host() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events .kpi-value").await;
+    s.click_in_embed(".ws-nav a[href^='/workspace/events?']")
+        .await?;
+    s.wait_for_log("meshes:navigate", 1).await;
+    s.embed_text("#events-table").await;
+    s.enter_embed().await?;
+    let url = s.js("return location.pathname + location.search").await;
+    let sid = s.host_session_id().await;
+    assert_eq!(url, format!("/workspace/events?session={sid}"), "{url}");
+    s.enter_embed().await?;
+    s.js("location.reload()").await;
+    assert_reload_says_start_again(&s).await;
     s.quit().await;
     Ok(())
 }

@@ -25,8 +25,13 @@ pub fn window() -> web_sys::Window {
 }
 
 pub fn jwt(sid: &str) -> String {
+    jwt_gen(sid, 1)
+}
+
+/// A token of a given generation (refreshes bump it).
+pub fn jwt_gen(sid: &str, generation: u32) -> String {
     let claims = format!(
-        r#"{{"iss":"meshes-sandbox","aud":"meshes-embed","sid":"{sid}","ws":"{WS}","role":"admin","st":"workspace","scp":[],"gen":1,"iat":1,"exp":4102444800}}"#
+        r#"{{"iss":"meshes-sandbox","aud":"meshes-embed","sid":"{sid}","ws":"{WS}","role":"admin","st":"workspace","scp":[],"gen":{generation},"iat":1,"exp":4102444800}}"#
     );
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     format!(
@@ -86,6 +91,31 @@ pub fn context(session_type: SessionType) -> SessionContext {
 }
 
 pub type Requests = Arc<Mutex<Vec<ApiRequest>>>;
+
+/// A session check that answers each token after its own delay, with its own status
+/// (`answer(token) -> (delay ms, status)`); everything else is a 404.
+pub fn checks(answer: impl Fn(&str) -> (u32, u16) + Send + Sync + 'static) -> Transport {
+    Transport::new(move |req: ApiRequest| {
+        let (delay, status) = if req.path.contains("/embed/session") {
+            answer(req.token.as_deref().unwrap_or_default())
+        } else {
+            (0, 404)
+        };
+        let body = if status == 200 {
+            session_info(1800)
+        } else {
+            format!(r#"{{"message":"status {status}"}}"#)
+        };
+        Box::pin(async move {
+            TimeoutFuture::new(delay).await;
+            Ok(ApiResponse {
+                status,
+                body,
+                retry_after: None,
+            })
+        })
+    })
+}
 
 /// The whoami answer for our session.
 pub fn session_info(expires_in: u32) -> String {

@@ -25,7 +25,14 @@ pub enum HostMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expires_in: Option<u32>,
     },
+    /// Additive: the host could not get a new token (its refresh failed, after its own retries),
+    /// so the runtime explains the pause at once instead of after its 30 s timeout. No fields.
+    #[serde(rename = "meshes:refresh-failed")]
+    RefreshFailed,
 }
+
+pub const AUTH: &str = "meshes:auth";
+pub const REFRESH_FAILED: &str = "meshes:refresh-failed";
 
 /// Iframe -> parent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +98,8 @@ pub enum ExpiredReason {
     RefreshTimeout,
     /// The access token passed its expiry before a new one arrived.
     AccessTokenExpired,
+    /// The host reported that its refresh failed (`meshes:refresh-failed`).
+    RefreshFailed,
 }
 
 impl ExpiredReason {
@@ -104,6 +113,7 @@ impl ExpiredReason {
             ExpiredReason::SessionMismatch => "session_mismatch",
             ExpiredReason::RefreshTimeout => "refresh_timeout",
             ExpiredReason::AccessTokenExpired => "access_token_expired",
+            ExpiredReason::RefreshFailed => "refresh_failed",
         }
     }
 
@@ -117,6 +127,7 @@ impl ExpiredReason {
             ExpiredReason::SessionMismatch,
             ExpiredReason::RefreshTimeout,
             ExpiredReason::AccessTokenExpired,
+            ExpiredReason::RefreshFailed,
         ]
         .into_iter()
         .find(|r| r.as_str() == code)
@@ -152,7 +163,7 @@ pub fn check_type(ty: &str) -> Result<&str, Reject> {
         return Err(Reject::UnknownType);
     }
     match ty {
-        "meshes:auth" => Ok(ty),
+        AUTH | REFRESH_FAILED => Ok(ty),
         _ => Err(Reject::UnknownType),
     }
 }
@@ -180,33 +191,65 @@ pub fn check_expires_in(v: f64) -> Result<u32, Reject> {
     }
 }
 
+/// A numeric field as found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    Absent,
+    Number(f64),
+    NotANumber,
+}
+
+/// Read access to one inbound message's own fields, whatever holds them: a JS object in the
+/// runtime (`bridge::inspect`), a JSON object in native tests. One decoder (`decode`) runs on
+/// both, so what the tests prove is what the runtime does.
+pub trait MessageFields {
+    /// An own string field of at most `max` UTF-16 units / bytes; `None` if absent, not a
+    /// string, or longer.
+    fn string(&self, key: &str, max: usize) -> Option<String>;
+    fn number(&self, key: &str) -> Num;
+}
+
+/// Decode a message whose container already passed the shape checks (a plain object).
+pub fn decode(fields: &impl MessageFields) -> Result<HostMessage, Reject> {
+    let ty = fields
+        .string("type", MAX_TYPE_LEN + 1)
+        .ok_or(Reject::Shape)?;
+    if check_type(&ty)? == REFRESH_FAILED {
+        return Ok(HostMessage::RefreshFailed);
+    }
+    let token = fields.string("token", MAX_TOKEN_LEN).ok_or(Reject::Token)?;
+    check_token(&token)?;
+    let expires_in = match fields.number("expires_in") {
+        Num::Absent => None,
+        Num::Number(v) => Some(check_expires_in(v)?),
+        Num::NotANumber => return Err(Reject::ExpiresIn),
+    };
+    Ok(HostMessage::Auth { token, expires_in })
+}
+
+impl MessageFields for serde_json::Map<String, serde_json::Value> {
+    fn string(&self, key: &str, max: usize) -> Option<String> {
+        let s = self.get(key)?.as_str()?;
+        (s.encode_utf16().count() <= max).then(|| s.to_owned())
+    }
+
+    fn number(&self, key: &str) -> Num {
+        match self.get(key) {
+            None | Some(serde_json::Value::Null) => Num::Absent,
+            Some(v) => v.as_f64().map_or(Num::NotANumber, Num::Number),
+        }
+    }
+}
+
 impl HostMessage {
-    /// Decode from JSON text with the same rules the runtime applies to structured-clone data.
+    /// Decode from JSON text (tests, fuzzing): the shape checks, then the runtime's `decode`.
     /// serde_json's recursion limit bounds depth; the length check bounds size.
     pub fn from_json(text: &str) -> Result<HostMessage, Reject> {
         if text.len() > MAX_TOKEN_LEN + 1024 {
             return Err(Reject::Shape);
         }
         let value: serde_json::Value = serde_json::from_str(text).map_err(|_| Reject::Shape)?;
-        let obj = value.as_object().ok_or(Reject::Shape)?;
-        let ty = obj
-            .get("type")
-            .and_then(|t| t.as_str())
-            .ok_or(Reject::Shape)?;
-        check_type(ty)?;
-        let token = obj
-            .get("token")
-            .and_then(|t| t.as_str())
-            .ok_or(Reject::Token)?;
-        check_token(token)?;
-        let expires_in = match obj.get("expires_in") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(v) => Some(check_expires_in(v.as_f64().ok_or(Reject::ExpiresIn)?)?),
-        };
-        Ok(HostMessage::Auth {
-            token: token.to_owned(),
-            expires_in,
-        })
+        decode(value.as_object().ok_or(Reject::Shape)?)
     }
 }
 

@@ -5,18 +5,19 @@
 //! `meshes:auth`, during a 401-triggered refresh, after expiry); nothing on screen is cleared
 //! meanwhile, so a late `meshes:auth` recovers without a reload and without losing input.
 
+mod refresh;
+
 use crate::bridge::Bridge;
-use crate::lifecycle::{REFRESH_TIMEOUT_MS, Timing};
+use crate::lifecycle::{Reask, Timing};
 use base64::Engine;
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use meshes_protocol::SessionType;
 use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::api::SessionContext;
-use meshes_protocol::{AccessClaims, EmbedMessage, ExpiredReason, RefreshReason};
+use meshes_protocol::{AccessClaims, ExpiredReason};
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Bearer token. Never printed, stored, or put in a URL; only attached as `Authorization`.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,8 +51,16 @@ pub struct Session {
     pub messages_dropped: RwSignal<u32>,
     token: RwSignal<Option<AccessToken>>,
     timing: RwSignal<Option<Timing>>,
-    /// A `meshes:token-refresh` is outstanding (single flight).
+    /// A `meshes:token-refresh` is outstanding (single flight) until it is answered, the host
+    /// says it failed, or it times out.
     refreshing: RwSignal<bool>,
+    /// Generation (`gen` claim) of the installed token: tokens only ever move forward.
+    generation: RwSignal<u32>,
+    /// The newest generation a delivered token claimed (checked or not): a check of an older
+    /// token that keeps failing for a passing reason stops retrying once a newer one arrived.
+    newest_claimed: RwSignal<u32>,
+    /// Asking again after an unanswered or failed refresh (backoff, last ask).
+    reask: StoredValue<Reask>,
     /// Bumped on every installed token, so stale timers know to stand down.
     epoch: RwSignal<u64>,
     waiters: Arc<Mutex<Vec<oneshot::Sender<()>>>>,
@@ -86,6 +95,9 @@ impl Session {
             token: RwSignal::new(None),
             timing: RwSignal::new(None),
             refreshing: RwSignal::new(false),
+            generation: RwSignal::new(0),
+            newest_claimed: RwSignal::new(0),
+            reask: StoredValue::new(Reask::default()),
             epoch: RwSignal::new(0),
             waiters: Arc::new(Mutex::new(vec![])),
         }
@@ -127,14 +139,21 @@ impl Session {
         self.token.get_untracked().map(|t| t.0.to_string())
     }
 
-    /// Start using a verified token that is valid for `expires_in` more seconds.
-    pub fn install(&self, token: String, expires_in: u32) {
+    /// Start using a verified token of token generation `generation` that is valid for
+    /// `expires_in` more seconds. Never goes back: a token of an older generation than the one
+    /// in use (a late verification of a token the host has since replaced) is not installed.
+    pub fn install(&self, token: String, generation: u32, expires_in: u32) -> bool {
+        if generation < self.generation.get_untracked() {
+            return false;
+        }
         let epoch = self.epoch.get_untracked() + 1;
         let timing = Timing::new(now_ms(), f64::from(expires_in));
         self.epoch.set(epoch);
+        self.generation.set(generation);
         self.token.set(Some(AccessToken(token.into())));
         self.timing.set(Some(timing));
         self.refreshing.set(false);
+        self.reask.update_value(Reask::settled);
         self.status.set(AuthStatus::Authed);
         self.auth_installed.update(|n| *n += 1);
         if let Ok(mut waiters) = self.waiters.lock() {
@@ -143,32 +162,23 @@ impl Session {
             }
         }
         self.schedule_refresh(epoch);
+        true
     }
 
-    /// Check the clock when the token is due for refresh and again when it dies (a token that
-    /// died while its refresh was unanswered must not wait for the 30 s timeout to be reported).
-    fn schedule_refresh(&self, epoch: u64) {
-        if let Some(t) = self.timing.get_untracked() {
-            self.wake_at(epoch, t.refresh_at);
-            self.wake_at(epoch, t.deadline);
-        }
+    /// The generation of the token in use (0 before the first one).
+    pub fn generation(&self) -> u32 {
+        self.generation.get_untracked()
     }
 
-    /// Run `check_clock` once `at` (monotonic ms) has passed, for this token only. Timers can
-    /// fire early (and are rounded to whole milliseconds), so an early wake-up re-arms.
-    fn wake_at(&self, epoch: u64, at: f64) {
-        let this = self.clone();
-        let delay = (at - now_ms()).max(0.0).ceil() + 1.0;
-        let wake = move || {
-            this.if_epoch(epoch, |s| {
-                if now_ms() >= at {
-                    s.check_clock()
-                } else {
-                    s.wake_at(epoch, at)
-                }
-            })
-        };
-        set_timeout(wake, Duration::from_millis(delay as u64));
+    /// A token claiming `generation` was delivered (before it is checked).
+    pub fn claimed(&self, generation: u32) {
+        self.newest_claimed.update(|g| *g = (*g).max(generation));
+    }
+
+    /// Is a check of a token of `generation` still worth retrying?
+    pub fn still_current(&self, generation: u32) -> bool {
+        self.generation.get_untracked() < generation
+            && self.newest_claimed.get_untracked() <= generation
     }
 
     fn if_epoch(&self, epoch: u64, f: impl FnOnce(&Session)) {
@@ -201,76 +211,6 @@ impl Session {
             }
             let _ = rx.await;
         }
-    }
-
-    /// Re-evaluate the token against the clock: on timers, and when the page becomes visible,
-    /// regains focus or the network, or is restored from the back/forward cache (timers in
-    /// hidden pages are throttled, so they alone cannot be trusted).
-    pub fn check_clock(&self) {
-        let Some(timing) = self.timing.get_untracked() else {
-            return;
-        };
-        let now = now_ms();
-        if timing.is_dead(now) && self.token.get_untracked().is_some() {
-            self.expire(ExpiredReason::AccessTokenExpired);
-            // Still ask: a host that can refresh brings us straight back.
-            self.request_refresh(RefreshReason::Expired);
-        } else if timing.wants_refresh(now) && self.status.get_untracked() == AuthStatus::Authed {
-            self.request_refresh(RefreshReason::Scheduled);
-        }
-    }
-
-    /// Ask the host for a new token, once until it answers or 30 s pass.
-    pub fn request_refresh(&self, reason: RefreshReason) {
-        if reason == RefreshReason::Unauthorized {
-            self.token.set(None);
-        }
-        if self.refreshing.get_untracked() {
-            return;
-        }
-        self.refreshing.set(true);
-        if !matches!(self.status.get_untracked(), AuthStatus::Expired(_)) {
-            self.status.set(AuthStatus::Refreshing);
-        }
-        self.bridge.post(&EmbedMessage::TokenRefresh { reason });
-        self.arm_timeout();
-    }
-
-    /// No answer within 30 s (to `meshes:ready` or `meshes:token-refresh`) ends the session.
-    pub fn arm_timeout(&self) {
-        let this = self.clone();
-        let epoch = self.epoch.get_untracked();
-        set_timeout(
-            move || {
-                this.if_epoch(epoch, |s| {
-                    if !matches!(
-                        s.status.get_untracked(),
-                        AuthStatus::Authed | AuthStatus::Expired(_)
-                    ) {
-                        s.expire(ExpiredReason::RefreshTimeout);
-                    }
-                })
-            },
-            Duration::from_millis(REFRESH_TIMEOUT_MS as u64),
-        );
-    }
-
-    /// The API refused `used` (401). Refresh, unless a newer token already replaced it.
-    pub fn refused(&self, used: &str) {
-        if self.token_value().as_deref() == Some(used) {
-            self.request_refresh(RefreshReason::Unauthorized);
-        }
-    }
-
-    /// Drop the credential and tell the host; what is on screen stays (read-only grace state).
-    pub fn expire(&self, reason: ExpiredReason) {
-        if matches!(self.status.get_untracked(), AuthStatus::Expired(_)) {
-            return;
-        }
-        self.token.set(None);
-        self.refreshing.set(false);
-        self.status.set(AuthStatus::Expired(reason));
-        self.bridge.post(&EmbedMessage::TokenExpired { reason });
     }
 }
 
