@@ -212,7 +212,7 @@ pub async fn create(
         f.fail("workspace", "must be a workspace id");
     }
     let name = check_name(&mut f, true);
-    let hidden = f.bool("hidden").unwrap_or(false);
+    let hidden = f.management_bool("hidden", &caller).unwrap_or(false);
     let kind = f.string("type", 1, 64);
     let metadata = metadata_of(&map, &mut f);
     let integration = match kind.as_deref().map(|k| (k, integration(k))) {
@@ -275,7 +275,9 @@ pub async fn update(
     let (existing, stored) = visible(&state, &caller, &id)?;
     let mut f = Fields::new(&map, &["name", "metadata", "hidden"]);
     let name = check_name(&mut f, true);
-    let hidden = f.bool("hidden").unwrap_or(existing.hidden);
+    let hidden = f
+        .management_bool("hidden", &caller)
+        .unwrap_or(existing.hidden);
     let metadata = metadata_of(&map, &mut f);
     f.finish("Invalid connection")?;
     let name = name.unwrap_or_default();

@@ -248,7 +248,7 @@ pub async fn create(
         f.fail("resource", "is required when resource_id is set");
     }
     let active = f.bool("active").unwrap_or(true);
-    let hidden = f.bool("hidden").unwrap_or(false);
+    let hidden = f.management_bool("hidden", &caller).unwrap_or(false);
     let metadata = match map.get("metadata") {
         Some(Value::Object(m)) => m.clone(),
         _ => {

@@ -118,6 +118,19 @@ impl<'a> Fields<'a> {
         b
     }
 
+    /// A flag only the management key may set, such as `hidden` (decision 14: hidden items keep
+    /// working out of the embed's sight, so an embed session must not be able to hide one).
+    pub fn management_bool(&mut self, key: &str, caller: &crate::auth::Caller) -> Option<bool> {
+        if caller.session().is_some() && self.map.contains_key(key) {
+            self.fail(
+                key,
+                "can only be set with the management key, not from an embed session",
+            );
+            return None;
+        }
+        self.bool(key)
+    }
+
     pub fn string_array(&mut self, key: &str, max: usize) -> Option<Vec<String>> {
         let v = self.get(key)?;
         let Some(items) = v.as_array() else {
