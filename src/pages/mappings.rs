@@ -102,10 +102,8 @@ fn Editor(d: Loaded) -> impl IntoView {
             return;
         }
         let version = base.with_untracked(|b| b.mapping.version);
-        let mut body = serde_json::json!({ "schema": schema, "name": name.get_untracked().trim() });
-        if version > 0 {
-            body["expected_version"] = version.into();
-        }
+        // Always based on a version: 0 (the generated mapping) means "nobody saved one yet".
+        let body = serde_json::json!({ "schema": schema, "name": name.get_untracked().trim(), "expected_version": version });
         let (api, id) = (save_api.clone(), conn_id.clone());
         busy.set(true);
         leptos::task::spawn_local(async move {

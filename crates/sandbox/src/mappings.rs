@@ -224,6 +224,50 @@ pub async fn get(
     }))
 }
 
+/// One save of a connection's default mapping.
+pub struct Save<'a> {
+    pub connection: &'a str,
+    /// Only if the stored version is still this one (`expected_version`; 0: none stored yet);
+    /// `None` overwrites.
+    pub expected: Option<u32>,
+    pub name: &'a str,
+    pub schema: &'a str,
+    pub created_by: &'a str,
+    pub now: &'a str,
+}
+
+/// Write a mapping version in one statement: with `expected`, a compare-and-set on the stored
+/// version, so of two saves based on the same version exactly one lands (false: it changed).
+pub fn save(conn: &rusqlite::Connection, s: &Save) -> ApiResult<bool> {
+    let catalog_version: Option<u32> = conn
+        .query_row(
+            "SELECT catalog_version FROM field_catalogs WHERE connection_id = ?1",
+            [s.connection],
+            |r| r.get("catalog_version"),
+        )
+        .optional()?;
+    let n = match s.expected {
+        // Based on the generated mapping: only if nobody stored one meanwhile.
+        Some(0) => conn.execute(
+            "INSERT OR IGNORE INTO mappings (connection_id, id, version, name, schema, catalog_version, created_by, created_at, updated_at) \
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![s.connection, uuid::Uuid::new_v4().to_string(), s.name, s.schema, catalog_version, s.created_by, s.now],
+        )?,
+        Some(v) => conn.execute(
+            "UPDATE mappings SET version = version + 1, name = ?3, schema = ?4, catalog_version = ?5, \
+             updated_at = ?6 WHERE connection_id = ?1 AND version = ?2",
+            params![s.connection, v, s.name, s.schema, catalog_version, s.now],
+        )?,
+        None => conn.execute(
+            "INSERT INTO mappings (connection_id, id, version, name, schema, catalog_version, created_by, created_at, updated_at) \
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT(connection_id) DO UPDATE SET \
+             version = version + 1, name = ?3, schema = ?4, catalog_version = ?5, updated_at = ?7",
+            params![s.connection, uuid::Uuid::new_v4().to_string(), s.name, s.schema, catalog_version, s.created_by, s.now],
+        )?,
+    };
+    Ok(n == 1)
+}
+
 /// `PUT /api/v1/connections/{id}/mappings/default` `{expected_version?, name?, schema, …}`
 pub async fn put(
     State(state): State<AppState>,
@@ -243,7 +287,7 @@ pub async fn put(
             "schema",
         ],
     );
-    let expected = f.int_in("expected_version", (1, i64::from(u32::MAX)));
+    let expected = f.int_in("expected_version", (0, i64::from(u32::MAX)));
     let name = f.string("name", 1, 64);
     if f.string("workspace_id", 1, 64)
         .is_some_and(|w| w != c.workspace)
@@ -297,37 +341,30 @@ pub async fn put(
             .with_status(StatusCode::UNPROCESSABLE_ENTITY));
     }
     let current = stored(&state, &c)?;
-    let current_version = current.as_ref().map_or(0, |m| m.version);
-    if let Some(e) = expected
-        && e != i64::from(current_version)
-    {
-        return Err(ApiError::conflict(format!(
-            "The mapping changed since you opened it (you edited version {e}, it is now version {current_version}). Review the newer version and apply your change again."
-        ))
-        .named("VersionConflict"));
-    }
-    let now = ts(state.clock.now());
     let name = name.unwrap_or_else(|| {
         current
             .as_ref()
             .map_or("Default mapping".into(), |m| m.name.clone())
     });
-    let catalog_version: Option<u32> = state
-        .db
-        .conn()
-        .query_row(
-            "SELECT catalog_version FROM field_catalogs WHERE connection_id = ?1",
-            [&c.id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let schema_text = schema.to_string();
-    state.db.conn().execute(
-        "INSERT INTO mappings (connection_id, id, version, name, schema, catalog_version, created_by, created_at, updated_at) \
-         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT(connection_id) DO UPDATE SET \
-         version = version + 1, name = ?3, schema = ?4, catalog_version = ?5, updated_at = ?7",
-        params![c.id, uuid::Uuid::new_v4().to_string(), name, schema_text, catalog_version, caller.created_by(), now],
+    let saved = save(
+        &state.db.conn(),
+        &Save {
+            connection: &c.id,
+            expected: expected.and_then(|e| u32::try_from(e).ok()),
+            name: &name,
+            schema: &schema.to_string(),
+            created_by: &caller.created_by(),
+            now: &ts(state.clock.now()),
+        },
     )?;
+    if !saved {
+        let now_at = stored(&state, &c)?.map_or(0, |m| m.version);
+        return Err(ApiError::conflict(format!(
+            "The mapping changed since you opened it (you edited version {}, it is now version {now_at}). Review the newer version and apply your change again.",
+            expected.unwrap_or_default()
+        ))
+        .named("VersionConflict"));
+    }
     let mapping =
         stored(&state, &c)?.ok_or_else(|| ApiError::internal("mapping vanished after save"))?;
     Ok(Json(MappingEnvelope {

@@ -163,3 +163,96 @@ async fn mapping_save_conflict_and_validation() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// Two saves based on the same version: exactly one lands, in one compare-and-set statement,
+/// even when both read the version before either writes.
+#[tokio::test]
+async fn expected_version_is_one_compare_and_set() {
+    let app = TestApp::new();
+    let t = app.session(json!({"role": "admin"})).await.1;
+    let id = hubspot(&app, &t).await;
+    let path = format!("/api/v1/connections/{id}/mappings/default");
+    let schema = json!({"schema_version": 1, "fields": [{"dest": "email", "source": {"type": "path", "value": "email"}}]});
+    // Two editors both opened the generated mapping (version 0): the first save stores it,
+    // the second is a conflict, not a silent overwrite.
+    let body = json!({"expected_version": 0, "schema": schema});
+    let first = app
+        .call(Method::PUT, &path, Some(&t), Some(body.clone()))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.json["mapping"]["version"], 1);
+    let second = app.call(Method::PUT, &path, Some(&t), Some(body)).await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text);
+
+    // Both writers read version 1, then both write against it.
+    let schema_text = schema.to_string();
+    let save = |name| meshes_sandbox::mappings::Save {
+        connection: &id,
+        expected: Some(1),
+        name,
+        schema: &schema_text,
+        created_by: "test",
+        now: "2026-01-01T00:00:00Z",
+    };
+    let (a, b) = {
+        let conn = app.state.db.conn();
+        (
+            meshes_sandbox::mappings::save(&conn, &save("A")).unwrap(),
+            meshes_sandbox::mappings::save(&conn, &save("B")).unwrap(),
+        )
+    };
+    assert_eq!((a, b), (true, false));
+    let now = app.call(Method::GET, &path, Some(&t), None).await;
+    assert_eq!(now.json["mapping"]["version"], 2);
+    assert_eq!(
+        now.json["mapping"]["name"], "A",
+        "the loser changed nothing"
+    );
+}
+
+/// The same through the API, 20 saves of version 2 at once on a multi-threaded runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_of_one_version_have_one_winner() {
+    let app = std::sync::Arc::new(TestApp::new());
+    let t = app.session(json!({"role": "admin"})).await.1;
+    let id = hubspot(&app, &t).await;
+    let path = format!("/api/v1/connections/{id}/mappings/default");
+    let schema = json!({"schema_version": 1, "fields": [{"dest": "email", "source": {"type": "path", "value": "email"}}]});
+    for _ in 0..2 {
+        let r = app
+            .call(
+                Method::PUT,
+                &path,
+                Some(&t),
+                Some(json!({"schema": schema})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(20));
+    let calls: Vec<_> = (0..20)
+        .map(|i| {
+            let (app, t, path, barrier) = (app.clone(), t.clone(), path.clone(), barrier.clone());
+            let body =
+                json!({"expected_version": 2, "name": format!("writer {i}"), "schema": schema});
+            tokio::spawn(async move {
+                barrier.wait().await;
+                app.call(Method::PUT, &path, Some(&t), Some(body))
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = vec![];
+    for c in calls {
+        statuses.push(c.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1);
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT)
+    );
+    let now = app.call(Method::GET, &path, Some(&t), None).await;
+    assert_eq!(now.json["mapping"]["version"], 3);
+}
