@@ -170,7 +170,16 @@ fn test(ctx: &Ctx) -> Result<(), String> {
     step("bundle size", || size_report(ctx))
 }
 
+/// `cargo xtask dev -- --no-seed`: cargo passes the `--` through; the sandbox's flags follow it.
+fn sandbox_args(args: &[String]) -> &[String] {
+    match args.first().map(String::as_str) {
+        Some("--") => &args[1..],
+        _ => args,
+    }
+}
+
 fn dev(ctx: &Ctx, args: &[String]) -> Result<(), String> {
+    let args = sandbox_args(args);
     setup::setup(ctx)?;
     build_embed(ctx)?;
     step("build sandbox", || {
@@ -214,5 +223,22 @@ fn main() {
             eprintln!("xtask: {e} (after {secs:.0}s)");
             std::process::exit(1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sandbox_args;
+
+    #[test]
+    fn dev_passes_the_flags_after_the_separator() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(sandbox_args(&v(&["--", "--no-seed"])), v(&["--no-seed"]));
+        assert_eq!(
+            sandbox_args(&v(&["--", "--embed-origin", "http://127.0.0.1:8081"])),
+            v(&["--embed-origin", "http://127.0.0.1:8081"])
+        );
+        assert_eq!(sandbox_args(&v(&["--no-seed"])), v(&["--no-seed"]));
+        assert!(sandbox_args(&[]).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 
+pub const DEFAULT_MANAGEMENT_KEY: &str = "sandbox-management-key";
 const WORKSPACE_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 #[derive(Debug, Clone, Parser)]
@@ -51,7 +52,7 @@ pub struct Config {
     #[arg(
         long,
         env = "MESHES_MANAGEMENT_KEY",
-        default_value = "sandbox-management-key",
+        default_value = DEFAULT_MANAGEMENT_KEY,
         hide_env_values = true
     )]
     pub management_key: String,
@@ -102,6 +103,23 @@ impl Config {
         format!("http://{}", self.provider_addr)
     }
 
+    /// The published default management key on an address other machines can reach: anyone on
+    /// the network could mint sessions for every workspace.
+    pub fn default_key_exposed(&self) -> bool {
+        let loopback = |addr: &str| {
+            let host = addr.rsplit_once(':').map_or(addr, |(h, _)| h);
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        };
+        self.management_key == DEFAULT_MANAGEMENT_KEY
+            && ![&self.api_addr, &self.host_addr]
+                .iter()
+                .all(|a| loopback(a))
+    }
+
     /// Defaults for tests: ephemeral-looking addresses are supplied by the caller.
     pub fn for_tests(db: PathBuf) -> Config {
         Config {
@@ -119,5 +137,29 @@ impl Config {
             provider_coop: false,
             provider_slow_ms: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_key_is_only_fine_on_loopback() {
+        let mut c = Config::for_tests("x.db".into());
+        c.management_key = DEFAULT_MANAGEMENT_KEY.into();
+        for (api, host, exposed) in [
+            ("127.0.0.1:8787", "localhost:8080", false),
+            ("[::1]:8787", "localhost:8080", false),
+            ("0.0.0.0:8787", "localhost:8080", true),
+            ("127.0.0.1:8787", "192.168.1.5:8080", true),
+            ("demo.example.com:80", "localhost:8080", true),
+        ] {
+            (c.api_addr, c.host_addr) = (api.into(), host.into());
+            assert_eq!(c.default_key_exposed(), exposed, "{api} {host}");
+        }
+        c.api_addr = "0.0.0.0:8787".into();
+        c.management_key = "something-private".into();
+        assert!(!c.default_key_exposed());
     }
 }

@@ -6,8 +6,9 @@ use crate::AppState;
 use crate::seed::DEMO_WORKSPACE_ID;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
 use serde_json::{Map, Value, json};
@@ -36,11 +37,18 @@ pub fn router(state: AppState) -> Router {
         state.cfg.embed_origin()
     );
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
-    Router::new()
+    let backend = Router::new()
         .route("/api/embed-sessions", post(mint))
         .route("/api/embed-sessions/{id}/refresh", post(refresh))
         .route("/api/embed-sessions/{id}", delete(revoke))
+        .layer(axum::middleware::from_fn(json_only));
+    Router::new()
+        .merge(backend)
         .fallback_service(ServeDir::new(&state.cfg.www))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            own_host,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             csp,
@@ -58,6 +66,47 @@ pub fn router(state: AppState) -> Router {
             crate::hooks::record,
         ))
         .with_state(state)
+}
+
+/// DNS rebinding: a page on another name that resolves to this machine reaches this server with
+/// its own `Host`. The backend holds the management key, so it only answers its own name.
+async fn own_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if host.is_some_and(|h| h.eq_ignore_ascii_case(&state.cfg.host_addr)) {
+        next.run(req).await
+    } else {
+        (
+            StatusCode::MISDIRECTED_REQUEST,
+            Json(json!({"message": "This demo host only answers as its configured address"})),
+        )
+            .into_response()
+    }
+}
+
+/// A cross-site form or a body-less `fetch` can't send `application/json` without a CORS
+/// preflight (which this backend never grants), so requiring it keeps other sites from minting
+/// or refreshing sessions through a visitor's browser.
+async fn json_only(req: Request, next: Next) -> Response {
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if req.method() == axum::http::Method::POST && !json {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Json(json!({"message": "send Content-Type: application/json"})),
+        )
+            .into_response();
+    }
+    next.run(req).await
 }
 
 async fn call_meshes(
@@ -92,14 +141,11 @@ async fn call_meshes(
     }
 }
 
-async fn mint(State(state): State<AppState>, body: Option<Json<Map<String, Value>>>) -> Response {
+async fn mint(State(state): State<AppState>, Json(body): Json<Map<String, Value>>) -> Response {
     let mut req: Map<String, Value> = body
-        .map(|Json(m)| {
-            m.into_iter()
-                .filter(|(k, _)| PASS_THROUGH.contains(&k.as_str()))
-                .collect()
-        })
-        .unwrap_or_default();
+        .into_iter()
+        .filter(|(k, _)| PASS_THROUGH.contains(&k.as_str()))
+        .collect();
     req.insert("workspace_id".into(), DEMO_WORKSPACE_ID.into());
     req.entry("allowed_origins")
         .or_insert_with(|| json!([state.cfg.host_origin()]));

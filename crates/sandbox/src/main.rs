@@ -13,6 +13,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let cfg = Config::parse();
+    if cfg.default_key_exposed() {
+        tracing::warn!(
+            "the default management key is in use on an address other machines can reach: \
+             anyone there can mint sessions. Set --management-key (MESHES_MANAGEMENT_KEY)."
+        );
+    }
     let db =
         Db::open(&cfg.db).map_err(|e| format!("cannot open database {}: {e}", cfg.db.display()))?;
     let state = AppState::new(cfg.clone(), db.clone())?;

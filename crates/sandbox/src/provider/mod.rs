@@ -44,12 +44,58 @@ pub struct Provider {
     inner: Mutex<Issued>,
 }
 
+/// What the providers have handed out, in memory. Bounded: pending requests and codes are
+/// dropped once they can no longer be used (and beyond `MAX_PENDING`), tokens beyond
+/// `MAX_TOKENS` oldest first — anyone can call `/authorize` as often as they like.
 #[derive(Default)]
 struct Issued {
     requests: HashMap<String, AuthRequest>,
     codes: HashMap<String, Grant>,
     /// access or refresh token -> (kind, account, is_refresh)
     tokens: HashMap<String, (String, String, bool)>,
+    /// Tokens in the order they were issued, for eviction.
+    token_order: std::collections::VecDeque<String>,
+}
+
+const MAX_PENDING: usize = 1_000;
+const MAX_TOKENS: usize = 10_000;
+
+impl Issued {
+    fn add_request(&mut self, id: String, req: AuthRequest) {
+        self.requests.retain(|_, r| r.at.elapsed() < CODE_TTL);
+        evict_oldest(&mut self.requests, |r| r.at);
+        self.requests.insert(id, req);
+    }
+
+    fn add_code(&mut self, code: String, grant: Grant) {
+        // A used code is kept until its TTL ends, so a replay can still revoke what it minted.
+        self.codes.retain(|_, g| g.issued.elapsed() < CODE_TTL);
+        evict_oldest(&mut self.codes, |g| g.issued);
+        self.codes.insert(code, grant);
+    }
+
+    fn add_token(&mut self, token: String, entry: (String, String, bool)) {
+        while self.token_order.len() >= MAX_TOKENS {
+            if let Some(old) = self.token_order.pop_front() {
+                self.tokens.remove(&old);
+            }
+        }
+        self.token_order.push_back(token.clone());
+        self.tokens.insert(token, entry);
+    }
+}
+
+fn evict_oldest<V>(map: &mut HashMap<String, V>, at: impl Fn(&V) -> Instant) {
+    while map.len() >= MAX_PENDING {
+        let Some(oldest) = map
+            .iter()
+            .min_by_key(|(_, v)| at(v))
+            .map(|(k, _)| k.clone())
+        else {
+            return;
+        };
+        map.remove(&oldest);
+    }
 }
 
 #[derive(Clone)]
@@ -58,6 +104,7 @@ struct AuthRequest {
     redirect_uri: String,
     state: String,
     challenge: String,
+    at: Instant,
 }
 
 struct Grant {
@@ -81,6 +128,12 @@ impl Provider {
     }
 
     /// Revoke every token issued for `account` (tests: "the user disconnected the app").
+    /// How many requests, codes and tokens are held (tests: the maps stay bounded).
+    pub fn held(&self) -> (usize, usize, usize) {
+        let inner = self.lock();
+        (inner.requests.len(), inner.codes.len(), inner.tokens.len())
+    }
+
     pub fn revoke_account(&self, account: &str) -> usize {
         let mut inner = self.lock();
         let before = inner.tokens.len();
@@ -182,13 +235,14 @@ async fn authorize(
         return redirect_back(&p.redirect_uri, &[("error", err), ("state", &state)]);
     }
     let req_id = random_token::<24>();
-    p.lock().requests.insert(
+    p.lock().add_request(
         req_id.clone(),
         AuthRequest {
             kind: kind.clone(),
             redirect_uri: p.redirect_uri.clone(),
             state,
             challenge: q.code_challenge.unwrap_or_default(),
+            at: Instant::now(),
         },
     );
     let name = escape(&title(&kind));
@@ -263,7 +317,7 @@ async fn decide(
         .unwrap_or_else(|| "Acme Demo".into());
     let code = random_token::<24>();
     let (uri, state) = (req.redirect_uri.clone(), req.state.clone());
-    p.lock().codes.insert(
+    p.lock().add_code(
         code.clone(),
         Grant {
             req,

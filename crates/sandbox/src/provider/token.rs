@@ -100,12 +100,8 @@ pub(super) async fn token(
         _ => return oauth_error("unsupported_grant_type", "use authorization_code"),
     };
     let (access, refresh) = (random_token::<24>(), random_token::<24>());
-    inner
-        .tokens
-        .insert(access.clone(), (kind.clone(), account.clone(), false));
-    inner
-        .tokens
-        .insert(refresh.clone(), (kind.clone(), account, true));
+    inner.add_token(access.clone(), (kind.clone(), account.clone(), false));
+    inner.add_token(refresh.clone(), (kind.clone(), account, true));
     if let Some(grant) = f.code.as_deref().and_then(|c| inner.codes.get_mut(c)) {
         grant.minted.extend([access.clone(), refresh.clone()]);
     }
