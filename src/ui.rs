@@ -85,23 +85,44 @@ pub fn integration_label(kind: &str) -> &str {
     }
 }
 
-/// An id in monospace with a copy button (ids are what support asks for).
+/// An id in monospace with a copy button (ids are what support asks for). "Copied" only when
+/// the clipboard took it: a cross-origin frame may lack the `clipboard-write` permission, and
+/// then the id is selected with a hint to copy it by hand.
 #[component]
 pub fn CopyId(#[prop(into)] id: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
+    let state = RwSignal::new(None::<bool>);
+    let code = NodeRef::<leptos::html::Code>::new();
     let text = id.clone();
     let copy = move |_| {
-        if let Some(clip) = web_sys::window().map(|w| w.navigator().clipboard()) {
-            let _ = clip.write_text(&text);
-            copied.set(true);
-        }
+        let written = web_sys::window()
+            .map(|w| w.navigator())
+            .filter(|n| js_sys::Reflect::has(n, &"clipboard".into()).unwrap_or(false))
+            .map(|n| n.clipboard().write_text(&text));
+        leptos::task::spawn_local(async move {
+            let ok = match written {
+                Some(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
+                None => false,
+            };
+            if !ok
+                && let (Some(el), Some(sel)) = (
+                    code.get_untracked(),
+                    web_sys::window().and_then(|w| w.get_selection().ok().flatten()),
+                )
+            {
+                let _ = sel.select_all_children(&el);
+            }
+            state.set(Some(ok));
+        });
     };
     view! {
         <span class="copy-id">
-            <code>{id.clone()}</code>
+            <code node_ref=code>{id.clone()}</code>
             <button type="button" class="btn-link" on:click=copy aria-label=format!("Copy id {id}")>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
+                {move || if state.get() == Some(true) { "Copied" } else { "Copy" }}
             </button>
+            <span class="copy-hint" role="status">
+                {move || (state.get() == Some(false)).then_some("Selected — press Ctrl+C (⌘C on a Mac) to copy")}
+            </span>
         </span>
     }
 }

@@ -183,3 +183,51 @@ async fn event_detail_retry_handles_425_and_shows_payload_with_scope() {
         "a 425 is not retried automatically"
     );
 }
+
+/// "Copied" only when the clipboard took the id; when a frame may not write to it, the id is
+/// selected and the hint says how to copy it by hand.
+#[wasm_bindgen_test]
+async fn copying_an_id_reports_what_really_happened() {
+    let stub = |outcome: &str| {
+        common::js(&format!(
+            "Object.defineProperty(navigator, 'clipboard', {{ configurable: true, value: \
+             {{ writeText: (t) => {{ window.__clip = t; return Promise.{outcome}(); }} }} }})"
+        ));
+    };
+    let (m, _) = authed(
+        "/workspace/events/e1",
+        Role::Member,
+        vec![],
+        vec![
+            ("/connections", vec![ok(&page(&[]))]),
+            ("/events/e1", vec![ok(&detail("failed", false))]),
+        ],
+    )
+    .await;
+    until("the event id", || m.exists(".copy-id button")).await;
+    stub("reject");
+    m.click(".copy-id button");
+    until("the hint", || {
+        m.text(".copy-hint").is_some_and(|t| !t.is_empty())
+    })
+    .await;
+    assert!(m.text(".copy-hint").unwrap().contains("press Ctrl+C"));
+    assert_eq!(
+        m.text(".copy-id button").unwrap(),
+        "Copy",
+        "never a false \"Copied\""
+    );
+    let selected = common::js("String(getSelection())");
+    assert_eq!(selected.as_string().as_deref(), Some("e1"));
+    stub("resolve");
+    m.click(".copy-id button");
+    until("Copied", || {
+        m.text(".copy-id button").as_deref() == Some("Copied")
+    })
+    .await;
+    assert_eq!(
+        common::js("window.__clip").as_string().as_deref(),
+        Some("e1")
+    );
+    assert_eq!(m.text(".copy-hint").unwrap_or_default(), "");
+}
