@@ -6,13 +6,45 @@ use std::time::Duration;
 
 const LIST: &str = "/api/v1/workspaces/";
 
-/// Open the connections page, wait for it, then inject `fault` and reload the list.
+/// A connection that only exists after the fault was set: only a list answered after the fault
+/// can show it, so seeing it proves the recovery (the old rows stay on screen throughout).
+const FRESH: &str = "Added During The Fault";
+
+/// Open the connections page, wait for it, inject `fault`, add `FRESH`, and reload the list.
 async fn reload_under(s: &Stack, fault: Value) -> TestResult {
     s.open_host("?launch_page=connections").await?;
     s.embed_text("#connections-table").await;
     s.fault(fault).await;
+    let (status, _) = s
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/connections",
+            Some(
+                json!({"workspace": e2e::DEMO_WORKSPACE_ID, "type": "webhook", "name": FRESH,
+                        "metadata": {"url": "https://ok.example.com/hook"}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert!(!names(s).await.iter().any(|n| n == FRESH));
     s.click_in_embed("#connections-reload").await?;
     Ok(())
+}
+
+async fn names(s: &Stack) -> Vec<String> {
+    s.enter_embed().await.expect("the embed");
+    let v = s
+        .js("return [...document.querySelectorAll('#connections-table .conn-name')].map(e => e.textContent)")
+        .await;
+    serde_json::from_value(v).expect("names")
+}
+
+/// The list as only a response after the fault can show it.
+async fn recovered(s: &Stack) {
+    eventually("the list from after the fault", || async {
+        names(s).await.iter().any(|n| n == FRESH).then_some(())
+    })
+    .await;
 }
 
 async fn list_requests(s: &Stack) -> Vec<Value> {
@@ -28,15 +60,11 @@ async fn wait_for_list_requests(s: &Stack, n: usize, limit: Duration) -> Vec<Val
 }
 
 async fn rows_shown(s: &Stack) -> usize {
-    s.enter_embed().await.ok();
-    s.js("return document.querySelectorAll('#connections-table .conn-name').length")
-        .await
-        .as_u64()
-        .unwrap_or(0) as usize
+    names(s).await.len()
 }
 
 async fn error_title(s: &Stack) -> Option<String> {
-    s.enter_embed().await.ok()?;
+    s.enter_embed().await.expect("the embed");
     s.js("return document.querySelector('.error-title')?.textContent ?? null")
         .await
         .as_str()
@@ -52,10 +80,7 @@ async fn transient_5xx_is_retried_without_bothering_the_user() -> TestResult {
     )
     .await?;
     wait_for_list_requests(&s, 4, Duration::from_secs(10)).await;
-    eventually("the list", || async {
-        (rows_shown(&s).await == 7).then_some(())
-    })
-    .await;
+    recovered(&s).await;
     assert_eq!(error_title(&s).await, None);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
@@ -92,10 +117,7 @@ async fn persistent_5xx_says_so_and_offers_a_retry() -> TestResult {
         "three tries for the reload, never four"
     );
     s.click_in_embed(".error-state button").await?;
-    eventually("the list after retrying", || async {
-        (rows_shown(&s).await == 7).then_some(())
-    })
-    .await;
+    recovered(&s).await;
     s.quit().await;
     Ok(())
 }
@@ -110,10 +132,7 @@ async fn a_hanging_request_times_out_and_is_retried() -> TestResult {
         (9_500..=13_000).contains(&gap),
         "the 10 s timeout fired after {gap} ms"
     );
-    eventually("the list", || async {
-        (rows_shown(&s).await == 7).then_some(())
-    })
-    .await;
+    recovered(&s).await;
     assert_eq!(error_title(&s).await, None);
     s.quit().await;
     Ok(())
@@ -124,10 +143,7 @@ async fn a_dropped_connection_is_retried() -> TestResult {
     let s = Stack::start().await;
     reload_under(&s, json!({"path": LIST, "kind": "drop", "times": 1})).await?;
     wait_for_list_requests(&s, 3, Duration::from_secs(10)).await;
-    eventually("the list", || async {
-        (rows_shown(&s).await == 7).then_some(())
-    })
-    .await;
+    recovered(&s).await;
     assert_eq!(error_title(&s).await, None);
     s.quit().await;
     Ok(())
@@ -144,10 +160,7 @@ async fn rate_limits_are_waited_out_as_the_server_asks() -> TestResult {
     let requests = wait_for_list_requests(&s, 3, Duration::from_secs(10)).await;
     let gap = requests[2]["at_ms"].as_u64().unwrap() - requests[1]["at_ms"].as_u64().unwrap();
     assert!(gap >= 1_900, "Retry-After: 2 was honoured ({gap} ms)");
-    eventually("the list", || async {
-        (rows_shown(&s).await == 7).then_some(())
-    })
-    .await;
+    recovered(&s).await;
     s.quit().await;
     Ok(())
 }
@@ -160,15 +173,18 @@ async fn slow_responses_keep_the_page_usable_until_data_arrives() -> TestResult 
         json!({"path": LIST, "kind": "delay", "delay_ms": 3000, "times": 1}),
     )
     .await?;
-    // While the slow reload runs, what was shown stays and nothing claims an error.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    // While the slow reload runs (it reached the server), what was shown stays and nothing
+    // claims an error.
+    wait_for_list_requests(&s, 2, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(rows_shown(&s).await, 7);
+    assert!(
+        !names(&s).await.iter().any(|n| n == FRESH),
+        "still the old list"
+    );
     assert_eq!(error_title(&s).await, None);
     wait_for_list_requests(&s, 2, Duration::from_secs(10)).await;
-    eventually("the list", || async {
-        (rows_shown(&s).await == 7).then_some(())
-    })
-    .await;
+    recovered(&s).await;
     s.quit().await;
     Ok(())
 }

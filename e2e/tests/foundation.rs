@@ -132,6 +132,8 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
     // The page loads in steps (skeleton, filters, table), each a real content change: wait
     // until its table is there and the messages stop, then check the host applied the last one.
     s.embed_text("#rules-table").await;
+    // A feedback loop would never settle: it must fail here, not hang the suite.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     let mut settled = s.wait_for_log("meshes:resize", 1).await.len();
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
@@ -139,6 +141,10 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
         if now == settled {
             break;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "resize messages never settled ({now} so far): a feedback loop?"
+        );
         settled = now;
     }
     let last = last_resize(&s).await.expect("a resize");

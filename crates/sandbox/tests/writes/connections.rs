@@ -114,6 +114,44 @@ async fn webhook_connection_lifecycle_never_returns_secrets() {
         .await;
     assert_eq!(up.status, StatusCode::OK, "{}", up.text);
     assert_eq!(up.json["metadata"]["url"], "https://hooks.example.com/v2");
+    let stored: String = app
+        .state
+        .db
+        .conn()
+        .query_row(
+            "SELECT secrets FROM connections WHERE id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(
+        (&stored["bearer_token"], &stored["signing_secret"]),
+        (&json!("s3cret-token"), &json!("whsec_123")),
+        "the stored secrets are the ones saved first"
+    );
+    // A new value replaces it.
+    m["bearer_token"] = json!("rotated-token");
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/connections/{id}"),
+        Some(&t),
+        Some(json!({"name": "Billing Hook 2", "metadata": m})),
+    )
+    .await;
+    let stored: String = app
+        .state
+        .db
+        .conn()
+        .query_row(
+            "SELECT secrets FROM connections WHERE id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored["bearer_token"], "rotated-token");
+    assert_eq!(stored["signing_secret"], "whsec_123");
     let list = app
         .call(
             Method::GET,
