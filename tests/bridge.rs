@@ -342,23 +342,7 @@ async fn writes_are_retried_only_after_a_401_and_only_once() {
     }
 
     // 401 → ask the host → the same write once more, with the new token.
-    let (t, requests) = fake(vec![("/rules", vec![status(401), ok(r#"{"ok":true}"#)])]);
-    let (a, posted) = api(SessionType::Workspace, t);
-    assert!(a.accept_auth(jwt(SID)).await);
-    let pending = write(&a);
-    let host = async {
-        until("the refresh request", || {
-            posted
-                .lock()
-                .unwrap()
-                .contains(&EmbedMessage::TokenRefresh {
-                    reason: RefreshReason::Unauthorized,
-                })
-        })
-        .await;
-        assert!(a.accept_auth(jwt_gen(SID, 2)).await);
-    };
-    let (r, ()) = futures::future::join(pending, host).await;
+    let (r, requests, _) = write_after_a_401(vec![status(401), ok(r#"{"ok":true}"#)]).await;
     assert_eq!(r.unwrap()["ok"], true);
     let sent: Vec<_> = requests
         .lock()
@@ -372,22 +356,7 @@ async fn writes_are_retried_only_after_a_401_and_only_once() {
     assert_eq!(sent[1].0, Some(jwt_gen(SID, 2)), "with the new token");
 
     // 401 again with the new token: the session ends; no third try.
-    let (t, requests) = fake(vec![("/rules", vec![status(401)])]);
-    let (a, posted) = api(SessionType::Workspace, t);
-    assert!(a.accept_auth(jwt(SID)).await);
-    let pending = write(&a);
-    let host = async {
-        until("the refresh request", || {
-            posted
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|m| matches!(m, EmbedMessage::TokenRefresh { .. }))
-        })
-        .await;
-        assert!(a.accept_auth(jwt_gen(SID, 2)).await);
-    };
-    let (r, ()) = futures::future::join(pending, host).await;
+    let (r, requests, posted) = write_after_a_401(vec![status(401)]).await;
     assert!(matches!(r, Err(AppError::Http { status: 401, .. })));
     assert_eq!(count(&requests, "/rules"), 2);
     assert!(
@@ -398,4 +367,37 @@ async fn writes_are_retried_only_after_a_401_and_only_once() {
                 reason: ExpiredReason::SessionEnded
             })
     );
+}
+
+/// A rule write whose first answer is a 401 (then `answers`), with a host that answers the
+/// refresh request with a token of the next generation.
+async fn write_after_a_401(
+    answers: Vec<(u16, String)>,
+) -> (
+    Result<serde_json::Value, meshes_embed::error::AppError>,
+    Requests,
+    std::sync::Arc<std::sync::Mutex<Vec<EmbedMessage>>>,
+) {
+    let (t, requests) = fake(vec![("/rules", answers)]);
+    let (a, posted) = api(SessionType::Workspace, t);
+    assert!(a.accept_auth(jwt(SID)).await);
+    let pending = a.write::<serde_json::Value>(
+        meshes_embed::api::Method::Post,
+        "/api/v1/rules",
+        Some(serde_json::json!({"x": 1})),
+    );
+    let host = async {
+        until("the refresh request", || {
+            posted
+                .lock()
+                .unwrap()
+                .contains(&EmbedMessage::TokenRefresh {
+                    reason: RefreshReason::Unauthorized,
+                })
+        })
+        .await;
+        assert!(a.accept_auth(jwt_gen(SID, 2)).await);
+    };
+    let (r, ()) = futures::future::join(pending, host).await;
+    (r, requests, posted)
 }

@@ -51,6 +51,12 @@ async fn type_filter(s: &Stack) -> TestResult {
     Ok(())
 }
 
+/// The text of the first host-log entry of type `ty`, once there is one.
+async fn first_in_log(s: &Stack, ty: &str) -> Option<String> {
+    let log = s.host_log().await;
+    log.into_iter().find(|(t, _)| t == ty).map(|(_, text)| text)
+}
+
 /// Authorization headers of the connection-list requests, oldest first.
 async fn list_tokens(s: &Stack) -> Vec<String> {
     let requests = s.connection_list_requests().await;
@@ -150,11 +156,8 @@ async fn failed_refreshes_expire_the_session_and_a_late_auth_recovers_it() -> Te
     // The kit retried with backoff, then told the host and the embed at once: the embed says
     // why right away instead of after its 30 s timeout.
     s.wait_for_log("host:refresh-failed", 1).await;
-    let expired = eventually("meshes:token-expired right after the failure", || async {
-        let log = s.host_log().await;
-        log.into_iter()
-            .find(|(t, _)| t == "meshes:token-expired")
-            .map(|(_, text)| text)
+    let expired = eventually("meshes:token-expired right after the failure", || {
+        first_in_log(&s, "meshes:token-expired")
     })
     .await;
     assert!(expired.contains("refresh_failed"), "{expired}");
@@ -202,12 +205,8 @@ async fn a_revoked_session_ends_within_30_seconds_keeping_input() -> TestResult 
     s.click_in_embed("#connections-reload").await?;
     let started = std::time::Instant::now();
     s.wait_for_log("host:refresh-failed", 1).await;
-    let expired = eventually_within("meshes:token-expired", CONTRACT_TIMEOUT, || async {
-        s.host_log()
-            .await
-            .into_iter()
-            .find(|(t, _)| t == "meshes:token-expired")
-            .map(|(_, text)| text)
+    let expired = eventually_within("meshes:token-expired", CONTRACT_TIMEOUT, || {
+        first_in_log(&s, "meshes:token-expired")
     })
     .await;
     assert!(
@@ -262,11 +261,8 @@ async fn an_ignored_refresh_is_asked_again_and_answering_recovers() -> TestResul
     })
     .await;
     // Unanswered: after 30 s the embed pauses and says why.
-    let expired = eventually_within("the pause", CONTRACT_TIMEOUT, || async {
-        let log = s.host_log().await;
-        log.into_iter()
-            .find(|(t, _)| t == "meshes:token-expired")
-            .map(|(_, text)| text)
+    let expired = eventually_within("the pause", CONTRACT_TIMEOUT, || {
+        first_in_log(&s, "meshes:token-expired")
     })
     .await;
     assert!(expired.contains("refresh_timeout"), "{expired}");

@@ -7,8 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{Res, TestApp};
-use serde_json::{Value, json};
-use tower::ServiceExt;
+use serde_json::json;
 
 /// The sandbox with its Meshes API on a real port (the host backend calls it over HTTP).
 async fn apps() -> (TestApp, axum::Router) {
@@ -22,20 +21,7 @@ async fn apps() -> (TestApp, axum::Router) {
 }
 
 async fn send(host: &axum::Router, req: Request<Body>) -> Res {
-    let res = host.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = http_body_util::BodyExt::collect(res.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Res {
-        status,
-        headers,
-        json: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    }
+    common::send_to(host, req).await
 }
 
 fn post(host_header: &str, path: &str, content_type: Option<&str>, body: &str) -> Request<Body> {

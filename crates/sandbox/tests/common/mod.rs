@@ -85,17 +85,7 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Res {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Res {
-            status,
-            headers,
-            json: serde_json::from_str(&text).unwrap_or(Value::Null),
-            text,
-        }
+        send_to(&self.router, req).await
     }
 
     /// Management call.
@@ -143,5 +133,20 @@ impl TestApp {
         }
         self.call(Method::POST, "/api/v1/embed/launch", None, Some(body))
             .await
+    }
+}
+
+/// Send a request to any router (the Meshes one, the demo host's) and read the answer.
+pub async fn send_to(router: &Router, req: Request<Body>) -> Res {
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Res {
+        status,
+        headers,
+        json: serde_json::from_str(&text).unwrap_or(Value::Null),
+        text,
     }
 }

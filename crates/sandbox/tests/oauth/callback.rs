@@ -115,19 +115,7 @@ async fn a_late_redirect_callback_goes_back_to_the_host_with_the_attempt() {
     )
     .await;
     // Redirect mode has no opener: the user confirms.
-    let r = go(&app, &start, json!({"confirmed": true}), None).await;
-    assert_eq!(r.status, StatusCode::OK);
-    let flow = Flow {
-        id: id.clone(),
-        cookie: r
-            .header("set-cookie")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .into(),
-        authorize: r.json["url"].as_str().unwrap().into(),
-    };
+    let flow = continue_confirmed(&app, &id, &start).await;
     let cb = decide(&flow, Some("Initech")).await;
     app.state.clock.advance(11 * 60);
     // Something read the attempt meanwhile (it is expired now) ...
@@ -205,18 +193,7 @@ async fn after_a_redirect_the_same_user_s_new_session_reads_the_outcome_and_nobo
         StatusCode::NOT_FOUND,
         "not before it has finished"
     );
-    let r = go(&app, &start, json!({"confirmed": true}), None).await;
-    let flow = Flow {
-        id: id.clone(),
-        cookie: r
-            .header("set-cookie")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .into(),
-        authorize: r.json["url"].as_str().unwrap().into(),
-    };
+    let flow = continue_confirmed(&app, &id, &start).await;
     let cb = decide(&flow, Some("Initech")).await;
     browse(&app, &cb, Some(&flow.cookie)).await;
     // The host mints a new session for the same user after the round trip.

@@ -120,6 +120,19 @@ pub async fn begin(app: &TestApp, token: &str, body: Value) -> Flow {
     }
 }
 
+/// The start page's "Continue" (no opener vouched for the attempt): the flow as the provider
+/// sees it.
+pub async fn continue_confirmed(app: &TestApp, id: &str, start: &str) -> Flow {
+    let r = go(app, start, json!({"confirmed": true}), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cookie = r.header("set-cookie").unwrap().split(';').next().unwrap();
+    Flow {
+        id: id.to_owned(),
+        cookie: cookie.to_owned(),
+        authorize: r.json["url"].as_str().unwrap().to_owned(),
+    }
+}
+
 /// Open the provider page, then approve (with an account name) or deny. Returns the callback URL.
 pub async fn decide(flow: &Flow, approve: Option<&str>) -> String {
     let http = no_redirects();

@@ -114,17 +114,7 @@ async fn webhook_connection_lifecycle_never_returns_secrets() {
         .await;
     assert_eq!(up.status, StatusCode::OK, "{}", up.text);
     assert_eq!(up.json["metadata"]["url"], "https://hooks.example.com/v2");
-    let stored: String = app
-        .state
-        .db
-        .conn()
-        .query_row(
-            "SELECT secrets FROM connections WHERE id = ?1",
-            [&id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let stored: Value = serde_json::from_str(&stored).unwrap();
+    let stored = stored_secrets(&app, &id);
     assert_eq!(
         (&stored["bearer_token"], &stored["signing_secret"]),
         (&json!("s3cret-token"), &json!("whsec_123")),
@@ -139,17 +129,7 @@ async fn webhook_connection_lifecycle_never_returns_secrets() {
         Some(json!({"name": "Billing Hook 2", "metadata": m})),
     )
     .await;
-    let stored: String = app
-        .state
-        .db
-        .conn()
-        .query_row(
-            "SELECT secrets FROM connections WHERE id = ?1",
-            [&id],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let stored: Value = serde_json::from_str(&stored).unwrap();
+    let stored = stored_secrets(&app, &id);
     assert_eq!(stored["bearer_token"], "rotated-token");
     assert_eq!(stored["signing_secret"], "whsec_123");
     let list = app
@@ -267,4 +247,17 @@ async fn connection_validation_names_each_param() {
         .call(Method::POST, "/api/v1/connections", Some(&t), Some(skip))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+/// What the server keeps of a connection's secrets (never returned by any read).
+fn stored_secrets(app: &TestApp, id: &str) -> Value {
+    let raw: String = app
+        .state
+        .db
+        .conn()
+        .query_row("SELECT secrets FROM connections WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    serde_json::from_str(&raw).unwrap()
 }
