@@ -80,3 +80,45 @@ async fn short_ttls_need_the_test_knob() {
         StatusCode::BAD_REQUEST
     );
 }
+
+/// A fault that would hit no request is refused (it used to underflow its counter).
+#[tokio::test]
+async fn a_fault_for_zero_requests_is_refused() {
+    let app = TestApp::with_config(|c| c.test_hooks = true);
+    let fault = json!({"path": "/api/v1/", "kind": "status", "status": 503, "times": 0});
+    let r = app
+        .call(Method::POST, "/__sandbox/faults", None, Some(fault))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.m(Method::GET, &format!("/api/v1/workspaces/{WS}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+/// Anyone can open the fake providers' authorization page as often as they like: what they
+/// keep for it stays bounded.
+#[tokio::test]
+async fn the_fake_providers_keep_a_bounded_number_of_pending_requests() {
+    use tower::ServiceExt;
+    let app = TestApp::new();
+    let provider = meshes_sandbox::provider_router(&app.state);
+    let redirect = app.state.provider.redirect_uri.clone();
+    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    for i in 0..1_100 {
+        let uri = format!(
+            "/slack/authorize?response_type=code&client_id=meshes-sandbox&redirect_uri={}&state=s{i}&code_challenge={challenge}&code_challenge_method=S256",
+            meshes_sandbox::secrets::query_value(&redirect)
+        );
+        let req = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = provider.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let (requests, codes, tokens) = app.state.provider.held();
+    assert!(requests <= 1_000, "{requests} pending requests held");
+    assert_eq!((codes, tokens), (0, 0));
+}
