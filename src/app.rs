@@ -122,12 +122,15 @@ fn connect_host(api: &Api) {
     session.announce_ready();
 }
 
+static FIRST_AUTH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Act on one host message that passed the bridge checks. Every token is verified on its own;
 /// which one is used is decided by generation after verification, never by arrival order
 /// (`Api::accept_auth`), so a junk message cannot keep a good token out.
 pub fn receive(api: &Api, msg: HostMessage) {
     match msg {
         HostMessage::Auth { token, .. } => {
+            crate::perf::mark_once(&FIRST_AUTH, "meshes:auth");
             let a = api.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 a.accept_auth(token).await;

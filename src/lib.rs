@@ -12,6 +12,7 @@ pub mod launch;
 pub mod lifecycle;
 pub mod oauth;
 pub mod pages;
+pub mod perf;
 pub mod resize;
 pub mod router;
 pub mod session;

@@ -31,6 +31,20 @@ window.__mount = (options) => {
 window.__ready = true;
 </script>"#;
 
+/// The bench's host page: mounts the kit with the launch URL and token in the fragment
+/// (`{launch_url, token}`); every `onEvent` lands in `window.__events` with its time.
+const BENCH: &str = r#"<!doctype html><meta charset=utf-8><title>bench host</title>
+<style>body{margin:0;font:14px system-ui}</style><div id=box></div>
+<script type=module>
+import { mountMeshesEmbed } from '/kit.js';
+const { launch_url, token } = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+window.__events = [];
+window.__kit = mountMeshesEmbed(document.getElementById('box'), {
+  launchUrl: launch_url, accessToken: token, refresh: async () => token,
+  onEvent: (m) => window.__events.push({ ...m, at: performance.timeOrigin + performance.now() }),
+});
+</script>"#;
+
 /// The stand-in embed: records what it receives; `window.__send(msg)` posts to its parent.
 const EMBED: &str = r#"<!doctype html><meta charset=utf-8><title>embed stand-in</title>
 <script>
@@ -52,6 +66,7 @@ async fn serve(listener: tokio::net::TcpListener, embed: bool, kit: String) {
             let (status, kind, body) = match (embed, path) {
                 (false, "/kit.js") => ("200 OK", "text/javascript", kit),
                 (false, "/host.html") => ("200 OK", "text/html", HOST.to_owned()),
+                (false, "/bench.html") => ("200 OK", "text/html", BENCH.to_owned()),
                 (true, p) if p.starts_with("/workspace/") => {
                     ("200 OK", "text/html", EMBED.to_owned())
                 }

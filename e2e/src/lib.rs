@@ -66,6 +66,12 @@ impl Stack {
 
     /// Start with extra sandbox environment (e.g. `MESHES_PROVIDER_COOP`).
     pub async fn start_with(env: &[(&str, &str)]) -> Stack {
+        Self::start_custom(env, &[]).await
+    }
+
+    /// Start with extra sandbox environment and extra Chromium flags (the bench runs frames in
+    /// their host page's process, so CPU throttling applies to them too).
+    pub async fn start_custom(env: &[(&str, &str)], chrome_args: &[&str]) -> Stack {
         let data = tempfile::tempdir().expect("tempdir");
         let (host_port, api_port, provider_port, driver_port) =
             (free_port(), free_port(), free_port(), free_port());
@@ -124,7 +130,10 @@ impl Stack {
             "--disable-sync",
             "--no-first-run",
             "--window-size=1280,1000",
-        ] {
+        ]
+        .iter()
+        .chain(chrome_args)
+        {
             caps.add_arg(arg).unwrap();
         }
         // Console output of every frame (cross-origin iframes included) goes to this file.

@@ -48,7 +48,10 @@ where
             let retry = Callback::new(move |_| res.refetch());
             view! { <ErrorState err retry/> }.into_any()
         }
-        Some(Ok(data)) => ok(data).into_view().into_any(),
+        Some(Ok(data)) => {
+            crate::perf::first_data_rendered();
+            ok(data).into_view().into_any()
+        }
     }
 }
 

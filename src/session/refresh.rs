@@ -95,6 +95,7 @@ impl Session {
     /// `meshes:ready` is the first ask: it too must be answered within 30 s.
     pub fn announce_ready(&self) {
         self.bridge.post(&EmbedMessage::Ready);
+        crate::perf::mark("meshes:ready");
         self.asked();
     }
 

@@ -7,6 +7,8 @@
 //!           e2e against it, bundle-size report
 //!   build   setup, release build of the embed, size report
 //!   size    size report of the current dist/
+//!   bench   setup, release build, then the embed against a hand-written page in headless
+//!           Chromium at 1× and 4× CPU (writes target/bench-report.md; not part of `test`)
 
 mod setup;
 mod size;
@@ -178,6 +180,23 @@ fn sandbox_args(args: &[String]) -> &[String] {
     }
 }
 
+fn bench(ctx: &Ctx) -> Result<(), String> {
+    setup::setup(ctx)?;
+    build_embed(ctx)?;
+    step("bench (embed vs baseline, headless Chromium)", || {
+        run(ctx.cmd("cargo").args(["build", "-p", "meshes-sandbox"]))?;
+        run(ctx
+            .cmd("cargo")
+            .args(["run", "-q", "-p", "e2e", "--bin", "bench"])
+            .env("MESHES_DIST", ctx.dist())
+            .env(
+                "MESHES_SANDBOX_BIN",
+                ctx.target_dir().join("debug/meshes-sandbox"),
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    })
+}
+
 fn dev(ctx: &Ctx, args: &[String]) -> Result<(), String> {
     let args = sandbox_args(args);
     setup::setup(ctx)?;
@@ -211,7 +230,10 @@ fn main() {
             .and_then(|_| build_embed(&ctx))
             .and_then(|_| size_report(&ctx)),
         Some("size") => size_report(&ctx),
-        _ => Err("usage: cargo xtask <setup | dev [sandbox flags] | test | build | size>".into()),
+        Some("bench") => bench(&ctx),
+        _ => Err(
+            "usage: cargo xtask <setup | dev [sandbox flags] | test | build | size | bench>".into(),
+        ),
     };
     let secs = started.elapsed().as_secs_f64();
     match result {

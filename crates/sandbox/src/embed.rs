@@ -59,7 +59,7 @@ pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), 
     microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), \
     screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
 
-fn document_headers(ancestors: &FrameAncestors) -> HeaderMap {
+pub(crate) fn document_headers(ancestors: &FrameAncestors) -> HeaderMap {
     let mut h = HeaderMap::new();
     let csp = HeaderValue::from_str(&embed_csp(ancestors)).unwrap_or(HeaderValue::from_static(
         "default-src 'none'; frame-ancestors 'none'",
@@ -95,7 +95,7 @@ fn session_by_launch(state: &AppState, token: &str) -> Option<SessionRow> {
         .flatten()
 }
 
-fn ancestors_of(row: Option<SessionRow>) -> FrameAncestors {
+pub(crate) fn ancestors_of(row: Option<SessionRow>) -> FrameAncestors {
     match row {
         None => FrameAncestors::None,
         Some(r) if r.allowed_origins.is_empty() => FrameAncestors::Any,

@@ -2,6 +2,7 @@
 //! documents, hosted OAuth pages), the demo host app, and fake OAuth providers.
 
 pub mod auth;
+pub mod baseline;
 pub mod catalog;
 pub mod config;
 pub mod connections;

@@ -122,3 +122,33 @@ async fn the_fake_providers_keep_a_bounded_number_of_pending_requests() {
     assert!(requests <= 1_000, "{requests} pending requests held");
     assert_eq!((codes, tokens), (0, 0));
 }
+
+/// The bench's hand-written baseline page exists only with test hooks, framed like the embed.
+#[tokio::test]
+async fn the_bench_baseline_is_framed_like_the_embed_and_only_with_hooks() {
+    let app = TestApp::with_config(|c| c.test_hooks = true);
+    let sid = app
+        .session(json!({"allowed_origins": ["https://app.example.com"]}))
+        .await
+        .0;
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/__sandbox/baseline/dashboard?session={sid}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("/__sandbox/baseline.js"));
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(
+        csp.ends_with("frame-ancestors https://app.example.com"),
+        "{csp}"
+    );
+    let off = TestApp::new();
+    let r = off
+        .call(Method::GET, "/__sandbox/baseline/dashboard", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

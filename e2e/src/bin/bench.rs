@@ -1,0 +1,325 @@
+//! `cargo xtask bench`: the embed against a hand-written page doing the same work (the sandbox's
+//! baseline: launch exchange, `meshes:ready`, `meshes:auth`, one dashboard read, plain DOM), in
+//! headless Chromium, interleaved rounds (the first discarded), at 1× and 4× CPU throttling. The
+//! frames run in their host page's process, so the throttle applies to them. A bench, never a
+//! test: it reports, it does not pass or fail. Writes `target/bench-report.md`.
+
+use e2e::{Stack, eventually_within};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+use thirtyfour::cdp::Cdp;
+use thirtyfour::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    Embed,
+    Baseline,
+}
+
+/// One load, as the frame saw it (milliseconds from the frame's navigation start).
+#[derive(Debug, Default, Clone)]
+struct Sample {
+    ready: f64,
+    auth_to_painted: f64,
+    painted: f64,
+    longest_task: f64,
+    /// Bytes transferred before the first data was painted, and the same-origin files they were.
+    bytes_before_paint: f64,
+    files_before_paint: Vec<String>,
+}
+
+/// Runs JS in the embed frame (`#box iframe`) and returns its value.
+async fn in_frame(s: &Stack, script: &str) -> WebDriverResult<Value> {
+    s.driver.enter_default_frame().await?;
+    s.driver
+        .find(By::Css("#box iframe"))
+        .await?
+        .enter_frame()
+        .await?;
+    s.try_js(script).await
+}
+
+const COLLECT: &str = r#"return (async () => {
+const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
+const painted = mark('meshes:painted');
+const tasks = await new Promise((done) => {
+  const seen = [];
+  try {
+    new PerformanceObserver((l) => seen.push(...l.getEntries().map((e) => [e.startTime, e.duration])))
+      .observe({ type: 'longtask', buffered: true });
+  } catch (e) {}
+  setTimeout(() => done(seen), 100);
+});
+const before = performance.getEntriesByType('resource').filter((r) => r.responseEnd <= painted);
+const nav = performance.getEntriesByType('navigation')[0];
+return {
+  ready: mark('meshes:ready'), auth: mark('meshes:auth'), painted,
+  longest: Math.max(0, ...tasks.filter(([t]) => t <= painted).map(([, d]) => d)),
+  tour_longest: Math.max(0, ...tasks.map(([, d]) => d)),
+  bytes: (nav?.transferSize ?? 0) + before.reduce((n, r) => n + r.transferSize, 0),
+  files: before.map((r) => new URL(r.name).pathname),
+};
+})();"#;
+
+async fn mint(s: &Stack, host: &str) -> Value {
+    let (status, session) = s
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/sessions",
+            Some(
+                json!({"workspace_id": e2e::DEMO_WORKSPACE_ID, "role": "admin",
+                        "allowed_origins": [host], "launch_page": "dashboard"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "mint: {session}");
+    session
+}
+
+async fn load(s: &Stack, cdp: &Cdp, host: &str, target: Target) -> Sample {
+    let session = mint(s, host).await;
+    let mut launch = session["launch_url"]
+        .as_str()
+        .expect("launch_url")
+        .to_owned();
+    if target == Target::Baseline {
+        launch = launch.replacen("/workspace/", "/__sandbox/baseline/", 1);
+    }
+    let fragment = json!({"launch_url": launch, "token": session["access_token"]}).to_string();
+    cdp.send_raw("Network.clearBrowserCache", json!({}))
+        .await
+        .expect("clear cache");
+    s.driver.enter_default_frame().await.expect("top");
+    // A new document every time (a fragment-only change would not reload the page).
+    s.driver.goto("about:blank").await.expect("blank");
+    let id = session["session_id"].as_str().expect("session id");
+    s.driver
+        .goto(format!("{host}/bench.html?load={id}#{}", encode(&fragment)))
+        .await
+        .expect("bench page");
+    eventually_within(
+        "the first data painted",
+        Duration::from_secs(60),
+        || async {
+            let v = in_frame(
+                s,
+                "return performance.getEntriesByName('meshes:painted').length",
+            )
+            .await
+            .ok()?;
+            (v.as_u64()? > 0).then_some(())
+        },
+    )
+    .await;
+    let v = in_frame(s, COLLECT).await.expect("collect");
+    let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    Sample {
+        ready: f("ready"),
+        auth_to_painted: f("painted") - f("auth"),
+        painted: f("painted"),
+        longest_task: f("longest"),
+        bytes_before_paint: f("bytes"),
+        files_before_paint: serde_json::from_value(v["files"].clone()).unwrap_or_default(),
+    }
+}
+
+/// After the dashboard: visit every page; count `meshes:resize` per switch; the longest task.
+async fn tour(s: &Stack) -> (Vec<(String, usize)>, f64) {
+    let mut per_switch = vec![];
+    for (link, settled) in [
+        ("connections", "#connections-table"),
+        ("rules", "#rules-table"),
+        ("events", "#events-table"),
+        ("dashboard", "#kpi-events"),
+    ] {
+        let before = resizes(s).await;
+        in_frame(
+            s,
+            &format!("document.querySelector(\".ws-nav a[href^='/workspace/{link}']\").click(); return true"),
+        )
+        .await
+        .expect("click");
+        eventually_within(
+            &format!("the {link} page"),
+            Duration::from_secs(30),
+            || async {
+                let v = in_frame(s, &format!("return !!document.querySelector('{settled}')"))
+                    .await
+                    .ok()?;
+                (v == Value::Bool(true)).then_some(())
+            },
+        )
+        .await;
+        // Let it settle, then count what the switch sent.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let after = resizes(s).await;
+        per_switch.push((link.to_owned(), after - before));
+    }
+    let v = in_frame(s, COLLECT).await.expect("collect");
+    (per_switch, v["tour_longest"].as_f64().unwrap_or(f64::NAN))
+}
+
+/// `meshes:resize` messages the host has seen so far.
+async fn resizes(s: &Stack) -> usize {
+    s.driver.enter_default_frame().await.expect("top");
+    let v = s
+        .js("return window.__events.filter((e) => e.type === 'meshes:resize').length")
+        .await;
+    v.as_u64().expect("a count") as usize
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.retain(|x| x.is_finite());
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Raw and brotli sizes of a build file.
+fn sizes(dist: &std::path::Path, file: &str) -> (u64, u64) {
+    let Ok(bytes) = std::fs::read(dist.join(file.trim_start_matches('/'))) else {
+        return (0, 0);
+    };
+    let mut out = vec![];
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    (bytes.len() as u64, out.len() as u64)
+}
+
+#[tokio::main]
+async fn main() {
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(11);
+    let s = Stack::start_custom(
+        &[],
+        &[
+            "--disable-site-isolation-trials",
+            "--disable-features=IsolateOrigins,site-per-process",
+        ],
+    )
+    .await;
+    let (host, _) = e2e::kit::start().await;
+    let cdp = s.driver.cdp();
+    let mut samples: BTreeMap<(u32, Target), Vec<Sample>> = BTreeMap::new();
+    let mut tours = BTreeMap::new();
+    for rate in [1u32, 4] {
+        cdp.send_raw("Emulation.setCPUThrottlingRate", json!({"rate": rate}))
+            .await
+            .expect("throttle");
+        for round in 0..rounds {
+            for target in [Target::Embed, Target::Baseline] {
+                let sample = load(&s, &cdp, &host, target).await;
+                eprintln!("{rate}x round {round} {target:?}: {sample:?}");
+                if round > 0 {
+                    samples.entry((rate, target)).or_default().push(sample);
+                }
+            }
+        }
+        load(&s, &cdp, &host, Target::Embed).await;
+        tours.insert(rate, tour(&s).await);
+    }
+    let dist = std::env::var_os("MESHES_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    let report = report(&samples, &tours, &dist, rounds);
+    println!("{report}");
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-report.md");
+    std::fs::write(&out, &report).expect("write the report");
+    eprintln!("written to {}", out.display());
+    s.quit().await;
+}
+
+type Tours = BTreeMap<u32, (Vec<(String, usize)>, f64)>;
+type Metric = (&'static str, fn(&Sample) -> f64);
+
+fn report(
+    samples: &BTreeMap<(u32, Target), Vec<Sample>>,
+    tours: &Tours,
+    dist: &std::path::Path,
+    rounds: usize,
+) -> String {
+    let mut out = format!(
+        "# Bench: embed vs hand-written page\n\nMedians of {} interleaved rounds (the first of {rounds} discarded), milliseconds from the frame's navigation start.\n\n| throttle | metric | embed | baseline | ratio |\n|---|---|---|---|---|\n",
+        rounds - 1
+    );
+    let metrics: [Metric; 5] = [
+        ("navigation → `meshes:ready`", |s| s.ready),
+        ("`meshes:auth` → data painted", |s| s.auth_to_painted),
+        ("navigation → data painted", |s| s.painted),
+        ("longest task before paint", |s| s.longest_task),
+        ("bytes transferred before paint", |s| s.bytes_before_paint),
+    ];
+    for rate in [1u32, 4] {
+        for (name, f) in metrics {
+            let m = |t| {
+                median(
+                    samples
+                        .get(&(rate, t))
+                        .map_or(vec![], |v| v.iter().map(f).collect()),
+                )
+            };
+            let (e, b) = (m(Target::Embed), m(Target::Baseline));
+            out += &format!("| {rate}× | {name} | {e:.0} | {b:.0} | {:.2}× |\n", e / b);
+        }
+    }
+    let critical: Vec<String> = samples
+        .get(&(1, Target::Embed))
+        .and_then(|v| v.last())
+        .map(|s| s.files_before_paint.clone())
+        .unwrap_or_default();
+    let mut files: Vec<String> = std::fs::read_dir(dist)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                .filter(|n| !n.ends_with(".html") && !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let (mut crit_raw, mut crit_br, mut all_raw, mut all_br) = (0, 0, 0, 0);
+    for f in &files {
+        let (raw, br) = sizes(dist, f);
+        all_raw += raw;
+        all_br += br;
+        if critical.iter().any(|c| c.ends_with(f.as_str())) {
+            crit_raw += raw;
+            crit_br += br;
+        }
+    }
+    out += &format!(
+        "\nEmbed build: before the first page paints {crit_raw} B raw / {crit_br} B brotli ({} files); whole app {all_raw} B raw / {all_br} B brotli ({} files).\n",
+        critical.len(),
+        files.len()
+    );
+    for (rate, (switches, longest)) in tours {
+        let list: Vec<String> = switches.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        out += &format!(
+            "\nTour at {rate}×: `meshes:resize` per page switch: {}; longest task from navigation through the tour: {longest:.0} ms.\n",
+            list.join(", ")
+        );
+    }
+    out
+}
