@@ -93,6 +93,9 @@ pub fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), St
 fn build_embed(ctx: &Ctx) -> Result<(), String> {
     step("trunk build --release", || {
         run(ctx.cmd("trunk").args(["build", "--release"]))
+    })?;
+    step("precompress (brotli, gzip)", || {
+        size::precompress(&ctx.dist())
     })
 }
 

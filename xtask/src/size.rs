@@ -17,13 +17,13 @@ pub struct Row {
     pub brotli: u64,
 }
 
-fn gzip_len(data: &[u8]) -> u64 {
+pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let _ = enc.write_all(data);
-    enc.finish().map(|v| v.len() as u64).unwrap_or(0)
+    enc.finish().unwrap_or_default()
 }
 
-fn brotli_len(data: &[u8]) -> u64 {
+pub fn brotli(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
@@ -31,7 +31,36 @@ fn brotli_len(data: &[u8]) -> u64 {
         ..Default::default()
     };
     let _ = brotli::BrotliCompress(&mut &data[..], &mut out, &params);
-    out.len() as u64
+    out
+}
+
+fn gzip_len(data: &[u8]) -> u64 {
+    gzip(data).len() as u64
+}
+
+fn brotli_len(data: &[u8]) -> u64 {
+    brotli(data).len() as u64
+}
+
+/// The build's text and wasm files, as the server should send them: `<file>.br` and
+/// `<file>.gz` next to each, so it never compresses on the fly (and a CDN can do the same).
+pub fn precompress(dist: &Path) -> Result<(), String> {
+    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("wasm" | "js" | "css")
+        ) {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (ext, bytes) in [("br", brotli(&data)), ("gz", gzip(&data))] {
+            let mut name = path.clone().into_os_string();
+            name.push(format!(".{ext}"));
+            std::fs::write(&name, bytes).map_err(|e| format!("{name:?}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn measure(dist: &Path) -> Result<Vec<Row>, String> {
@@ -48,10 +77,16 @@ pub fn measure(dist: &Path) -> Result<Vec<Row>, String> {
             continue;
         }
         let data = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
+        // The precompressed files the server sends, when the build wrote them.
+        let sent = |ext: &str, compress: fn(&[u8]) -> u64| {
+            let mut p = path.clone().into_os_string();
+            p.push(ext);
+            std::fs::metadata(&p).map_or_else(|_| compress(&data), |m| m.len())
+        };
         rows.push(Row {
             raw: data.len() as u64,
-            gzip: gzip_len(&data),
-            brotli: brotli_len(&data),
+            gzip: sent(".gz", gzip_len),
+            brotli: sent(".br", brotli_len),
             name,
         });
     }

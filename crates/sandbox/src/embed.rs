@@ -213,7 +213,10 @@ pub async fn asset(State(state): State<AppState>, req: Request) -> Response {
     }
     let hashed = is_hashed_asset(name);
     let file = state.cfg.dist.join(name);
+    // `<file>.br` / `<file>.gz` from the build when the browser takes them (decision 63).
     let mut res = match tower_http::services::ServeFile::new(file)
+        .precompressed_br()
+        .precompressed_gzip()
         .oneshot(req)
         .await
     {
@@ -233,6 +236,7 @@ pub async fn asset(State(state): State<AppState>, req: Request) -> Response {
             "no-cache"
         }),
     );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     // Assets are fetched by our own documents only; nothing else should embed them.
     h.insert(
         "cross-origin-resource-policy",

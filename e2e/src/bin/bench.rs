@@ -282,7 +282,12 @@ fn report(
                 )
             };
             let (e, b) = (m(Target::Embed), m(Target::Baseline));
-            out += &format!("| {rate}× | {name} | {e:.0} | {b:.0} | {:.2}× |\n", e / b);
+            let ratio = if b > 0.0 {
+                format!("{:.2}×", e / b)
+            } else {
+                "—".to_owned()
+            };
+            out += &format!("| {rate}× | {name} | {e:.0} | {b:.0} | {ratio} |\n");
         }
     }
     let critical: Vec<String> = samples
@@ -294,7 +299,7 @@ fn report(
         .map(|d| {
             d.flatten()
                 .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-                .filter(|n| !n.ends_with(".html") && !n.starts_with('.'))
+                .filter(|n| [".wasm", ".js", ".css"].iter().any(|x| n.ends_with(x)))
                 .collect()
         })
         .unwrap_or_default();
