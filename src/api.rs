@@ -192,6 +192,7 @@ impl Api {
             return false;
         };
         self.session.claimed(claims.generation);
+        self.session.provisional(&token);
         let mut pause = VERIFY_FIRST_PAUSE_MS;
         let info = loop {
             match self.get_retrying("/api/v1/embed/session", &token).await {
@@ -204,10 +205,13 @@ impl Api {
                 Err(e) => break Err(e),
             }
         };
+        let ours =
+            |i: &SessionInfo| i.session_id == ctx.session_id && i.workspace_id == ctx.workspace.id;
+        if !info.as_ref().is_ok_and(ours) {
+            self.session.drop_provisional(&token);
+        }
         match info {
-            Ok(info)
-                if info.session_id == ctx.session_id && info.workspace_id == ctx.workspace.id =>
-            {
+            Ok(info) if ours(&info) => {
                 self.session
                     .install(token, claims.generation, info.expires_in)
             }
@@ -228,7 +232,7 @@ impl Api {
     }
 
     async fn get_raw(&self, path: String) -> Result<String, AppError> {
-        let token = self.session.token().await;
+        let token = self.session.read_token().await;
         match self.get_retrying(&path, &token).await {
             Err(AppError::Http { status: 401, .. }) => {
                 self.session.refused(&token);

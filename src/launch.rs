@@ -1,7 +1,7 @@
 //! Bootstrap: take the launch secret out of the URL before anything renders, then trade it for
 //! the session context.
 
-use crate::api::{HttpTransport, Transport};
+use crate::api::{ApiResponse, HttpTransport, Transport};
 use crate::error::AppError;
 use meshes_protocol::api::{
     LAUNCH_SESSION_PARAM, LAUNCH_TOKEN_PARAM, LaunchExchange, SessionContext,
@@ -151,12 +151,47 @@ pub async fn exchange(
     }
 }
 
-/// Convenience for the real app.
+/// The real app's exchange: the one `boot.js` started while the wasm loaded, when it was for
+/// this session (taken once: a "Try again" sends a new one), else a request of our own.
 pub async fn exchange_http(
     params: &LaunchParams,
     parent_origin: Option<String>,
 ) -> Result<SessionContext, AppError> {
-    exchange(params, parent_origin, &HttpTransport::shared()).await
+    match prefetched(params) {
+        Some(answer) => {
+            let res = match wasm_bindgen_futures::JsFuture::from(answer).await {
+                Ok(v) => Ok(ApiResponse {
+                    status: field(&v, "status").as_f64().unwrap_or(0.0) as u16,
+                    body: field(&v, "body").as_string().unwrap_or_default(),
+                    retry_after: None,
+                }),
+                Err(e) => Err(AppError::Network(format!("{e:?}"))),
+            };
+            let once = Transport::new(move |_| {
+                let res = res.clone();
+                Box::pin(async move { res })
+            });
+            exchange(params, parent_origin, &once).await
+        }
+        None => exchange(params, parent_origin, &HttpTransport::shared()).await,
+    }
+}
+
+const PREFETCH: &str = "__meshesLaunch";
+
+fn field(v: &wasm_bindgen::JsValue, key: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(v, &key.into()).unwrap_or_default()
+}
+
+fn prefetched(params: &LaunchParams) -> Option<js_sys::Promise> {
+    use wasm_bindgen::JsCast;
+    let w: wasm_bindgen::JsValue = web_sys::window()?.into();
+    let v = field(&w, PREFETCH);
+    let _ = js_sys::Reflect::delete_property(w.unchecked_ref::<js_sys::Object>(), &PREFETCH.into());
+    let same = field(&v, "session")
+        .as_string()
+        .is_some_and(|s| Some(s) == params.session_ref);
+    same.then(|| field(&v, "answer").dyn_into().ok()).flatten()
 }
 
 #[cfg(test)]

@@ -246,3 +246,52 @@ async fn navigation_is_reported_and_session_types_limit_pages() {
             .contains("isn't available in this embedded view")
     );
 }
+
+/// After `meshes:auth` the first page's read goes out with the new token while its session
+/// check is still on the way (one round trip, not two); a write waits for the check.
+#[wasm_bindgen_test]
+async fn the_first_read_overlaps_the_session_check_and_writes_wait_for_it() {
+    use meshes_embed::api::{ApiRequest, ApiResponse, Method, Transport};
+    let seen: common::Requests = Default::default();
+    let log = seen.clone();
+    let t = Transport::new(move |req: ApiRequest| {
+        let path = req.path.clone();
+        log.lock().unwrap().push(req);
+        Box::pin(async move {
+            let (delay, body) = if path.contains("/embed/session") {
+                (400, common::session_info(1800))
+            } else if path.contains("/connections") {
+                (0, CONNECTIONS.to_owned())
+            } else {
+                (0, "{}".to_owned())
+            };
+            TimeoutFuture::new(delay).await;
+            Ok(ApiResponse {
+                status: 200,
+                body,
+                retry_after: None,
+            })
+        })
+    });
+    let m = mount("/workspace/connections", SessionType::Workspace, t);
+    let api = m.api.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        api.accept_auth(jwt(SID)).await;
+    });
+    connections_shown(&m).await;
+    assert_eq!(
+        m.api.session.token_value(),
+        None,
+        "the page is on screen before the session check answered"
+    );
+    let api = m.api.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = api
+            .write::<serde_json::Value>(Method::Post, "/api/v1/rules", Some(serde_json::json!({})))
+            .await;
+    });
+    TimeoutFuture::new(50).await;
+    assert_eq!(count(&seen, "/api/v1/rules"), 0, "no write before the check");
+    until("the check", || m.api.session.token_value().is_some()).await;
+    until("the write", || count(&seen, "/api/v1/rules") == 1).await;
+}

@@ -56,6 +56,8 @@ pub struct Session {
     refreshing: RwSignal<bool>,
     /// Generation (`gen` claim) of the installed token: tokens only ever move forward.
     generation: RwSignal<u32>,
+    /// The first token while its session check is out (reads only; see `read_token`).
+    provisional: RwSignal<Option<AccessToken>>,
     /// The newest generation a delivered token claimed (checked or not): a check of an older
     /// token that keeps failing for a passing reason stops retrying once a newer one arrived.
     newest_claimed: RwSignal<u32>,
@@ -97,6 +99,7 @@ impl Session {
             refreshing: RwSignal::new(false),
             generation: RwSignal::new(0),
             newest_claimed: RwSignal::new(0),
+            provisional: RwSignal::new(None),
             reask: StoredValue::new(Reask::default()),
             epoch: RwSignal::new(0),
             waiters: Arc::new(Mutex::new(vec![])),
@@ -156,11 +159,8 @@ impl Session {
         self.reask.update_value(Reask::settled);
         self.status.set(AuthStatus::Authed);
         self.auth_installed.update(|n| *n += 1);
-        if let Ok(mut waiters) = self.waiters.lock() {
-            for w in waiters.drain(..) {
-                let _ = w.send(());
-            }
-        }
+        self.provisional.set(None);
+        self.wake_waiters();
         self.schedule_refresh(epoch);
         true
     }
@@ -197,8 +197,23 @@ impl Session {
 
     /// Wait for a usable token. Requests made while there is none are queued here.
     pub async fn token(&self) -> String {
+        self.wait_for(Session::usable).await
+    }
+
+    /// A token for a read: the checked one, or the first token while its check is still out.
+    /// The API checks every request anyway, so the first page needs one round trip after
+    /// `meshes:auth`, not two; writes always wait for the check (`token`).
+    pub async fn read_token(&self) -> String {
+        self.wait_for(|s| {
+            s.usable()
+                .or_else(|| s.provisional.get_untracked().map(|t| t.0.to_string()))
+        })
+        .await
+    }
+
+    async fn wait_for(&self, usable: impl Fn(&Session) -> Option<String>) -> String {
         loop {
-            if let Some(t) = self.usable() {
+            if let Some(t) = usable(self) {
                 return t;
             }
             let (tx, rx) = oneshot::channel();
@@ -206,10 +221,37 @@ impl Session {
                 waiters.push(tx);
             }
             // Re-check: a token may have been installed between the two steps.
-            if let Some(t) = self.usable() {
+            if let Some(t) = usable(self) {
                 return t;
             }
             let _ = rx.await;
+        }
+    }
+
+    /// The first `meshes:auth` token claims our session and its check has started: reads may
+    /// use it meanwhile. Only ever before the first checked token.
+    pub fn provisional(&self, token: &str) {
+        if self.generation.get_untracked() == 0 && self.token.get_untracked().is_none() {
+            self.provisional.set(Some(AccessToken(token.into())));
+            self.wake_waiters();
+        }
+    }
+
+    /// Its check refused (or superseded) a provisional token: nothing uses it any more.
+    pub fn drop_provisional(&self, token: &str) {
+        if self
+            .provisional
+            .with_untracked(|p| p.as_ref().is_some_and(|p| &*p.0 == token))
+        {
+            self.provisional.set(None);
+        }
+    }
+
+    fn wake_waiters(&self) {
+        if let Ok(mut waiters) = self.waiters.lock() {
+            for w in waiters.drain(..) {
+                let _ = w.send(());
+            }
         }
     }
 }
