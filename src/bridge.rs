@@ -8,7 +8,6 @@
 use js_sys::{Object, Reflect};
 use meshes_protocol::message::{self, Reject};
 use meshes_protocol::{EmbedMessage, HostMessage};
-use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageEvent;
@@ -56,8 +55,11 @@ impl Bridge {
                 let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
                     return;
                 };
-                if let Ok(value) = msg.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                {
+                // One serializer in the bundle: serde_json, then the browser's JSON.parse.
+                let value = serde_json::to_string(msg)
+                    .ok()
+                    .and_then(|text| js_sys::JSON::parse(&text).ok());
+                if let Some(value) = value {
                     let _ = parent.post_message(&value, origin);
                 }
             }

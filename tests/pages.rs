@@ -291,7 +291,11 @@ async fn the_first_read_overlaps_the_session_check_and_writes_wait_for_it() {
             .await;
     });
     TimeoutFuture::new(50).await;
-    assert_eq!(count(&seen, "/api/v1/rules"), 0, "no write before the check");
+    assert_eq!(
+        count(&seen, "/api/v1/rules"),
+        0,
+        "no write before the check"
+    );
     until("the check", || m.api.session.token_value().is_some()).await;
     until("the write", || count(&seen, "/api/v1/rules") == 1).await;
 }
