@@ -96,7 +96,10 @@ async fn load(s: &Stack, cdp: &Cdp, host: &str, target: Target) -> Sample {
     s.driver.goto("about:blank").await.expect("blank");
     let id = session["session_id"].as_str().expect("session id");
     s.driver
-        .goto(format!("{host}/bench.html?load={id}#{}", encode(&fragment)))
+        .goto(format!(
+            "{host}/bench.html?load={id}#{}",
+            e2e::urlencode(&fragment)
+        ))
         .await
         .expect("bench page");
     eventually_within(
@@ -168,15 +171,6 @@ async fn resizes(s: &Stack) -> usize {
         .js("return window.__events.filter((e) => e.type === 'meshes:resize').length")
         .await;
     v.as_u64().expect("a count") as usize
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -98,7 +98,10 @@ async fn the_real_proof_posted_from_another_site_does_not_open_the_link() -> Tes
     let fragment = serde_json::json!({"url": start, "attempt": id, "proof": proof}).to_string();
     s.driver.enter_default_frame().await?;
     s.driver
-        .goto(format!("{attacker}/link.html#{}", urlencode(&fragment)))
+        .goto(format!(
+            "{attacker}/link.html#{}",
+            e2e::urlencode(&fragment)
+        ))
         .await?;
     s.driver.find(By::Css("#open")).await?.click().await?;
     let attacker_page = s.switch_to_new_window().await?;
@@ -130,13 +133,4 @@ async fn the_real_proof_posted_from_another_site_does_not_open_the_link() -> Tes
     assert_eq!(got, 0, "the start page never talks to a foreign opener");
     s.quit().await;
     Ok(())
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
