@@ -1,5 +1,8 @@
 //! `meshes:resize`: report the content height to the host, at most once per animation frame and
-//! only when it changed.
+//! only when it changed — and only once it has settled: while a skeleton stands in for content
+//! that is on its way (a page switch, a page's code or data loading), reports wait ([`hold`]), so
+//! a switch costs the host one resize, not one for the skeleton and one for the page. A hold
+//! that lasts longer than [`MAX_HOLD_MS`] (a slow network) reports anyway.
 //!
 //! We measure the app's root element, whose height depends on content only (no `vh`, no
 //! `height: 100%` in our CSS), so the host applying the height cannot change what we measure:
@@ -7,7 +10,7 @@
 
 use crate::bridge::Bridge;
 use meshes_protocol::EmbedMessage;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -29,7 +32,8 @@ impl Reporter {
         }
     }
 
-    /// Called for every observer notification; measures in the next animation frame.
+    /// Called for every observer notification; measures in the next animation frame, unless
+    /// the content is still settling ([`hold`]): then when it has (or the hold is too long).
     pub fn schedule(&self, el: web_sys::Element) {
         if self.pending.replace(true) {
             return;
@@ -37,8 +41,22 @@ impl Reporter {
         let this = self.clone();
         leptos::prelude::request_animation_frame(move || {
             this.pending.set(false);
-            this.report(el.get_bounding_client_rect().height());
+            match held_for_ms() {
+                Some(ms) if ms < MAX_HOLD_MS => this.defer(el, MAX_HOLD_MS - ms),
+                _ => this.report(el.get_bounding_client_rect().height()),
+            }
         });
+    }
+
+    /// Measure again when the last hold is released, or after `ms` at the latest.
+    fn defer(&self, el: web_sys::Element, ms: f64) {
+        let (this, target) = (self.clone(), el.clone());
+        DEFERRED.with(|d| *d.borrow_mut() = Some(Box::new(move || this.schedule(target))));
+        let this = self.clone();
+        leptos::prelude::set_timeout(
+            move || this.schedule(el),
+            std::time::Duration::from_millis(ms.ceil() as u64),
+        );
     }
 
     /// Post the height if it is a real, new number.
@@ -49,6 +67,57 @@ impl Reporter {
         let h = height.ceil().min(f64::from(u32::MAX)) as u32;
         if self.last.replace(Some(h)) != Some(h) {
             self.bridge.post(&EmbedMessage::Resize { height: h });
+        }
+    }
+}
+
+/// How long a skeleton may keep the host's frame at its old height.
+pub const MAX_HOLD_MS: f64 = 1000.0;
+
+thread_local! {
+    /// Open holds, and when the first of them began (ms, `performance.now()`).
+    static HOLDS: Cell<(u32, f64)> = const { Cell::new((0, 0.0)) };
+    /// The measurement that waits for the holds to end.
+    static DEFERRED: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// How long the content has been settling, if it is.
+fn held_for_ms() -> Option<f64> {
+    let (count, since) = HOLDS.with(Cell::get);
+    (count > 0).then(|| now_ms() - since)
+}
+
+/// While this lives, the content is not settled: a placeholder stands in for what is loading.
+pub struct Hold(());
+
+/// Hold resize reports until the returned guard is dropped (see the module docs).
+pub fn hold() -> Hold {
+    HOLDS.with(|h| {
+        let (count, since) = h.get();
+        h.set((count + 1, if count == 0 { now_ms() } else { since }));
+    });
+    Hold(())
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let left = HOLDS.with(|h| {
+            let (count, since) = h.get();
+            h.set((count.saturating_sub(1), since));
+            count.saturating_sub(1)
+        });
+        if left == 0 {
+            // The content settled: measure it, even if nothing resizes from here (the skeleton
+            // may have had the page's height while the host still has the old one).
+            if let Some(measure) = DEFERRED.with(|d| d.borrow_mut().take()) {
+                measure();
+            }
         }
     }
 }
