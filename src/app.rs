@@ -224,26 +224,22 @@ fn api_workspace_name() -> String {
 }
 
 fn page_view(route: EmbedRoute) -> AnyView {
-    use pages::*;
+    use crate::pages::lazy;
     match route {
-        EmbedRoute::Dashboard => guard(
-            EmbedPage::Dashboard,
-            || view! { <dashboard::DashboardPage/> },
-        ),
-        EmbedRoute::Connections => guard(
-            EmbedPage::Connections,
-            || view! { <connections::ConnectionsPage/> },
-        ),
-        EmbedRoute::ConnectionMappings { connection_id } => guard(
-            EmbedPage::ConnectionMappings,
-            move || view! { <mappings::MappingsPage id=connection_id/> },
-        ),
-        EmbedRoute::Rules => guard(EmbedPage::Rules, || view! { <rules::RulesPage/> }),
-        EmbedRoute::Events => guard(EmbedPage::Events, || view! { <events::EventsPage/> }),
-        EmbedRoute::EventDetail { event_id } => guard(
-            EmbedPage::EventDetail,
-            move || view! { <event_detail::EventDetailPage id=event_id/> },
-        ),
+        EmbedRoute::Dashboard => guard(EmbedPage::Dashboard, || {
+            view! { <pages::dashboard::DashboardPage/> }.into_any()
+        }),
+        EmbedRoute::Connections => guard(EmbedPage::Connections, || lazy::show(lazy::connections)),
+        EmbedRoute::ConnectionMappings { connection_id } => {
+            guard(EmbedPage::ConnectionMappings, move || {
+                lazy::show(move || lazy::mappings(connection_id.clone()))
+            })
+        }
+        EmbedRoute::Rules => guard(EmbedPage::Rules, || lazy::show(lazy::rules)),
+        EmbedRoute::Events => guard(EmbedPage::Events, || lazy::show(lazy::events)),
+        EmbedRoute::EventDetail { event_id } => guard(EmbedPage::EventDetail, move || {
+            lazy::show(move || lazy::event_detail(event_id.clone()))
+        }),
     }
 }
 

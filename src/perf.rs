@@ -23,6 +23,11 @@ static PAINTED: AtomicBool = AtomicBool::new(false);
 /// The first page's data rendered: mark it when the frame that shows it is painted.
 pub fn first_data_rendered() {
     if !PAINTED.load(Ordering::Relaxed) {
-        leptos::prelude::request_animation_frame(|| mark_once(&PAINTED, "meshes:painted"));
+        leptos::prelude::request_animation_frame(|| {
+            if !PAINTED.load(Ordering::Relaxed) {
+                mark_once(&PAINTED, "meshes:painted");
+                crate::pages::lazy::prefetch_after_first_paint();
+            }
+        });
     }
 }

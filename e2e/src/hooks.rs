@@ -39,7 +39,7 @@ impl Stack {
             .collect()
     }
 
-    /// Inject a fault into API calls (see the sandbox's `hooks` module).
+    /// Inject a fault into API calls or build assets (see the sandbox's `hooks` module).
     pub async fn fault(&self, fault: Value) {
         let res = self
             .http

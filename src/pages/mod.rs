@@ -4,6 +4,7 @@ pub mod connections;
 pub mod dashboard;
 pub mod event_detail;
 pub mod events;
+pub mod lazy;
 pub mod mappings;
 pub mod rules;
 

@@ -75,7 +75,8 @@ pub fn peek_claims(token: &str) -> Option<AccessClaims> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)
         .ok()?;
-    serde_json::from_slice(&bytes).ok()
+    // `from_str`, like every other read: one deserializer per type in the wasm, not two.
+    serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()
 }
 
 /// Monotonic milliseconds (`performance.now()`); immune to wall-clock changes.

@@ -12,6 +12,7 @@
 
 mod setup;
 mod size;
+mod split;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -91,8 +92,8 @@ pub fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), St
 }
 
 fn build_embed(ctx: &Ctx) -> Result<(), String> {
-    step("trunk build --release", || {
-        run(ctx.cmd("trunk").args(["build", "--release"]))
+    step("release build, split at the lazy pages", || {
+        split::build(ctx)
     })?;
     step("precompress (brotli, gzip)", || {
         size::precompress(&ctx.dist())
@@ -101,9 +102,10 @@ fn build_embed(ctx: &Ctx) -> Result<(), String> {
 
 fn size_report(ctx: &Ctx) -> Result<(), String> {
     let r = size::report(&ctx.dist());
-    let text = match &r {
+    let mut text = match &r {
         Ok(t) | Err(t) => t.clone(),
     };
+    text += &size::twiggy_top(&split::names_wasm(ctx));
     println!("{text}");
     let _ = std::fs::create_dir_all(ctx.target_dir());
     let _ = std::fs::write(ctx.target_dir().join("size-report.txt"), &text);
@@ -130,6 +132,19 @@ fn test(ctx: &Ctx) -> Result<(), String> {
         run(ctx
             .cmd("cargo")
             .args(["clippy", "-p", "meshes-embed", "--all-targets"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]))?;
+        // The split release build compiles the pages as `#[lazy]` functions.
+        run(ctx
+            .cmd("cargo")
+            .args([
+                "clippy",
+                "-p",
+                "meshes-embed",
+                "--lib",
+                "--features",
+                "split",
+            ])
             .args(wasm)
             .args(["--", "-D", "warnings"]))?;
         run(ctx

@@ -13,6 +13,8 @@ pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("trunk", trunk)?;
     step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
     step("wasm-opt (npm binaryen)", || binaryen(ctx))?;
+    step("wasm-split-cli", wasm_split)?;
+    step("twiggy", twiggy)?;
     step("cargo fetch", || {
         run(Command::new("cargo").arg("fetch").current_dir(&ctx.root))
     })
@@ -103,6 +105,38 @@ fn wasm_bindgen(ctx: &Ctx) -> Result<(), String> {
     }
     // No --locked: the CLI's own lockfile pins a webpki-roots release the registry lacks.
     run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
+
+/// Splits the release wasm at Leptos `#[lazy]` functions (the release pipeline, `split.rs`).
+fn wasm_split() -> Result<(), String> {
+    let listed = output("cargo", &["install", "--list"]).unwrap_or_default();
+    if listed.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:")) {
+        println!("    wasm-split-cli {WASM_SPLIT_VERSION} already installed");
+        return Ok(());
+    }
+    run(Command::new("cargo").args([
+        "install",
+        "--locked",
+        "wasm_split_cli_support",
+        "--version",
+        WASM_SPLIT_VERSION,
+        "--features",
+        "build-binary",
+    ]))
+}
+
+pub const TWIGGY_VERSION: &str = "0.8.0";
+
+/// The size report's "what is big" table (`twiggy top`).
+fn twiggy() -> Result<(), String> {
+    let listed = output("cargo", &["install", "--list"]).unwrap_or_default();
+    if listed.contains(&format!("twiggy v{TWIGGY_VERSION}:")) {
+        println!("    twiggy {TWIGGY_VERSION} already installed");
+        return Ok(());
+    }
+    run(Command::new("cargo").args(["install", "--locked", "twiggy", "--version", TWIGGY_VERSION]))
 }
 
 fn binaryen(ctx: &Ctx) -> Result<(), String> {

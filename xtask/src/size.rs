@@ -4,11 +4,13 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Issue 2 set 250 kB. With the six full workspace pages (issue 4) and the OAuth flow (issue 5)
-/// the single Trunk bundle measures 325 kB brotli; Trunk cannot split it. The guard sits just
-/// above today's number so any growth still fails, and the miss against 250 kB is open work
-/// (docs/decisions.md, "Bundle budget"), not a new target.
-pub const GUARD_BROTLI_BYTES: u64 = 335_000;
+/// The split release build (issue 11): what must arrive before the first page paints, and the
+/// whole app with every page chunk. Each guard is the measured figure + 5 %, so growth fails;
+/// the targets (150 kB / 250 kB) are open work (docs/decisions.md, "Bundle budget").
+pub const GUARD_FIRST_PAGE: u64 = FIRST_PAGE_MEASURED * 105 / 100;
+pub const GUARD_WHOLE_APP: u64 = WHOLE_APP_MEASURED * 105 / 100;
+const FIRST_PAGE_MEASURED: u64 = 153_400;
+const WHOLE_APP_MEASURED: u64 = 452_000;
 
 pub struct Row {
     pub name: String,
@@ -44,20 +46,39 @@ fn brotli_len(data: &[u8]) -> u64 {
 
 /// The build's text and wasm files, as the server should send them: `<file>.br` and
 /// `<file>.gz` next to each, so it never compresses on the fly (and a CDN can do the same).
-pub fn precompress(dist: &Path) -> Result<(), String> {
-    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("wasm" | "js" | "css")
-        ) {
-            continue;
+/// The shipped files: `.wasm`, `.js` and `.css` in `dist/` and in its `pkg-<hash>/` folder,
+/// named relative to `dist/`.
+fn shipped(dist: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
+    let mut out = vec![];
+    let mut dirs = vec![(String::new(), dist.to_path_buf())];
+    while let Some((prefix, dir)) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e} (build the embed first)", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if path.is_dir() && prefix.is_empty() && name.starts_with("pkg-") {
+                dirs.push((format!("{name}/"), path));
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "js" | "css")
+            ) {
+                out.push((name, path));
+            }
         }
-        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(out)
+}
+
+/// The build's text and wasm files, as the server should send them: `<file>.br` and
+/// `<file>.gz` next to each, so it never compresses on the fly (and a CDN can do the same).
+pub fn precompress(dist: &Path) -> Result<(), String> {
+    for (name, path) in shipped(dist)? {
+        let data = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
         for (ext, bytes) in [("br", brotli(&data)), ("gz", gzip(&data))] {
-            let mut name = path.clone().into_os_string();
-            name.push(format!(".{ext}"));
-            std::fs::write(&name, bytes).map_err(|e| format!("{name:?}: {e}"))?;
+            let mut out = path.clone().into_os_string();
+            out.push(format!(".{ext}"));
+            std::fs::write(&out, bytes).map_err(|e| format!("{out:?}: {e}"))?;
         }
     }
     Ok(())
@@ -65,17 +86,7 @@ pub fn precompress(dist: &Path) -> Result<(), String> {
 
 pub fn measure(dist: &Path) -> Result<Vec<Row>, String> {
     let mut rows = vec![];
-    let entries = std::fs::read_dir(dist)
-        .map_err(|e| format!("{}: {e} (build the embed first)", dist.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("wasm" | "js" | "css")
-        ) {
-            continue;
-        }
+    for (name, path) in shipped(dist)? {
         let data = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
         // The precompressed files the server sends, when the build wrote them.
         let sent = |ext: &str, compress: fn(&[u8]) -> u64| {
@@ -94,32 +105,69 @@ pub fn measure(dist: &Path) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// Loaded on demand, not before the first page paints: the page chunks of a split build and the
+/// code they share.
+pub fn on_demand(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.starts_with("split_") || file.starts_with("chunk_")
+}
+
 pub fn report(dist: &Path) -> Result<String, String> {
     let rows = measure(dist)?;
     let mut out = String::from("Bundle size (release build)\n");
     out += &format!(
-        "{:<44} {:>10} {:>10} {:>10}\n",
+        "{:<68} {:>10} {:>10} {:>10}\n",
         "file", "raw", "gzip -9", "brotli 11"
     );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
     for r in &rows {
         out += &format!(
-            "{:<44} {:>10} {:>10} {:>10}\n",
+            "{:<68} {:>10} {:>10} {:>10}\n",
             r.name, r.raw, r.gzip, r.brotli
         );
         raw += r.raw;
         gz += r.gzip;
         br += r.brotli;
     }
-    out += &format!("{:<44} {:>10} {:>10} {:>10}\n", "total", raw, gz, br);
-    out += &format!("guard: {br} of {GUARD_BROTLI_BYTES} bytes brotli\n");
+    out += &format!("{:<68} {:>10} {:>10} {:>10}\n", "whole app", raw, gz, br);
+    let first: u64 = rows
+        .iter()
+        .filter(|r| !on_demand(&r.name))
+        .map(|r| r.brotli)
+        .sum();
+    out += &format!("{:<68} {:>32}\n", "before the first page (brotli)", first);
+    out += &format!(
+        "guards: first page {first} of {GUARD_FIRST_PAGE}, whole app {br} of {GUARD_WHOLE_APP} bytes brotli\n"
+    );
     if rows.iter().all(|r| !r.name.ends_with(".wasm")) {
         return Err(format!("{out}no .wasm in {}", dist.display()));
     }
-    if br > GUARD_BROTLI_BYTES {
-        return Err(format!(
-            "{out}bundle exceeds the {GUARD_BROTLI_BYTES}-byte brotli guard"
-        ));
+    if first > GUARD_FIRST_PAGE || br > GUARD_WHOLE_APP {
+        return Err(format!("{out}bundle exceeds a brotli guard"));
     }
     Ok(out)
+}
+
+/// The ten biggest items of the main module (what the first page waits for), from `twiggy top`
+/// on the optimized module with its names kept (`split::names_wasm`).
+pub fn twiggy_top(names_wasm: &Path) -> String {
+    let out = std::process::Command::new("twiggy")
+        .args(["top", "-n", "11"])
+        .arg(names_wasm)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            // The names section itself is only in this copy, not in what ships.
+            let table: String = String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter(|l| !l.contains("\"function names\" subsection"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            format!("\nMain module, biggest items (twiggy top; raw bytes, with names):\n{table}")
+        }
+        _ => format!(
+            "\n(twiggy top: no output for {}; `cargo xtask build` writes it)\n",
+            names_wasm.display()
+        ),
+    }
 }

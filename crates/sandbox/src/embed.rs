@@ -171,33 +171,49 @@ const NOT_FOUND_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Not foun
 const MISSING_BUILD_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Embed not built</title>\
     <p>The embed has not been built yet. Run <code>cargo xtask dev</code>.</p>";
 
-/// Trunk names content-hashed files `name-<16 hex>.<ext>`: cache those forever, revalidate the rest.
+/// Trunk names content-hashed files `name-<16 hex>.<ext>`, a split build puts its files in a
+/// `pkg-<16 hex>/` folder: cache those forever, revalidate the rest.
 pub fn is_hashed_asset(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    file.split(['-', '.', '_'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    is_package_dir(dir.rsplit('/').next().unwrap_or(dir))
+        || file
+            .split(['-', '.', '_'])
+            .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The one build file without a content hash: the loader `index.html` names.
 const LOADER: &str = "boot.js";
 
+/// A split build keeps its wasm-bindgen output (main module, loader, page chunks, whose names
+/// are fixed by the tools) in one content-hashed folder: `pkg-<16 hex>/`.
+fn is_package_dir(dir: &str) -> bool {
+    dir.strip_prefix("pkg-")
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Is `name` (the raw request path without its leading `/`) a build asset we serve? Only the
-/// hashed files and the loader, by their exact byte-for-byte names in `dist/` — never a document.
-/// The raw path is compared, not a decoded or normalised one, so `index%2ehtml`,
-/// `index.htm%6C`, `INDEX.HTML` or `./index.html` can never reach a file.
+/// hashed files, the files of a hashed package folder, and the loader, by their exact
+/// byte-for-byte names in `dist/` — never a document. The raw path is compared, not a decoded or
+/// normalised one, so `index%2ehtml`, `index.htm%6C`, `INDEX.HTML` or `./index.html` can never
+/// reach a file.
 fn build_asset(dist: &std::path::Path, name: &str) -> bool {
-    let plain = !name.is_empty()
-        && !name.starts_with('.')
-        && name
+    let (dir, file) = match name.split_once('/') {
+        Some((d, f)) if is_package_dir(d) => (dist.join(d), f),
+        Some(_) => return false,
+        None => (dist.to_path_buf(), name),
+    };
+    let plain = !file.is_empty()
+        && !file.starts_with('.')
+        && file
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    let document = name.to_ascii_lowercase().ends_with(".html");
-    if !plain || document || !(is_hashed_asset(name) || name == LOADER) {
+    let document = file.to_ascii_lowercase().ends_with(".html");
+    if !plain || document || !(is_hashed_asset(name) || file == LOADER) {
         return false;
     }
-    std::fs::read_dir(dist).is_ok_and(|entries| {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
         entries.flatten().any(|e| {
-            e.file_name().to_str() == Some(name) && e.file_type().is_ok_and(|t| t.is_file())
+            e.file_name().to_str() == Some(file) && e.file_type().is_ok_and(|t| t.is_file())
         })
     })
 }
@@ -272,5 +288,7 @@ mod tests {
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
         assert!(!is_hashed_asset("/boot.js"));
         assert!(!is_hashed_asset("/index.html"));
+        assert!(is_hashed_asset("/pkg-0123456789abcdef/__wasm_split.js"));
+        assert!(!is_hashed_asset("/pkg-0123/__wasm_split.js"));
     }
 }

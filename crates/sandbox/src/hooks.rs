@@ -1,5 +1,6 @@
 //! Test hooks (`--test-hooks`, off by default): a request log the e2e leak scan reads, and fault
-//! injection for API calls. Never enable them outside tests: the log keeps credentials.
+//! injection for API calls and build assets. Never enable them outside tests: the log keeps
+//! credentials.
 
 use crate::AppState;
 use axum::body::Body;

@@ -189,7 +189,15 @@ pub fn meshes_router(state: AppState) -> Router {
         router = router.merge(hooks::router());
     }
     router
-        .fallback(embed::asset)
+        // Faults reach build assets too, so a test can lose a page's code chunk.
+        .fallback_service(
+            axum::routing::any(embed::asset)
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    hooks::inject,
+                ))
+                .with_state(state.clone()),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hooks::record,

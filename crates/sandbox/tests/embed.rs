@@ -231,6 +231,28 @@ async fn encoded_and_case_variants_of_document_paths_never_skip_the_headers() {
         ("/BOOT.JS", StatusCode::NOT_FOUND),
         ("/./boot.js", StatusCode::NOT_FOUND),
         ("/missing-0123456789abcdef.js", StatusCode::NOT_FOUND),
+        // A split build's package folder: its files, and nothing else through it.
+        ("/pkg-0123456789abcdef/__wasm_split.js", StatusCode::OK),
+        ("/pkg-0123456789abcdef/index.html", StatusCode::NOT_FOUND),
+        ("/pkg-0123456789abcdef/index%2ehtml", StatusCode::NOT_FOUND),
+        ("/pkg-0123456789abcdef/../index.html", StatusCode::NOT_FOUND),
+        (
+            "/pkg-0123456789abcdef/%2e%2e/index.html",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/pkg-0123456789abcdef%2f__wasm_split.js",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/pkg-0123456789ABCDEF/__wasm_split.js",
+            StatusCode::NOT_FOUND,
+        ),
+        ("/pkg-0123/__wasm_split.js", StatusCode::NOT_FOUND),
+        (
+            "/pkg-0123456789abcdef/sub/__wasm_split.js",
+            StatusCode::NOT_FOUND,
+        ),
     ] {
         let r = doc(&app, path).await;
         assert_eq!(r.status, status, "{path}");

@@ -289,14 +289,19 @@ fn report(
         .and_then(|v| v.last())
         .map(|s| s.files_before_paint.clone())
         .unwrap_or_default();
-    let mut files: Vec<String> = std::fs::read_dir(dist)
-        .map(|d| {
-            d.flatten()
-                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-                .filter(|n| [".wasm", ".js", ".css"].iter().any(|x| n.ends_with(x)))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The shipped files, the split build's package folder included.
+    let mut files: Vec<String> = vec![];
+    let mut dirs = vec![(String::new(), dist.to_path_buf())];
+    while let Some((prefix, dir)) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.path().is_dir() && name.starts_with("pkg-") {
+                dirs.push((format!("{name}/"), e.path()));
+            } else if [".wasm", ".js", ".css"].iter().any(|x| name.ends_with(x)) {
+                files.push(name);
+            }
+        }
+    }
     files.sort();
     let (mut crit_raw, mut crit_br, mut all_raw, mut all_br) = (0, 0, 0, 0);
     for f in &files {

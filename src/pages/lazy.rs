@@ -1,0 +1,142 @@
+//! Pages whose code loads on demand. The shell and the Dashboard (the default launch page) are
+//! on the critical path; every other page is a split function, which a `split` release build
+//! (`cargo xtask build`) puts in its own wasm chunk, fetched the first time it is shown (or
+//! earlier: [`prefetch_after_first_paint`]). Without the `split` feature (`trunk serve`, the
+//! tests) they are plain functions in the one module — an unsplit build of split code would not
+//! even load (its imports name chunks that do not exist).
+//!
+//! Not Leptos' `#[lazy]`: that panics when a chunk fails to arrive, and a panic aborts the whole
+//! embed. The `fallible` split turns a lost chunk into an [`AppError`] the page shows with
+//! "Try again" (the loader does not cache failures, so the retry fetches afresh).
+
+use super::{connections, event_detail, events, mappings, rules};
+use crate::error::AppError;
+use crate::ui::{ErrorState, Skeleton};
+use leptos::prelude::*;
+use std::future::Future;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for AppError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        AppError::Network("this page's code did not arrive".to_owned())
+    }
+}
+
+/// One page chunk: with `split`, a function the splitter moves into `split_<chunk>.wasm`, and
+/// `$preload` fetches that file without showing the page.
+macro_rules! page_chunk {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            preload($preload),
+            fallible
+        )]
+        pub fn $name($($arg: $ty),*) -> Result<AnyView, AppError> {
+            Ok($body)
+        }
+
+        #[cfg(not(feature = "split"))]
+        pub async fn $name($($arg: $ty),*) -> Result<AnyView, AppError> {
+            Ok($body)
+        }
+    };
+}
+
+page_chunk!(
+    meshes_connections,
+    preload_connections,
+    fn connections() {
+        view! { <connections::ConnectionsPage/> }.into_any()
+    }
+);
+page_chunk!(
+    meshes_mappings,
+    preload_mappings,
+    fn mappings(id: String) {
+        view! { <mappings::MappingsPage id/> }.into_any()
+    }
+);
+page_chunk!(
+    meshes_rules,
+    preload_rules,
+    fn rules() {
+        view! { <rules::RulesPage/> }.into_any()
+    }
+);
+page_chunk!(
+    meshes_events,
+    preload_events,
+    fn events() {
+        view! { <events::EventsPage/> }.into_any()
+    }
+);
+page_chunk!(
+    meshes_event_detail,
+    preload_event_detail,
+    fn event_detail(id: String) {
+        view! { <event_detail::EventDetailPage id/> }.into_any()
+    }
+);
+
+/// Once the first page is on screen, fetch the other pages' code in the background, one at a
+/// time, so moving on later waits for nothing. A chunk that fails here is fetched again when
+/// its page is opened. (Unsplit builds have nothing to fetch.)
+pub fn prefetch_after_first_paint() {
+    #[cfg(feature = "split")]
+    leptos::task::spawn_local(async {
+        gloo_timers::future::TimeoutFuture::new(300).await;
+        let _ = preload_connections().await;
+        let _ = preload_rules().await;
+        let _ = preload_events().await;
+        let _ = preload_event_detail().await;
+        let _ = preload_mappings().await;
+    });
+}
+
+/// A page whose code may still be on its way: the page skeleton until it is there, the error
+/// state with "Try again" if it did not arrive. Not a `<Suspense>`: that would also catch the
+/// page's own data reloads and swap the page (and what the user typed) for the skeleton every
+/// time; the code loads once.
+pub fn show<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<AnyView, AppError>> + 'static,
+{
+    let done = RwSignal::new(false);
+    let slot = StoredValue::new_local(None::<Result<AnyView, AppError>>);
+    // The page is built in this component's scope (its contexts), whoever starts the load.
+    let owner = Owner::current();
+    let start = StoredValue::new_local(move || {
+        let fut = load();
+        done.set(false);
+        let run = move || {
+            leptos::task::spawn_local(ScopedFuture::new_untracked(async move {
+                let result = fut.await;
+                if slot.try_set_value(Some(result)).is_none() {
+                    let _ = done.try_set(true);
+                }
+            }))
+        };
+        match &owner {
+            Some(owner) => owner.with(run),
+            None => run(),
+        }
+    });
+    start.with_value(|start| start());
+    (move || {
+        if !done.get() {
+            return view! { <Skeleton rows=6/> }.into_any();
+        }
+        match slot.try_update_value(Option::take).flatten() {
+            Some(Ok(page)) => page,
+            Some(Err(err)) => {
+                let retry = Callback::new(move |_| start.with_value(|start| start()));
+                view! { <ErrorState err retry/> }.into_any()
+            }
+            None => ().into_any(),
+        }
+    })
+    .into_any()
+}
