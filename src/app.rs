@@ -229,16 +229,26 @@ fn page_view(route: EmbedRoute) -> AnyView {
         EmbedRoute::Dashboard => guard(EmbedPage::Dashboard, || {
             view! { <pages::dashboard::DashboardPage/> }.into_any()
         }),
-        EmbedRoute::Connections => guard(EmbedPage::Connections, || lazy::show(lazy::connections)),
+        EmbedRoute::Connections => guard(EmbedPage::Connections, || {
+            lazy::show(lazy::connections_ready, lazy::connections)
+        }),
         EmbedRoute::ConnectionMappings { connection_id } => {
             guard(EmbedPage::ConnectionMappings, move || {
-                lazy::show(move || lazy::mappings(connection_id.clone()))
+                lazy::show(lazy::mappings_ready, move || {
+                    lazy::mappings(connection_id.clone())
+                })
             })
         }
-        EmbedRoute::Rules => guard(EmbedPage::Rules, || lazy::show(lazy::rules)),
-        EmbedRoute::Events => guard(EmbedPage::Events, || lazy::show(lazy::events)),
+        EmbedRoute::Rules => guard(EmbedPage::Rules, || {
+            lazy::show(lazy::rules_ready, lazy::rules)
+        }),
+        EmbedRoute::Events => guard(EmbedPage::Events, || {
+            lazy::show(lazy::events_ready, lazy::events)
+        }),
         EmbedRoute::EventDetail { event_id } => guard(EmbedPage::EventDetail, move || {
-            lazy::show(move || lazy::event_detail(event_id.clone()))
+            lazy::show(lazy::event_detail_ready, move || {
+                lazy::event_detail(event_id.clone())
+            })
         }),
     }
 }

@@ -43,18 +43,31 @@ impl Reporter {
             this.pending.set(false);
             match held_for_ms() {
                 Some(ms) if ms < MAX_HOLD_MS => this.defer(el, MAX_HOLD_MS - ms),
-                _ => this.report(el.get_bounding_client_rect().height()),
+                _ => {
+                    settled();
+                    this.report(el.get_bounding_client_rect().height());
+                }
             }
         });
     }
 
-    /// Measure again when the last hold is released, or after `ms` at the latest.
+    /// Measure again when the last hold is released, or after `ms` at the latest (one timer
+    /// at a time, however many notifications arrive meanwhile).
     fn defer(&self, el: web_sys::Element, ms: f64) {
-        let (this, target) = (self.clone(), el.clone());
-        DEFERRED.with(|d| *d.borrow_mut() = Some(Box::new(move || this.schedule(target))));
         let this = self.clone();
+        DEFERRED.with(|d| *d.borrow_mut() = Some(Box::new(move || this.schedule(el))));
+        if TIMER.with(|t| t.replace(true)) {
+            return;
+        }
+        // The timer runs whatever waits when it fires (never a reporter it captured, which
+        // may have been replaced since).
         leptos::prelude::set_timeout(
-            move || this.schedule(el),
+            || {
+                TIMER.with(|t| t.set(false));
+                if let Some(measure) = DEFERRED.with(|d| d.borrow_mut().take()) {
+                    measure();
+                }
+            },
             std::time::Duration::from_millis(ms.ceil() as u64),
         );
     }
@@ -75,10 +88,25 @@ impl Reporter {
 pub const MAX_HOLD_MS: f64 = 1000.0;
 
 thread_local! {
-    /// Open holds, and when the first of them began (ms, `performance.now()`).
-    static HOLDS: Cell<(u32, f64)> = const { Cell::new((0, 0.0)) };
+    /// Open holds, and since when the content has been unsettled (ms, `performance.now()`):
+    /// from the first hold until a measurement with none open, so skeletons handing over to
+    /// each other (the page's code, then its data) share one limit.
+    static HOLDS: Cell<(u32, Option<f64>)> = const { Cell::new((0, None)) };
     /// The measurement that waits for the holds to end.
     static DEFERRED: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+    /// A limit timer is pending.
+    static TIMER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A measurement is reported: nothing waits for it any more, and with no hold open the
+/// content is settled.
+fn settled() {
+    DEFERRED.with(|d| d.borrow_mut().take());
+    HOLDS.with(|h| {
+        if let (0, Some(_)) = h.get() {
+            h.set((0, None));
+        }
+    });
 }
 
 fn now_ms() -> f64 {
@@ -90,7 +118,7 @@ fn now_ms() -> f64 {
 /// How long the content has been settling, if it is.
 fn held_for_ms() -> Option<f64> {
     let (count, since) = HOLDS.with(Cell::get);
-    (count > 0).then(|| now_ms() - since)
+    (count > 0).then(|| since.map_or(0.0, |since| now_ms() - since))
 }
 
 /// While this lives, the content is not settled: a placeholder stands in for what is loading.
@@ -100,7 +128,7 @@ pub struct Hold(());
 pub fn hold() -> Hold {
     HOLDS.with(|h| {
         let (count, since) = h.get();
-        h.set((count + 1, if count == 0 { now_ms() } else { since }));
+        h.set((count + 1, since.or_else(|| Some(now_ms()))));
     });
     Hold(())
 }
@@ -115,8 +143,10 @@ impl Drop for Hold {
         if left == 0 {
             // The content settled: measure it, even if nothing resizes from here (the skeleton
             // may have had the page's height while the host still has the old one).
-            if let Some(measure) = DEFERRED.with(|d| d.borrow_mut().take()) {
-                measure();
+            match DEFERRED.with(|d| d.borrow_mut().take()) {
+                Some(measure) => measure(),
+                // Nothing was held back: the next skeleton starts its own limit.
+                None => HOLDS.with(|h| h.set((0, None))),
             }
         }
     }
@@ -131,6 +161,8 @@ pub struct ResizeHandle {
 impl Drop for ResizeHandle {
     fn drop(&mut self) {
         self.observer.disconnect();
+        // A waiting measurement would measure a detached element through an old bridge.
+        DEFERRED.with(|d| d.borrow_mut().take());
     }
 }
 

@@ -23,9 +23,10 @@ impl From<leptos::wasm_split::SplitLoaderError> for AppError {
 }
 
 /// One page chunk: with `split`, a function the splitter moves into `split_<chunk>.wasm`, and
-/// `$preload` fetches that file without showing the page.
+/// `$preload` fetches that file without showing the page; `$ready` is that fetch as an
+/// [`AppError`] (nothing to fetch without `split`).
 macro_rules! page_chunk {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($chunk:ident, $preload:ident, $ready:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split(
             $chunk,
@@ -41,12 +42,19 @@ macro_rules! page_chunk {
         pub async fn $name($($arg: $ty),*) -> Result<AnyView, AppError> {
             Ok($body)
         }
+
+        pub async fn $ready() -> Result<(), AppError> {
+            #[cfg(feature = "split")]
+            $preload().await?;
+            Ok(())
+        }
     };
 }
 
 page_chunk!(
     meshes_connections,
     preload_connections,
+    connections_ready,
     fn connections() {
         view! { <connections::ConnectionsPage/> }.into_any()
     }
@@ -54,6 +62,7 @@ page_chunk!(
 page_chunk!(
     meshes_mappings,
     preload_mappings,
+    mappings_ready,
     fn mappings(id: String) {
         view! { <mappings::MappingsPage id/> }.into_any()
     }
@@ -61,6 +70,7 @@ page_chunk!(
 page_chunk!(
     meshes_rules,
     preload_rules,
+    rules_ready,
     fn rules() {
         view! { <rules::RulesPage/> }.into_any()
     }
@@ -68,6 +78,7 @@ page_chunk!(
 page_chunk!(
     meshes_events,
     preload_events,
+    events_ready,
     fn events() {
         view! { <events::EventsPage/> }.into_any()
     }
@@ -75,6 +86,7 @@ page_chunk!(
 page_chunk!(
     meshes_event_detail,
     preload_event_detail,
+    event_detail_ready,
     fn event_detail(id: String) {
         view! { <event_detail::EventDetailPage id/> }.into_any()
     }
@@ -98,22 +110,37 @@ pub fn prefetch_after_first_paint() {
 /// A page whose code may still be on its way: the page skeleton until it is there, the error
 /// state with "Try again" if it did not arrive. Not a `<Suspense>`: that would also catch the
 /// page's own data reloads and swap the page (and what the user typed) for the skeleton every
-/// time; the code loads once.
-pub fn show<F, Fut>(load: F) -> AnyView
+/// time; the code loads once. The page is only built once its code is here *and* this view
+/// still stands: a user who moved on meanwhile must not get a page built behind their back.
+pub fn show<R, RFut, F, Fut>(ready: R, load: F) -> AnyView
 where
+    R: Fn() -> RFut + 'static,
+    RFut: Future<Output = Result<(), AppError>> + 'static,
     F: Fn() -> Fut + 'static,
     Fut: Future<Output = Result<AnyView, AppError>> + 'static,
 {
     let done = RwSignal::new(false);
     let slot = StoredValue::new_local(None::<Result<AnyView, AppError>>);
+    let load = StoredValue::new_local(load);
     // The page is built in this component's scope (its contexts), whoever starts the load.
     let owner = Owner::current();
     let start = StoredValue::new_local(move || {
-        let fut = load();
+        let fetched = ready();
         done.set(false);
         let run = move || {
             leptos::task::spawn_local(ScopedFuture::new_untracked(async move {
-                let result = fut.await;
+                let fetched = fetched.await;
+                if done.try_get_untracked().is_none() {
+                    return; // this view is gone
+                }
+                let result = match fetched {
+                    // The code is here: this resolves at once.
+                    Ok(()) => match load.try_with_value(|load| load()) {
+                        Some(page) => page.await,
+                        None => return,
+                    },
+                    Err(err) => Err(err),
+                };
                 if slot.try_set_value(Some(result)).is_none() {
                     let _ = done.try_set(true);
                 }

@@ -80,9 +80,11 @@ pub fn build(ctx: &Ctx) -> Result<(), String> {
         .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
         .args(["--features", "split", "--bin", BIN, "--offline"])
         .env("CARGO_TARGET_DIR", &target)
+        // The encoded form wins over any RUSTFLAGS around us, so relocations are always kept
+        // (the splitter needs them).
         .env(
-            "RUSTFLAGS",
-            "--cfg erase_components -C link-arg=--emit-relocs",
+            "CARGO_ENCODED_RUSTFLAGS",
+            ["--cfg", "erase_components", "-C", "link-arg=--emit-relocs"].join("\u{1f}"),
         ))?;
     let raw = target.join(format!("wasm32-unknown-unknown/release/{BIN}.wasm"));
     run(ctx

@@ -188,7 +188,7 @@ const LOADER: &str = "boot.js";
 /// are fixed by the tools) in one content-hashed folder: `pkg-<16 hex>/`.
 fn is_package_dir(dir: &str) -> bool {
     dir.strip_prefix("pkg-")
-        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
 /// Is `name` (the raw request path without its leading `/`) a build asset we serve? Only the
@@ -207,8 +207,11 @@ fn build_asset(dist: &std::path::Path, name: &str) -> bool {
         && file
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    let document = file.to_ascii_lowercase().ends_with(".html");
-    if !plain || document || !(is_hashed_asset(name) || file == LOADER) {
+    let lower = file.to_ascii_lowercase();
+    let document = lower.ends_with(".html");
+    // The precompressed copies go out only as the encoding of their file, never by name.
+    let copy = lower.ends_with(".br") || lower.ends_with(".gz");
+    if !plain || document || copy || !(is_hashed_asset(name) || file == LOADER) {
         return false;
     }
     std::fs::read_dir(dir).is_ok_and(|entries| {

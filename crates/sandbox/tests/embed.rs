@@ -234,6 +234,14 @@ async fn encoded_and_case_variants_of_document_paths_never_skip_the_headers() {
         // A split build's package folder: its files, and nothing else through it.
         ("/pkg-0123456789abcdef/__wasm_split.js", StatusCode::OK),
         ("/pkg-0123456789abcdef/index.html", StatusCode::NOT_FOUND),
+        (
+            "/pkg-0123456789abcdef/__wasm_split.js.br",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/meshes-embed-0123456789abcdef.js.br",
+            StatusCode::NOT_FOUND,
+        ),
         ("/pkg-0123456789abcdef/index%2ehtml", StatusCode::NOT_FOUND),
         ("/pkg-0123456789abcdef/../index.html", StatusCode::NOT_FOUND),
         (
