@@ -20,6 +20,7 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 pub mod attacker;
 mod hooks;
 pub mod kit;
+pub mod profile;
 mod windows;
 
 fn repo_root() -> PathBuf {

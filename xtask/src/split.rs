@@ -118,9 +118,13 @@ pub fn build(ctx: &Ctx) -> Result<(), String> {
                     .arg("-o")
                     .arg(names_wasm(ctx)))?;
             }
+            // `MESHES_WASM_NAMES=1`: keep function names in what ships, so a CPU profile
+            // (`BENCH_PROFILE=1 cargo xtask bench`) names them. Never for a real release.
+            let names = std::env::var_os("MESHES_WASM_NAMES").is_some();
             run(ctx
                 .cmd("wasm-opt")
                 .arg("-Oz")
+                .args(names.then_some("-g"))
                 .args(WASM_FEATURES)
                 .arg(&path)
                 .arg("-o")

@@ -139,7 +139,8 @@ async fn load(s: &Stack, cdp: &Cdp, host: &str, target: Target) -> Sample {
 }
 
 /// After the dashboard: visit every page; count `meshes:resize` per switch; the longest task.
-async fn tour(s: &Stack) -> (Vec<(String, usize, f64)>, f64) {
+async fn tour(s: &Stack, cdp: &Cdp) -> (Vec<(String, usize, f64)>, f64) {
+    let profiling = std::env::var_os("BENCH_PROFILE").is_some();
     let mut per_switch = vec![];
     for (link, settled) in [
         ("connections", "#connections-table"),
@@ -153,6 +154,9 @@ async fn tour(s: &Stack) -> (Vec<(String, usize, f64)>, f64) {
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
+        if profiling {
+            e2e::profile::start(cdp).await;
+        }
         in_frame(
             s,
             &format!("document.querySelector(\".ws-nav a[href^='/workspace/{link}']\").click(); return true"),
@@ -172,6 +176,12 @@ async fn tour(s: &Stack) -> (Vec<(String, usize, f64)>, f64) {
         .await;
         // Let it settle, then count what the switch sent.
         tokio::time::sleep(Duration::from_millis(1500)).await;
+        if profiling {
+            eprintln!("profile of the switch to {link} (self ms):");
+            for (name, ms) in e2e::profile::stop_top(cdp, 15).await {
+                eprintln!("  {ms:7.1}  {name}");
+            }
+        }
         let after = resizes(s).await;
         let longest = in_frame(s, &LONGEST_SINCE.replace("T0", &t0.to_string()))
             .await
@@ -256,7 +266,7 @@ async fn main() {
         // A user reads the first page before moving on: by then the other pages' code is
         // prefetched (its tasks still count in the tour's longest task).
         tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-        tours.insert(rate, tour(&s).await);
+        tours.insert(rate, tour(&s, &cdp).await);
     }
     let dist = std::env::var_os("MESHES_DIST")
         .map(PathBuf::from)
