@@ -41,6 +41,8 @@ pub struct Provider {
     pub coop: AtomicBool,
     /// Delay the authorization page by this many milliseconds.
     pub slow_ms: AtomicU64,
+    /// Delay the token endpoint by this many milliseconds (tests: a slow code exchange).
+    pub token_slow_ms: AtomicU64,
     inner: Mutex<Issued>,
 }
 
@@ -123,6 +125,7 @@ impl Provider {
             redirect_uri,
             coop: AtomicBool::new(false),
             slow_ms: AtomicU64::new(0),
+            token_slow_ms: AtomicU64::new(0),
             inner: Mutex::new(Issued::default()),
         }
     }

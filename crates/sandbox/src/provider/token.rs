@@ -57,6 +57,10 @@ pub(super) async fn token(
     headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> Response {
+    let slow = p.token_slow_ms.load(std::sync::atomic::Ordering::Relaxed);
+    if slow > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(slow)).await;
+    }
     if !client_ok(&p, &headers, &f) {
         return (
             StatusCode::UNAUTHORIZED,

@@ -27,6 +27,12 @@ async fn concurrent_callbacks_exchange_the_code_once() {
     let before = connections_of(&app, "zoom");
     let flow = begin(&app, &t, json!({"integration": "zoom"})).await;
     let cb = decide(&flow, Some("Massive Dynamic")).await;
+    // A slow exchange, as in a reload during one: every callback arrives while it runs (a
+    // callback after the end is a replay, which gets "already finished").
+    app.state
+        .provider
+        .token_slow_ms
+        .store(1000, std::sync::atomic::Ordering::Relaxed);
     let barrier = Arc::new(tokio::sync::Barrier::new(4));
     let calls: Vec<_> = (0..4)
         .map(|_| {
