@@ -99,11 +99,11 @@ pub fn prefetch_after_first_paint() {
     #[cfg(feature = "split")]
     leptos::task::spawn_local(async {
         gloo_timers::future::TimeoutFuture::new(300).await;
-        let _ = preload_connections().await;
-        let _ = preload_rules().await;
-        let _ = preload_events().await;
-        let _ = preload_event_detail().await;
-        let _ = preload_mappings().await;
+        let _ = connections_ready().await;
+        let _ = rules_ready().await;
+        let _ = events_ready().await;
+        let _ = event_detail_ready().await;
+        let _ = mappings_ready().await;
     });
 }
 

@@ -109,34 +109,32 @@ fn wasm_bindgen(ctx: &Ctx) -> Result<(), String> {
 
 pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 
-/// Splits the release wasm at Leptos `#[lazy]` functions (the release pipeline, `split.rs`).
+/// Splits the release wasm at the split page functions (the release pipeline, `split.rs`).
 fn wasm_split() -> Result<(), String> {
-    let listed = output("cargo", &["install", "--list"]).unwrap_or_default();
-    if listed.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:")) {
-        println!("    wasm-split-cli {WASM_SPLIT_VERSION} already installed");
-        return Ok(());
-    }
-    run(Command::new("cargo").args([
-        "install",
-        "--locked",
+    cargo_install(
         "wasm_split_cli_support",
-        "--version",
         WASM_SPLIT_VERSION,
-        "--features",
-        "build-binary",
-    ]))
+        &["--features", "build-binary"],
+    )
 }
 
 pub const TWIGGY_VERSION: &str = "0.8.0";
 
 /// The size report's "what is big" table (`twiggy top`).
 fn twiggy() -> Result<(), String> {
+    cargo_install("twiggy", TWIGGY_VERSION, &[])
+}
+
+/// `cargo install --locked <krate> --version <version>`, unless that version is installed.
+fn cargo_install(krate: &str, version: &str, extra: &[&str]) -> Result<(), String> {
     let listed = output("cargo", &["install", "--list"]).unwrap_or_default();
-    if listed.contains(&format!("twiggy v{TWIGGY_VERSION}:")) {
-        println!("    twiggy {TWIGGY_VERSION} already installed");
+    if listed.contains(&format!("{krate} v{version}:")) {
+        println!("    {krate} {version} already installed");
         return Ok(());
     }
-    run(Command::new("cargo").args(["install", "--locked", "twiggy", "--version", TWIGGY_VERSION]))
+    run(Command::new("cargo")
+        .args(["install", "--locked", krate, "--version", version])
+        .args(extra))
 }
 
 fn binaryen(ctx: &Ctx) -> Result<(), String> {
