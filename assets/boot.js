@@ -4,6 +4,12 @@
 // While the module downloads and compiles, the launch exchange already runs: the request the
 // runtime would send (only when framed, with the session reference and the parent origin the
 // browser reports), whose answer the runtime takes from `window.__meshesLaunch` once.
+//
+// When that answer names the parent's origin exactly among the session's allowed origins (the
+// runtime's own rule, `choose_parent`), the host hears `meshes:ready` at once, so its token is
+// on the way while the runtime still compiles. Until the runtime listens, messages wait in
+// `window.__meshesEarly` unread: the runtime puts each through the same checks as a live one
+// (trusted, from `window.parent`, from the bound origin, well formed), in arrival order.
 const tag = document.querySelector('script[data-wasm]');
 const query = new URLSearchParams(location.search);
 const token = new URLSearchParams(location.hash.slice(1)).get('launch') || query.get('launch');
@@ -12,6 +18,17 @@ if (window.parent !== window && token && session) {
   const seen = location.ancestorOrigins && location.ancestorOrigins[0];
   const referred = document.referrer ? new URL(document.referrer).origin : undefined;
   const parent = seen || (referred === 'null' ? undefined : referred);
+  const early = { inbox: [], ready: null };
+  const keep = (e) => {
+    if (e.source === window.parent && e.data && e.data.type === 'meshes:auth') {
+      performance.mark('meshes:auth');
+    }
+    // Bounded: nobody can make a loading embed hoard memory.
+    if (early.inbox.length < 32) early.inbox.push(e);
+  };
+  addEventListener('message', keep);
+  early.stop = () => removeEventListener('message', keep);
+  window.__meshesEarly = early;
   window.__meshesLaunch = {
     session,
     answer: fetch('/api/v1/embed/launch', {
@@ -19,7 +36,21 @@ if (window.parent !== window && token && session) {
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify({ launch_token: token, session_id: session, parent_origin: parent }),
       signal: AbortSignal.timeout(10000),
-    }).then(async (r) => ({ status: r.status, body: await r.text() })),
+    }).then(async (r) => {
+      const body = await r.text();
+      if (r.status === 200 && parent && parent !== 'null') {
+        let allowed = [];
+        try {
+          allowed = JSON.parse(body).allowed_origins || [];
+        } catch (_) {}
+        if (Array.isArray(allowed) && allowed.includes(parent)) {
+          window.parent.postMessage({ type: 'meshes:ready' }, parent);
+          performance.mark('meshes:ready');
+          early.ready = parent;
+        }
+      }
+      return { status: r.status, body };
+    }),
   };
 }
 const { default: init } = await import(tag.dataset.js);

@@ -82,7 +82,8 @@ async fn boot(params: LaunchParams) -> Phase {
     }
 }
 
-/// Listen for `meshes:auth` (before announcing readiness), then post `meshes:ready`. These
+/// Listen for `meshes:auth` (before announcing readiness; messages the loader kept meanwhile
+/// first), then post `meshes:ready` unless the loader already told the bound origin. These
 /// listeners live as long as the page: a session never outlives its document.
 fn connect_host(api: &Api) {
     let session = &api.session;
@@ -93,14 +94,20 @@ fn connect_host(api: &Api) {
         return;
     };
     let parent: wasm_bindgen::JsValue = parent.into();
+    // What arrived while the runtime loaded goes first (no event can come in between: one
+    // thread), then the live listener takes over.
+    let early = bridge::take_early();
+    let told = early.ready_to.as_deref() == Some(origin.as_str());
     let a = api.clone();
     let dropped = session.messages_dropped;
-    let _ = window_event_listener(leptos::ev::message, move |ev| {
-        match bridge::inspect(&ev, &origin, &parent) {
-            Ok(msg) => receive(&a, msg),
-            Err(_) => dropped.update(|n| *n += 1),
-        }
-    });
+    let on_message = move |ev: &web_sys::MessageEvent| match bridge::inspect(ev, &origin, &parent) {
+        Ok(msg) => receive(&a, msg),
+        Err(_) => dropped.update(|n| *n += 1),
+    };
+    for ev in &early.pending {
+        on_message(ev);
+    }
+    let _ = window_event_listener(leptos::ev::message, move |ev| on_message(&ev));
     // Hidden pages throttle timers: re-check the token whenever the page comes back, and let a
     // paused session ask again at once when there is a sign of life.
     let nudge = {
@@ -119,10 +126,8 @@ fn connect_host(api: &Api) {
     let _ = window_event_listener(leptos::ev::keydown, move |_| n());
     // `visibilitychange` fires on the document and bubbles to the window.
     let _ = window_event_listener(leptos::ev::visibilitychange, move |_| nudge());
-    session.announce_ready();
+    session.announce_ready(told);
 }
-
-static FIRST_AUTH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Act on one host message that passed the bridge checks. Every token is verified on its own;
 /// which one is used is decided by generation after verification, never by arrival order
@@ -130,7 +135,7 @@ static FIRST_AUTH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool
 pub fn receive(api: &Api, msg: HostMessage) {
     match msg {
         HostMessage::Auth { token, .. } => {
-            crate::perf::mark_once(&FIRST_AUTH, "meshes:auth");
+            crate::perf::mark_once("meshes:auth");
             let a = api.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 a.accept_auth(token).await;

@@ -72,6 +72,42 @@ impl Bridge {
     }
 }
 
+/// What the loader (`assets/boot.js`) did before the runtime listened: the origin it already
+/// posted `meshes:ready` to, and the `message` events it kept, unread, in arrival order.
+#[derive(Default)]
+pub struct Early {
+    pub ready_to: Option<String>,
+    pub pending: Vec<MessageEvent>,
+}
+
+const EARLY: &str = "__meshesEarly";
+
+/// Take over from the loader's listener (once): it stops keeping messages, and what it kept is
+/// returned for the same checks as live ones. Without a loader (tests, unframed) it is empty.
+pub fn take_early() -> Early {
+    let Some(w) = web_sys::window() else {
+        return Early::default();
+    };
+    let w: JsValue = w.into();
+    let early = Reflect::get(&w, &EARLY.into()).unwrap_or_default();
+    let _ = Reflect::delete_property(w.unchecked_ref::<Object>(), &EARLY.into());
+    if !early.is_object() {
+        return Early::default();
+    }
+    let get = |key: &str| Reflect::get(&early, &key.into()).unwrap_or_default();
+    if let Ok(stop) = get("stop").dyn_into::<js_sys::Function>() {
+        let _ = stop.call0(&JsValue::UNDEFINED);
+    }
+    let pending = get("inbox")
+        .dyn_into::<js_sys::Array>()
+        .map(|a| a.iter().filter_map(|e| e.dyn_into().ok()).collect())
+        .unwrap_or_default();
+    Early {
+        ready_to: get("ready").as_string(),
+        pending,
+    }
+}
+
 /// Are we inside a frame at all? (`window.parent !== window`)
 pub fn is_framed() -> bool {
     let Some(w) = web_sys::window() else {

@@ -57,13 +57,40 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 /// A timestamp in the viewer's locale and zone, with the exact UTC value on hover.
 #[component]
 pub fn Time(#[prop(into)] at: String) -> impl IntoView {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&at));
-    let local = if date.get_time().is_nan() {
-        at.clone()
-    } else {
-        String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
-    };
+    let local = local_time(&at).unwrap_or_else(|| at.clone());
     view! { <time datetime=at.clone() title=at>{local}</time> }
+}
+
+thread_local! {
+    /// One formatter for every timestamp, as `Date.toLocaleString()` writes them (date and time,
+    /// the viewer's locale and zone). `toLocaleString(locale)` builds a new one per call: about
+    /// 0.35 ms each, so a 50-row table spent 70 ms of a 4×-throttled task on dates alone.
+    static LOCAL_TIME: js_sys::Function = {
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("year", "numeric"),
+            ("month", "numeric"),
+            ("day", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+            ("second", "2-digit"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format()
+    };
+}
+
+/// `at` (RFC 3339) in the viewer's locale and zone; `None` if it is not a date.
+pub fn local_time(at: &str) -> Option<String> {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
+    if date.get_time().is_nan() {
+        return None;
+    }
+    LOCAL_TIME
+        .with(|format| format.call1(&wasm_bindgen::JsValue::UNDEFINED, &date))
+        .ok()?
+        .as_string()
 }
 
 /// Display names of integration types (meshes-spec §5.3).

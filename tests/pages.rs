@@ -333,3 +333,19 @@ async fn a_skeleton_that_stays_too_long_still_sizes_the_frame() {
     common::until_ms("a resize after the hold limit", 2500, || resizes(&m) > 0).await;
     assert!(m.exists(".skeleton"), "still waiting for a token");
 }
+
+/// Timestamps read as `Date.toLocaleString()` writes them (one shared formatter, not one per
+/// row); text that is not a date stays as it was.
+#[wasm_bindgen_test]
+fn timestamps_read_in_the_viewers_locale_and_zone() {
+    use meshes_embed::ui::local_time;
+    for at in ["2026-11-30T18:00:07Z", "2026-01-01T00:00:00.123+02:00"] {
+        let expected = js_sys::Date::new(&at.into())
+            .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);
+        assert_eq!(local_time(at), Some(String::from(expected)), "{at}");
+    }
+    assert_eq!(local_time("yesterday-ish"), None);
+    // Many in a row (the first built the formatter): the same answer every time.
+    let once = local_time("2026-11-30T18:00:07Z");
+    assert!((0..100).all(|_| local_time("2026-11-30T18:00:07Z") == once));
+}

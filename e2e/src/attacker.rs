@@ -41,6 +41,7 @@ f.id = 'embed';
 f.style.height = '600px';
 addEventListener('message', (e) => {
   if (e.origin === origin && e.source === f.contentWindow && e.data?.type === 'meshes:ready') {
+    window.__readies = (window.__readies ?? 0) + 1;
     f.contentWindow.postMessage({type: 'meshes:auth', token}, origin);
   }
 });

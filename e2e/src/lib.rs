@@ -388,6 +388,24 @@ where
 }
 
 /// Percent-encode everything but unreserved characters (for URL fragments the tests build).
+/// The URL path of a file in the split build under test (`/pkg-<hash>/<file>`).
+pub fn build_path(file: &str) -> String {
+    let dist = std::env::var_os("MESHES_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    let pkg = std::fs::read_dir(&dist)
+        .expect("the build under test")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("pkg-"))
+        .expect("a split build (`cargo xtask build`): dist/pkg-<hash>/");
+    assert!(
+        dist.join(&pkg).join(file).exists(),
+        "{pkg}/{file} in the build"
+    );
+    format!("/{pkg}/{file}")
+}
+
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -289,3 +289,79 @@ async fn reloading_after_in_app_navigation_also_tells_the_host() -> TestResult {
     s.quit().await;
     Ok(())
 }
+
+/// The loader tells the host `meshes:ready` while the runtime is still on its way, and keeps
+/// what arrives meanwhile unread: the runtime checks every kept message like a live one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_that_arrive_before_the_runtime_runs_are_checked_like_live_ones() -> TestResult {
+    let s = Stack::start().await;
+    let evil = attacker::start().await;
+    let wasm = e2e::build_path("meshes-embed_bg.wasm");
+    s.fault(json!({"path": wasm, "kind": "delay", "delay_ms": 6000}))
+        .await;
+    // A legitimate host for its own session (it answers `meshes:ready` with its token), with a
+    // sandboxed widget on it that is not.
+    let own = mint(&s, json!({"allowed_origins": [evil]})).await;
+    let other = mint(&s, json!({"role": "owner"})).await;
+    let forged = other["access_token"].as_str().unwrap().to_owned();
+    let params = json!({"launch_url": own["launch_url"], "token": own["access_token"]}).to_string();
+    s.driver
+        .goto(format!("{evil}/host.html#{}", enc(&params)))
+        .await?;
+    let kept = "return window.__meshesEarly ? window.__meshesEarly.inbox.length : null";
+    eventually("the host's token, kept by the loader", || async {
+        enter_embed_by_id(&s).await?;
+        (s.try_js(kept).await.ok()?.as_u64()? >= 1).then_some(())
+    })
+    .await;
+    // From the right window and origin but malformed; then a real token of another session
+    // from the sandboxed widget ("null" origin).
+    s.driver.enter_default_frame().await?;
+    s.driver
+        .execute(
+            "const f = document.getElementById('embed');
+             f.contentWindow.postMessage({type: 'meshes:auth', token: 42}, new URL(f.src).origin);
+             window.__sandboxForge(arguments[0]);",
+            vec![json!(forged)],
+        )
+        .await?;
+    eventually("the loader to keep both forgeries too", || async {
+        enter_embed_by_id(&s).await?;
+        (s.try_js(kept).await.ok()?.as_u64()? >= 3).then_some(())
+    })
+    .await;
+    assert_eq!(
+        s.js("return !!document.querySelector('.meshes-root')")
+            .await,
+        json!(false),
+        "the runtime is not running yet"
+    );
+    s.clear_faults().await;
+    eventually("the runtime to take the host's token", || async {
+        enter_embed_by_id(&s).await?;
+        let root = s
+            .try_js("return !!document.querySelector('.meshes-root')")
+            .await;
+        (root.ok()? == json!(true) && root_counter(&s, "authInstalled").await == 1).then_some(())
+    })
+    .await;
+    assert_eq!(
+        root_counter(&s, "messagesDropped").await,
+        2,
+        "the malformed and the forged message"
+    );
+    let presented = s.requests().await.into_iter().any(|r| {
+        r["authorization"]
+            .as_str()
+            .is_some_and(|a| a.contains(&forged))
+    });
+    assert!(!presented, "the forged token never reached the API");
+    s.driver.enter_default_frame().await?;
+    assert_eq!(
+        s.js("return window.__readies").await,
+        json!(1),
+        "the host heard `meshes:ready` once"
+    );
+    s.quit().await;
+    Ok(())
+}

@@ -4,23 +4,9 @@
 use e2e::{Stack, TestResult, eventually};
 use serde_json::json;
 
-/// The URL path of a page's code chunk in the build under test (`/pkg-<hash>/split_<chunk>.wasm`).
+/// The URL path of a page's code chunk in the build under test.
 fn chunk_path(chunk: &str) -> String {
-    let dist = std::env::var_os("MESHES_DIST")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    let pkg = std::fs::read_dir(&dist)
-        .expect("the build under test")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.starts_with("pkg-"))
-        .expect("a split build (`cargo xtask build`): dist/pkg-<hash>/");
-    let file = format!("split_{chunk}.wasm");
-    assert!(
-        dist.join(&pkg).join(&file).exists(),
-        "{pkg}/{file} in the build"
-    );
-    format!("/{pkg}/{file}")
+    e2e::build_path(&format!("split_{chunk}.wasm"))
 }
 
 #[tokio::test]

@@ -23,8 +23,8 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     let d = m.deliveries;
     let in_flight = d.pending + d.processing + d.retrying;
     let rate = d
-        .success_rate()
-        .map(|r| format!("{r:.1}%"))
+        .success_permille()
+        .map(|r| format!("{}.{}%", r / 10, r % 10))
         .unwrap_or_else(|| "—".into());
     let health = format!("{} of {} active", m.connections.active, m.connections.total);
     view! {

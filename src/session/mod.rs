@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use meshes_protocol::SessionType;
 use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::api::SessionContext;
-use meshes_protocol::{AccessClaims, ExpiredReason};
+use meshes_protocol::{ClaimedSession, ExpiredReason};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -70,7 +70,7 @@ pub struct Session {
 
 /// Read a token's claims without verifying it: only to bind it to our session before asking
 /// the API. The API verifies every request.
-pub fn peek_claims(token: &str) -> Option<AccessClaims> {
+pub fn peek_claims(token: &str) -> Option<ClaimedSession> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)
@@ -272,7 +272,14 @@ mod tests {
         let claims = r#"{"iss":"i","aud":"a","sid":"sess_1","ws":"w","role":"admin","st":"workspace","scp":[],"gen":1,"iat":1,"exp":2}"#;
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
         let c = peek_claims(&format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig")).unwrap();
-        assert_eq!(c.sid, "sess_1");
+        assert_eq!(
+            (c.sid.as_str(), c.ws.as_str(), c.generation),
+            ("sess_1", "w", 1)
+        );
         assert_eq!(peek_claims("not-a-jwt"), None);
+        // A payload without the session binding is not ours.
+        let partial =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"sid":"sess_1"}"#);
+        assert_eq!(peek_claims(&format!("h.{partial}.sig")), None);
     }
 }

@@ -92,10 +92,13 @@ impl Session {
         self.asked();
     }
 
-    /// `meshes:ready` is the first ask: it too must be answered within 30 s.
-    pub fn announce_ready(&self) {
-        self.bridge.post(&EmbedMessage::Ready);
-        crate::perf::mark("meshes:ready");
+    /// `meshes:ready` is the first ask: it too must be answered within 30 s. `told`: the loader
+    /// already posted it to the bound origin (`assets/boot.js`), so the host hears it once.
+    pub fn announce_ready(&self, told: bool) {
+        if !told {
+            self.bridge.post(&EmbedMessage::Ready);
+            crate::perf::mark_once("meshes:ready");
+        }
         self.asked();
     }
 

@@ -41,10 +41,7 @@ impl Ctx {
                 .to_string_lossy()
                 .into_owned(),
         ];
-        if let Some(home) = std::env::var_os("CARGO_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        {
+        if let Some(home) = cargo_home() {
             parts.push(home.join("bin").to_string_lossy().into_owned());
         }
         parts.push(std::env::var("PATH").unwrap_or_default());
@@ -58,6 +55,12 @@ impl Ctx {
             .env("TRUNK_SKIP_VERSION_CHECK", "true");
         c
     }
+}
+
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
 pub fn run(cmd: &mut Command) -> Result<(), String> {

@@ -12,7 +12,7 @@ pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("wasm32 target", wasm_target)?;
     step("trunk", trunk)?;
     step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
-    step("wasm-opt (npm binaryen)", || binaryen(ctx))?;
+    step("wasm-opt and terser (npm)", || binaryen(ctx))?;
     step("wasm-split-cli", wasm_split)?;
     step("twiggy", twiggy)?;
     step("cargo fetch", || {
@@ -140,8 +140,10 @@ fn cargo_install(krate: &str, version: &str, extra: &[&str]) -> Result<(), Strin
 fn binaryen(ctx: &Ctx) -> Result<(), String> {
     let wasm_opt = ctx.root.join("node_modules/.bin/wasm-opt");
     let version = output(&wasm_opt.to_string_lossy(), &["--version"]).unwrap_or_default();
-    if version.starts_with("wasm-opt version 132") {
-        println!("    {version}");
+    let terser = ctx.root.join("node_modules/.bin/terser");
+    let terser = output(&terser.to_string_lossy(), &["--version"]).unwrap_or_default();
+    if version.starts_with("wasm-opt version 132") && terser == "terser 5.51.4" {
+        println!("    {version}, {terser}");
         return Ok(());
     }
     run(Command::new("npm")

@@ -40,5 +40,17 @@ pub struct AccessClaims {
     pub exp: i64,
 }
 
+/// The part of [`AccessClaims`] the runtime reads before the API has checked a token: which
+/// session and workspace it names, and its generation. Reading only these keeps the claims
+/// reader (on the first page's critical path) small; other fields are ignored, not checked,
+/// because the API verifies every request anyway.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ClaimedSession {
+    pub sid: String,
+    pub ws: String,
+    #[serde(rename = "gen")]
+    pub generation: u32,
+}
+
 pub const TOKEN_ISSUER: &str = "meshes-sandbox";
 pub const TOKEN_AUDIENCE: &str = "meshes-embed";

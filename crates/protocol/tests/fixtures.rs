@@ -87,3 +87,33 @@ fn auth_fixture_passes_the_runtime_checks() {
     .unwrap();
     assert!(HostMessage::from_json(&text).is_ok());
 }
+
+/// What the runtime reads from a token is exactly what the server writes into it.
+#[test]
+fn claimed_session_reads_the_access_claims() {
+    use meshes_protocol::{AccessClaims, ClaimedSession, Role, SessionType};
+    let claims = AccessClaims {
+        iss: "i".into(),
+        aud: "a".into(),
+        sid: "sess_1".into(),
+        ws: "ws_1".into(),
+        role: Role::Admin,
+        st: SessionType::Workspace,
+        scp: vec![],
+        res: None,
+        rid: None,
+        generation: 3,
+        iat: 1,
+        exp: 2,
+    };
+    let json = serde_json::to_string(&claims).unwrap();
+    let read: ClaimedSession = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        read,
+        ClaimedSession {
+            sid: "sess_1".into(),
+            ws: "ws_1".into(),
+            generation: 3
+        }
+    );
+}

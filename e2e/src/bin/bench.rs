@@ -23,6 +23,11 @@ enum Target {
 struct Sample {
     ready: f64,
     auth_to_painted: f64,
+    /// Where `auth → painted` goes: until the dashboard read is sent, the read itself, and
+    /// from its answer to the painted frame (decode, render, layout, paint).
+    auth_to_read: f64,
+    read: f64,
+    read_to_painted: f64,
     painted: f64,
     longest_task: f64,
     /// Bytes transferred before the first data was painted, and the same-origin files they were.
@@ -54,7 +59,9 @@ const tasks = await new Promise((done) => {
 });
 const before = performance.getEntriesByType('resource').filter((r) => r.responseEnd <= painted);
 const nav = performance.getEntriesByType('navigation')[0];
+const read = performance.getEntriesByType('resource').find((r) => r.name.includes('/dashboard?'));
 return {
+  read_start: read?.startTime ?? null, read_end: read?.responseEnd ?? null,
   ready: mark('meshes:ready'), auth: mark('meshes:auth'), painted,
   longest: Math.max(0, ...tasks.filter(([t]) => t <= painted).map(([, d]) => d)),
   tour_longest: Math.max(0, ...tasks.map(([, d]) => d)),
@@ -131,6 +138,9 @@ async fn load(s: &Stack, cdp: &Cdp, host: &str, target: Target) -> Sample {
     Sample {
         ready: f("ready"),
         auth_to_painted: f("painted") - f("auth"),
+        auth_to_read: f("read_start") - f("auth"),
+        read: f("read_end") - f("read_start"),
+        read_to_painted: f("painted") - f("read_end"),
         painted: f("painted"),
         longest_task: f("longest"),
         bytes_before_paint: f("bytes"),
@@ -262,7 +272,17 @@ async fn main() {
                 }
             }
         }
+        let profiling = std::env::var_os("BENCH_PROFILE").is_some();
+        if profiling {
+            e2e::profile::start(&cdp).await;
+        }
         load(&s, &cdp, &host, Target::Embed).await;
+        if profiling {
+            eprintln!("profile of a first load at {rate}x, navigation → painted (self ms):");
+            for (name, ms) in e2e::profile::stop_top(&cdp, 25).await {
+                eprintln!("  {ms:7.1}  {name}");
+            }
+        }
         // A user reads the first page before moving on: by then the other pages' code is
         // prefetched (its tasks still count in the tour's longest task).
         tokio::time::sleep(std::time::Duration::from_secs(3)).await;
@@ -292,9 +312,14 @@ fn report(
         "# Bench: embed vs hand-written page\n\nMedians of {} interleaved rounds (the first of {rounds} discarded), milliseconds from the frame's navigation start.\n\n| throttle | metric | embed | baseline | ratio |\n|---|---|---|---|---|\n",
         rounds - 1
     );
-    let metrics: [Metric; 5] = [
+    let metrics: [Metric; 8] = [
         ("navigation → `meshes:ready`", |s| s.ready),
         ("`meshes:auth` → data painted", |s| s.auth_to_painted),
+        ("… of which: auth → dashboard read sent", |s| {
+            s.auth_to_read
+        }),
+        ("… the read (sent → answered)", |s| s.read),
+        ("… answered → painted", |s| s.read_to_painted),
         ("navigation → data painted", |s| s.painted),
         ("longest task before paint", |s| s.longest_task),
         ("bytes transferred before paint", |s| s.bytes_before_paint),

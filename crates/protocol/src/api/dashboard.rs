@@ -48,10 +48,11 @@ impl StatusCounts {
         } += n;
     }
 
-    /// Share of finished deliveries that succeeded, in percent (None when nothing finished).
-    pub fn success_rate(&self) -> Option<f64> {
-        let done = self.completed + self.failed;
-        (done > 0).then(|| f64::from(self.completed) * 100.0 / f64::from(done))
+    /// Share of finished deliveries that succeeded, in tenths of a percent, rounded half up
+    /// (None when nothing finished). Whole numbers, so showing it needs no float printing.
+    pub fn success_permille(&self) -> Option<u32> {
+        let done = u64::from(self.completed) + u64::from(self.failed);
+        (done > 0).then(|| ((u64::from(self.completed) * 2000 + done) / (2 * done)) as u32)
     }
 }
 
@@ -92,4 +93,28 @@ pub struct RecentFailure {
     pub integration_type: String,
     pub last_error: Option<String>,
     pub failed_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_is_counted_in_tenths_of_a_percent_rounded_half_up() {
+        let rate = |completed, failed| {
+            StatusCounts {
+                completed,
+                failed,
+                ..Default::default()
+            }
+            .success_permille()
+        };
+        assert_eq!(rate(0, 0), None);
+        assert_eq!(rate(5, 0), Some(1000));
+        assert_eq!(rate(0, 3), Some(0));
+        assert_eq!(rate(2, 1), Some(667)); // 66.66…
+        assert_eq!(rate(1, 2), Some(333)); // 33.33…
+        assert_eq!(rate(1999, 1), Some(1000)); // 99.95 rounds up
+        assert_eq!(rate(u32::MAX, u32::MAX), Some(500)); // no overflow
+    }
 }
