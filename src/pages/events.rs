@@ -1,7 +1,7 @@
 //! Events: filterable, cursor-paginated history. Filters live in the URL (so reloads, deep
 //! links and `meshes:navigate` keep them); rows still in flight update themselves.
 
-use super::{authed_resource, every, href_with_query, page_link, render_loaded};
+use super::{authed_resource, every, href_with_query, page_link, render_loaded, staged};
 use crate::api::Api;
 use crate::error::AppError;
 use crate::router::{navigate, use_location};
@@ -183,6 +183,7 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
             });
         }
     });
+    let rows = staged(items);
     view! {
         <Show
             when=move || !items.with(Vec::is_empty)
@@ -197,7 +198,7 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
                     <tr><th scope="col">"Event"</th><th scope="col">"Status"</th><th scope="col">"Resource"</th><th scope="col">"Deliveries"</th><th scope="col">"Received"</th></tr>
                 </thead>
                 <tbody>
-                    <For each=move || items.get() key=|e| (e.id.clone(), e.status) let:e>
+                    <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
                         <EventRow e/>
                     </For>
                 </tbody>

@@ -4,7 +4,7 @@
 mod form;
 mod test_event;
 
-use super::{authed_resource, render_loaded};
+use super::{authed_resource, render_loaded, staged};
 use crate::api::{Api, Method};
 use crate::error::AppError;
 use crate::ui::{
@@ -167,12 +167,13 @@ fn RuleList(
         return view! { <p class="empty" id="rules-empty">"No rules yet. Create one to send an event type to a connection — for example, new contacts to a HubSpot list."</p> }.into_any();
     }
     let items = RwSignal::new(rules);
+    let rows = staged(items);
     let cats = StoredValue::new(cats);
     view! {
         <table class="table" id="rules-table">
             <thead><tr><th scope="col">"Event"</th><th scope="col">"Connection"</th><th scope="col">"Action"</th><th scope="col">"Active"</th><th scope="col">"Created"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
             <tbody>
-                <For each=move || items.get() key=|r| (r.id.clone(), r.active) let:r>
+                <For each=move || rows.get() key=|r| (r.id.clone(), r.active) let:r>
                     <RuleRow r cats=cats.get_value() items fresh notice/>
                 </For>
             </tbody>

@@ -231,3 +231,41 @@ async fn copying_an_id_reports_what_really_happened() {
     );
     assert_eq!(m.text(".copy-hint").unwrap_or_default(), "");
 }
+
+/// A long list is built in steps (never one long task), all of it arrives, and the host hears
+/// its size once, when the last step is in.
+#[wasm_bindgen_test]
+async fn a_long_list_arrives_in_steps_and_the_host_hears_its_size_once() {
+    let events: Vec<String> = (0..40)
+        .map(|i| event(&format!("e{i}"), "completed"))
+        .collect();
+    let (m, _) = authed(
+        "/workspace/events?session=sess_test",
+        Role::Member,
+        vec![],
+        vec![
+            ("/event-types", vec![ok("[]")]),
+            ("/events?", vec![ok(&page(&events))]),
+        ],
+    )
+    .await;
+    let rows = || m.all_text("#events-table tbody tr").len();
+    until("the first rows", || rows() > 0).await;
+    until("every row", || rows() == 40).await;
+    assert!(m.exists("tr[data-event-id='e39']"), "the last row too");
+    let resizes = || {
+        m.posted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| matches!(p, EmbedMessage::Resize { .. }))
+            .count()
+    };
+    until("a resize", || resizes() > 0).await;
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    assert_eq!(
+        resizes(),
+        1,
+        "one resize for the whole list, not one per step"
+    );
+}
