@@ -8,23 +8,35 @@
 // When that answer names the parent's origin exactly among the session's allowed origins (the
 // runtime's own rule, `choose_parent`), the host hears `meshes:ready` at once, so its token is
 // on the way while the runtime still compiles. Until the runtime listens, messages wait in
-// `window.__meshesEarly` unread: the runtime puts each through the same checks as a live one
-// (trusted, from `window.parent`, from the bound origin, well formed), in arrival order.
+// `window.__meshesEarly` unread (only those from `window.parent`): the runtime puts each through
+// the same checks as a live one (trusted, from `window.parent`, from the bound origin, well
+// formed), in arrival order.
 const tag = document.querySelector('script[data-wasm]');
 const query = new URLSearchParams(location.search);
-const token = new URLSearchParams(location.hash.slice(1)).get('launch') || query.get('launch');
-const session = query.get('session');
+const hashed = new URLSearchParams(location.hash.slice(1)).getAll('launch');
+const queried = query.getAll('launch');
+const sessions = query.getAll('session');
+// Only an unambiguous URL (each value once), which the runtime reads the same way; anything
+// else is left to the runtime's own exchange.
+const once = (values) => (values.length === 1 ? values[0] : '');
+const token = hashed.length ? once(hashed) : once(queried);
+const session = once(sessions);
 if (window.parent !== window && token && session) {
   const seen = location.ancestorOrigins && location.ancestorOrigins[0];
   const referred = document.referrer ? new URL(document.referrer).origin : undefined;
   const parent = seen || (referred === 'null' ? undefined : referred);
-  const early = { inbox: [], ready: null };
+  const early = { inbox: [], ready: null, dropped: 0, overflowed: false };
   const keep = (e) => {
-    if (e.source === window.parent && e.data && e.data.type === 'meshes:auth') {
-      performance.mark('meshes:auth');
+    // Only the parent's messages are kept (nobody else can fake `source`), so other frames
+    // can neither crowd the host's token out nor park data here; the rest count as dropped.
+    if (e.source !== window.parent) {
+      early.dropped++;
+      return;
     }
-    // Bounded: nobody can make a loading embed hoard memory.
+    if (e.data && e.data.type === 'meshes:auth') performance.mark('meshes:auth');
+    // Bounded; past the bound the runtime asks the host again itself.
     if (early.inbox.length < 32) early.inbox.push(e);
+    else early.overflowed = true;
   };
   addEventListener('message', keep);
   early.stop = () => removeEventListener('message', keep);

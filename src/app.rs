@@ -62,6 +62,16 @@ fn Root(params: LaunchParams) -> impl IntoView {
 /// Refuse to run unframed (without spending the launch token), exchange the token, and bind to
 /// exactly one parent origin.
 async fn boot(params: LaunchParams) -> Phase {
+    let phase = exchange_and_bind(params).await;
+    if let Phase::Failed(_) = phase {
+        // No session to hand them to: the loader stops keeping messages (and the host's token
+        // it may hold) now, not at the end of the page.
+        drop(bridge::take_early());
+    }
+    phase
+}
+
+async fn exchange_and_bind(params: LaunchParams) -> Phase {
     if !bridge::is_framed() {
         return Phase::Failed(AppError::NotFramed);
     }
@@ -97,13 +107,14 @@ fn connect_host(api: &Api) {
     // What arrived while the runtime loaded goes first (no event can come in between: one
     // thread), then the live listener takes over.
     let early = bridge::take_early();
-    let told = early.ready_to.as_deref() == Some(origin.as_str());
+    let told = early.complete && early.ready_to.as_deref() == Some(origin.as_str());
     let a = api.clone();
     let dropped = session.messages_dropped;
     let on_message = move |ev: &web_sys::MessageEvent| match bridge::inspect(ev, &origin, &parent) {
         Ok(msg) => receive(&a, msg),
         Err(_) => dropped.update(|n| *n += 1),
     };
+    dropped.update(|n| *n += early.dropped);
     for ev in &early.pending {
         on_message(ev);
     }

@@ -73,11 +73,15 @@ impl Bridge {
 }
 
 /// What the loader (`assets/boot.js`) did before the runtime listened: the origin it already
-/// posted `meshes:ready` to, and the `message` events it kept, unread, in arrival order.
+/// posted `meshes:ready` to, the `message` events it kept, unread, in arrival order, and how
+/// many it dropped (not from the parent). `complete`: nothing from the parent was turned away
+/// (else the runtime asks the host again).
 #[derive(Default)]
 pub struct Early {
     pub ready_to: Option<String>,
     pub pending: Vec<MessageEvent>,
+    pub dropped: u32,
+    pub complete: bool,
 }
 
 const EARLY: &str = "__meshesEarly";
@@ -105,6 +109,8 @@ pub fn take_early() -> Early {
     Early {
         ready_to: get("ready").as_string(),
         pending,
+        dropped: get("dropped").as_f64().map_or(0, |n| n as u32),
+        complete: get("overflowed") == JsValue::FALSE,
     }
 }
 

@@ -387,7 +387,6 @@ where
     }
 }
 
-/// Percent-encode everything but unreserved characters (for URL fragments the tests build).
 /// The URL path of a file in the split build under test (`/pkg-<hash>/<file>`).
 pub fn build_path(file: &str) -> String {
     let dist = std::env::var_os("MESHES_DIST")
@@ -406,6 +405,7 @@ pub fn build_path(file: &str) -> String {
     format!("/{pkg}/{file}")
 }
 
+/// Percent-encode everything but unreserved characters (for URL fragments the tests build).
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
