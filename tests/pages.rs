@@ -349,3 +349,41 @@ fn timestamps_read_in_the_viewers_locale_and_zone() {
     let once = local_time("2026-11-30T18:00:07Z");
     assert!((0..100).all(|_| local_time("2026-11-30T18:00:07Z") == once));
 }
+
+/// The dashboard's numbers come first (one short task); the chart and the lists follow after
+/// that frame, and the host hears one size for the whole page.
+#[wasm_bindgen_test]
+async fn the_dashboard_shows_its_numbers_first_then_the_rest_with_one_resize() {
+    let metrics = include_str!("../crates/protocol/fixtures/dashboard.json");
+    let (t, _) = fake(vec![("/dashboard", vec![ok(metrics)])]);
+    let m = mount("/workspace/dashboard", SessionType::Workspace, t);
+    // Seen at the end of the task that put the numbers in (mutation callbacks run then):
+    // was the rest already there?
+    let rest_with_numbers = std::rc::Rc::new(std::cell::Cell::new(None::<bool>));
+    let (seen, root) = (rest_with_numbers.clone(), m.root.clone());
+    let on_change = wasm_bindgen::closure::Closure::<
+        dyn FnMut(js_sys::Array, web_sys::MutationObserver),
+    >::new(move |_, _| {
+        let has = |css: &str| root.query_selector(css).ok().flatten().is_some();
+        if seen.get().is_none() && has("#kpi-events") {
+            seen.set(Some(has("#connection-health")));
+        }
+    });
+    let observer = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    observer.observe_with_options(&m.root, &options).unwrap();
+    m.api.accept_auth(jwt(SID)).await;
+    until("the rest", || m.exists("#connection-health")).await;
+    observer.disconnect();
+    assert_eq!(
+        rest_with_numbers.get(),
+        Some(false),
+        "the numbers went on screen in a task of their own"
+    );
+    assert!(m.exists("svg.chart .bar") && m.exists(".failures li"));
+    until("a resize", || resizes(&m) > 0).await;
+    TimeoutFuture::new(300).await;
+    assert_eq!(resizes(&m), 1, "one resize for the whole page");
+}

@@ -26,14 +26,41 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
         .success_permille()
         .map(|r| format!("{}.{}%", r / 10, r % 10))
         .unwrap_or_else(|| "—".into());
-    let health = format!("{} of {} active", m.connections.active, m.connections.total);
+    // The numbers go on screen in the first frame; the chart and the lists follow in a task
+    // after it, so no single task builds the whole page (on many phones the host page shares
+    // our process). The frame's size waits for them: one `meshes:resize`.
+    let rest = RwSignal::new(false);
+    let hold = StoredValue::new_local(Some(crate::resize::hold()));
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                let _ = rest.try_set(true);
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+    let m = StoredValue::new(m);
     view! {
         <section class="kpis" aria-label="Summary">
-            <Kpi id="kpi-events" label="Events" value=m.events.total.to_string()/>
+            <Kpi id="kpi-events" label="Events" value=m.with_value(|m| m.events.total).to_string()/>
             <Kpi id="kpi-success" label="Delivery success" value=rate/>
             <Kpi id="kpi-failed" label="Failed deliveries" value=d.failed.to_string()/>
             <Kpi id="kpi-inflight" label="In flight" value=in_flight.to_string()/>
         </section>
+        <Show when=move || rest.get()>
+            {move || {
+                let view = details(m.get_value());
+                hold.set_value(None);
+                view
+            }}
+        </Show>
+    }
+}
+
+/// Everything below the numbers: daily volume, connection health, recent failures.
+fn details(m: DashboardMetrics) -> impl IntoView {
+    let health = format!("{} of {} active", m.connections.active, m.connections.total);
+    view! {
         <section class="card">
             <h2>"Events per day"</h2>
             <VolumeChart days=m.daily/>
