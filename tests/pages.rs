@@ -300,15 +300,6 @@ async fn the_first_read_overlaps_the_session_check_and_writes_wait_for_it() {
     until("the write", || count(&seen, "/api/v1/rules") == 1).await;
 }
 
-fn resizes(m: &Mounted) -> usize {
-    m.posted
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|p| matches!(p, EmbedMessage::Resize { .. }))
-        .count()
-}
-
 #[wasm_bindgen_test]
 async fn the_host_hears_the_size_once_the_content_is_here_not_for_the_skeleton() {
     let (t, _) = fake(vec![("/connections", vec![ok(CONNECTIONS)])]);
@@ -316,12 +307,12 @@ async fn the_host_hears_the_size_once_the_content_is_here_not_for_the_skeleton()
     // Waiting for the first token: the skeleton's height is nobody's business.
     TimeoutFuture::new(300).await;
     assert!(m.exists(".skeleton"));
-    assert_eq!(resizes(&m), 0, "no resize for a skeleton");
+    assert_eq!(m.resizes(), 0, "no resize for a skeleton");
     m.api.accept_auth(jwt(SID)).await;
     connections_shown(&m).await;
-    until("a resize", || resizes(&m) > 0).await;
+    until("a resize", || m.resizes() > 0).await;
     TimeoutFuture::new(300).await;
-    assert_eq!(resizes(&m), 1, "one settled change, one resize");
+    assert_eq!(m.resizes(), 1, "one settled change, one resize");
 }
 
 #[wasm_bindgen_test]
@@ -329,8 +320,8 @@ async fn a_skeleton_that_stays_too_long_still_sizes_the_frame() {
     let (t, _) = fake(vec![("/connections", vec![ok(CONNECTIONS)])]);
     let m = mount("/workspace/connections", SessionType::Workspace, t);
     TimeoutFuture::new(500).await;
-    assert_eq!(resizes(&m), 0);
-    common::until_ms("a resize after the hold limit", 2500, || resizes(&m) > 0).await;
+    assert_eq!(m.resizes(), 0);
+    common::until_ms("a resize after the hold limit", 2500, || m.resizes() > 0).await;
     assert!(m.exists(".skeleton"), "still waiting for a token");
 }
 
@@ -383,7 +374,7 @@ async fn the_dashboard_shows_its_numbers_first_then_the_rest_with_one_resize() {
         "the numbers went on screen in a task of their own"
     );
     assert!(m.exists("svg.chart .bar") && m.exists(".failures li"));
-    until("a resize", || resizes(&m) > 0).await;
+    until("a resize", || m.resizes() > 0).await;
     TimeoutFuture::new(300).await;
-    assert_eq!(resizes(&m), 1, "one resize for the whole page");
+    assert_eq!(m.resizes(), 1, "one resize for the whole page");
 }

@@ -212,6 +212,16 @@ impl Mounted {
             .collect()
     }
 
+    /// `meshes:resize` messages the runtime has posted so far.
+    pub fn resizes(&self) -> usize {
+        self.posted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| matches!(p, EmbedMessage::Resize { .. }))
+            .count()
+    }
+
     pub fn posted(&self, m: &EmbedMessage) -> bool {
         self.posted.lock().unwrap().contains(m)
     }

@@ -253,18 +253,10 @@ async fn a_long_list_arrives_in_steps_and_the_host_hears_its_size_once() {
     until("the first rows", || rows() > 0).await;
     until("every row", || rows() == 40).await;
     assert!(m.exists("tr[data-event-id='e39']"), "the last row too");
-    let resizes = || {
-        m.posted
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|p| matches!(p, EmbedMessage::Resize { .. }))
-            .count()
-    };
-    until("a resize", || resizes() > 0).await;
+    until("a resize", || m.resizes() > 0).await;
     gloo_timers::future::TimeoutFuture::new(300).await;
     assert_eq!(
-        resizes(),
+        m.resizes(),
         1,
         "one resize for the whole list, not one per step"
     );
