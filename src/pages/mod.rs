@@ -22,14 +22,24 @@ pub type Loaded<T> = LocalResource<Result<T, AppError>>;
 
 /// A resource fetched with the session's API client. Requests wait for a token (first
 /// `meshes:auth`, refreshes), so pages show their skeleton until then and keep what they show
-/// while a token is renewed.
+/// while a token is renewed. The host's frame size waits for its first answer.
 pub fn authed_resource<T, Fut>(fetch: impl Fn(Api) -> Fut + 'static) -> Loaded<T>
 where
     T: 'static,
     Fut: Future<Output = Result<T, AppError>> + 'static,
 {
     let api = expect_context::<Api>();
-    LocalResource::new(move || fetch(api.clone()))
+    let res = LocalResource::new(move || fetch(api.clone()));
+    // Until its first answer is in, the page is still settling: a list, a catalog or a panel
+    // that lands later would otherwise cost the host a second `meshes:resize`.
+    let hold = StoredValue::new_local(Some(crate::resize::hold()));
+    Effect::new(move |_| {
+        if res.with(|r| !matches!(r, None | Some(Err(AppError::AwaitingAuth)))) {
+            hold.update_value(|h| drop(h.take()));
+        }
+    });
+    on_cleanup(move || drop(hold.try_update_value(Option::take)));
+    res
 }
 
 /// Render a loaded resource: skeleton while loading or waiting for auth, the error state with a

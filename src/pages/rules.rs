@@ -8,7 +8,7 @@ use super::{authed_resource, render_loaded, staged};
 use crate::api::{Api, Method};
 use crate::error::AppError;
 use crate::ui::{
-    ConfirmButton, Notice, NoticeView, PageHeader, ReadOnlyNote, Time, integration_label,
+    ConfirmButton, Notice, NoticeView, PageHeader, ReadOnlyNote, Skeleton, Time, integration_label,
 };
 use leptos::prelude::*;
 use meshes_protocol::access::Action;
@@ -149,9 +149,14 @@ pub fn RulesPage() -> impl IntoView {
         <Show when=move || creating.get()>
             {render_loaded(catalogs, 4, move |c| view! { <form::RuleForm catalogs=c on_created on_cancel=Callback::new(move |_| creating.set(false))/> })}
         </Show>
-        {render_loaded(rules, 6, move |page| {
-            let cats = catalogs.get().and_then(Result::ok).unwrap_or_default();
-            view! { <RuleList rules=page.records cats fresh notice/> }
+        // The list names connections from the catalogs: it waits for them (built once, not
+        // once with ids and again with names), and shows ids only if they failed.
+        {render_loaded(rules, 6, move |page| match catalogs.get() {
+            None | Some(Err(AppError::AwaitingAuth)) => view! { <Skeleton rows=6/> }.into_any(),
+            Some(cats) => {
+                let cats = cats.unwrap_or_default();
+                view! { <RuleList rules=page.records cats fresh notice/> }.into_any()
+            }
         })}
     }
 }

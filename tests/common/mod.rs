@@ -161,6 +161,30 @@ pub fn fake(routes: Vec<(&'static str, Vec<(u16, String)>)>) -> (Transport, Requ
     (t, seen)
 }
 
+/// `inner`, with the answers to paths containing `part` held back `ms` milliseconds; `in_flight`
+/// counts those requests while they wait.
+pub fn delayed(
+    inner: Transport,
+    part: &'static str,
+    ms: u32,
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+) -> Transport {
+    use std::sync::atomic::Ordering;
+    Transport::new(move |req: ApiRequest| {
+        let hold = req.path.contains(part);
+        let answer = inner.call(req);
+        let in_flight = in_flight.clone();
+        Box::pin(async move {
+            if hold {
+                in_flight.fetch_add(1, Ordering::SeqCst);
+                TimeoutFuture::new(ms).await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+            }
+            answer.await
+        })
+    })
+}
+
 /// Requests whose path contains `part`.
 pub fn count(requests: &Requests, part: &str) -> usize {
     requests

@@ -237,3 +237,20 @@ async fn mapping_conflict_keeps_my_rows_and_saves_on_the_newer_version() {
     );
     assert!(puts[1].as_deref().unwrap().contains("user.email"));
 }
+
+/// The rules list names connections from the catalogs: it waits for them rather than showing
+/// ids and being built again with names.
+#[wasm_bindgen_test]
+async fn the_rules_list_waits_for_the_connection_names() {
+    let (t, _) = common::fake(rule_routes());
+    let t = common::delayed(t, "/connections", 500, Default::default());
+    let m = common::mount_ctx("/workspace/rules", common::ctx_as(Role::Admin, vec![]), t);
+    assert!(m.api.accept_auth(jwt(SID)).await);
+    let rows = || m.exists("tr[data-rule-id='r1']");
+    gloo_timers::future::TimeoutFuture::new(250).await;
+    assert!(!rows(), "no rows before the names");
+    assert!(m.exists(".skeleton"));
+    until("the rule row", rows).await;
+    let row = m.text("tr[data-rule-id='r1']").unwrap_or_default();
+    assert!(row.contains("Orders") && !row.contains("c1"), "{row}");
+}

@@ -261,3 +261,50 @@ async fn a_long_list_arrives_in_steps_and_the_host_hears_its_size_once() {
         "one resize for the whole list, not one per step"
     );
 }
+
+/// Unfinished rows are re-read one request at a time (each answer its own small task, no burst
+/// on the API), and every one of them is brought up to date.
+#[wasm_bindgen_test]
+async fn live_rows_are_reread_one_at_a_time() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let ids = ["e1", "e2", "e3"];
+    let list: Vec<String> = ids.iter().map(|id| event(id, "pending")).collect();
+    let (t, requests) = common::fake(vec![
+        ("/events/e1", vec![ok(&event("e1", "completed"))]),
+        ("/events/e2", vec![ok(&event("e2", "completed"))]),
+        ("/events/e3", vec![ok(&event("e3", "completed"))]),
+        ("/event-types", vec![ok("[]")]),
+        ("/events?", vec![ok(&page(&list))]),
+    ]);
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let t = common::delayed(t, "/events/e", 150, in_flight.clone());
+    let m = common::mount_ctx("/workspace/events", common::ctx_as(Role::Member, vec![]), t);
+    assert!(m.api.accept_auth(jwt(SID)).await);
+    until("the rows", || {
+        m.all_text("#events-table tbody tr").len() == 3
+    })
+    .await;
+    let most = Arc::new(AtomicUsize::new(0));
+    let watch = {
+        let (most, in_flight) = (most.clone(), in_flight.clone());
+        leptos::prelude::set_interval_with_handle(
+            move || {
+                most.fetch_max(in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+            },
+            std::time::Duration::from_millis(20),
+        )
+        .unwrap()
+    };
+    common::until_ms("every row re-read and updated", 8000, || {
+        ids.iter().all(|id| {
+            m.exists(&format!(
+                "tr[data-event-id='{id}'][data-status='completed']"
+            ))
+        })
+    })
+    .await;
+    watch.clear();
+    assert_eq!(common::count(&requests, "/events/e"), 3, "one read per row");
+    assert_eq!(most.load(Ordering::SeqCst), 1, "never two re-reads at once");
+}

@@ -64,3 +64,28 @@ async fn members_get_no_connect_or_reconnect() {
     until("the catalog", || m.exists(".conn-name")).await;
     assert!(!m.exists("#connect-apps") && !m.exists(".reconnect-connection"));
 }
+
+/// The integration catalog (and the connect panel it brings) landing after the list is part of
+/// the page settling: the host hears one size, with the panel in it.
+#[wasm_bindgen_test]
+async fn a_catalog_that_lands_after_the_list_costs_the_host_one_resize() {
+    let (t, _) = common::fake(routes());
+    let t = common::delayed(t, "/integrations", 500, Default::default());
+    let m = common::mount_ctx(
+        "/workspace/connections",
+        common::ctx_as(Role::Admin, vec![]),
+        t,
+    );
+    assert!(m.api.accept_auth(common::jwt(common::SID)).await);
+    until("the list", || m.exists("tr[data-connection-id='c1']")).await;
+    assert!(
+        !m.exists(".connect-oauth"),
+        "the catalog is still on its way"
+    );
+    gloo_timers::future::TimeoutFuture::new(200).await;
+    assert_eq!(m.resizes(), 0, "not settled while a first read is out");
+    until("the connect panel", || m.exists(".connect-oauth")).await;
+    until("a resize", || m.resizes() > 0).await;
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    assert_eq!(m.resizes(), 1, "one resize, with the panel in it");
+}

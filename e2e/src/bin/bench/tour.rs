@@ -1,0 +1,121 @@
+//! The tour after a first load: every page in turn, what each switch cost.
+
+use super::{COLLECT, in_frame};
+use e2e::{Stack, eventually_within};
+use serde_json::Value;
+use std::time::Duration;
+use thirtyfour::cdp::Cdp;
+
+/// Per page switch: page, `meshes:resize` messages, longest task; then the longest task from
+/// navigation through the tour.
+pub type Tour = (Vec<(String, usize, f64)>, f64);
+
+/// With `BENCH_PROFILE`: when each long task since `T0` began and how long it took.
+const LONG_TASKS_SINCE: &str = r#"return new Promise((done) => {
+  const seen = [];
+  try {
+    new PerformanceObserver((l) => seen.push(...l.getEntries()))
+      .observe({ type: 'longtask', buffered: true });
+  } catch (e) {}
+  const r = Math.round;
+  setTimeout(() => done(seen.filter((e) => e.startTime >= T0).map((e) => `+${r(e.startTime - T0)} ms: ${r(e.duration)} ms`)), 100);
+});"#;
+
+/// The longest task since `T0` (the frame's `performance.now()` when a switch began).
+const LONGEST_SINCE: &str = r#"return new Promise((done) => {
+  const seen = [];
+  try {
+    new PerformanceObserver((l) => seen.push(...l.getEntries()))
+      .observe({ type: 'longtask', buffered: true });
+  } catch (e) {}
+  setTimeout(() => done(Math.max(0, ...seen.filter((e) => e.startTime >= T0).map((e) => e.duration))), 100);
+});"#;
+
+/// After the dashboard: visit every page; count `meshes:resize` per switch; the longest task.
+pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
+    let mut per_switch = vec![];
+    for (link, settled) in [
+        ("connections", "#connections-table"),
+        ("rules", "#rules-table"),
+        ("events", "#events-table"),
+        ("dashboard", "#kpi-events"),
+    ] {
+        let before = resizes(s).await;
+        let t0 = in_frame(s, "return performance.now()")
+            .await
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        if profiling {
+            e2e::profile::start(cdp).await;
+        }
+        in_frame(
+            s,
+            &format!("document.querySelector(\".ws-nav a[href^='/workspace/{link}']\").click(); return true"),
+        )
+        .await
+        .expect("click");
+        eventually_within(
+            &format!("the {link} page"),
+            Duration::from_secs(30),
+            || async {
+                let v = in_frame(s, &format!("return !!document.querySelector('{settled}')"))
+                    .await
+                    .ok()?;
+                (v == Value::Bool(true)).then_some(())
+            },
+        )
+        .await;
+        // Let it settle, then count what the switch sent.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        if profiling {
+            eprintln!("profile of the switch to {link} (self ms):");
+            let (own, total) = e2e::profile::stop_top(cdp, 45).await;
+            for (name, ms) in own.into_iter().take(15) {
+                eprintln!("  {ms:7.1}  {name}");
+            }
+            eprintln!("  … by total time:");
+            for (name, ms) in total {
+                eprintln!("  {ms:7.1}  {name}");
+            }
+        }
+        let after = resizes(s).await;
+        if after > before + 1 {
+            // More than one report for one switch: which heights, in order (a late resource,
+            // or the layout answering the host's own resize).
+            s.driver.enter_default_frame().await.expect("top");
+            let heights = s
+                .js(&format!("return window.__events.filter((e) => e.type === 'meshes:resize').slice({before}).map((e) => e.height)"))
+                .await;
+            eprintln!("  {link}: {} resizes, heights {heights}", after - before);
+        }
+        let longest = in_frame(s, &LONGEST_SINCE.replace("T0", &t0.to_string()))
+            .await
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(f64::NAN);
+        if std::env::var_os("BENCH_PROFILE").is_some() {
+            let tasks = in_frame(s, &LONG_TASKS_SINCE.replace("T0", &t0.to_string()))
+                .await
+                .unwrap_or_default();
+            for t in tasks.as_array().into_iter().flatten() {
+                eprintln!(
+                    "  long task on the switch to {link}: {}",
+                    t.as_str().unwrap_or_default()
+                );
+            }
+        }
+        per_switch.push((link.to_owned(), after - before, longest));
+    }
+    let v = in_frame(s, COLLECT).await.expect("collect");
+    (per_switch, v["tour_longest"].as_f64().unwrap_or(f64::NAN))
+}
+
+/// `meshes:resize` messages the host has seen so far.
+async fn resizes(s: &Stack) -> usize {
+    s.driver.enter_default_frame().await.expect("top");
+    let v = s
+        .js("return window.__events.filter((e) => e.type === 'meshes:resize').length")
+        .await;
+    v.as_u64().expect("a count") as usize
+}
