@@ -178,3 +178,35 @@ fn top(profile: &Value, n: usize) -> Vec<(String, f64)> {
     out.truncate(n);
     out
 }
+
+/// The renderer's own counters (`Performance.getMetrics`): layouts, style recalculations and
+/// the time they and scripts took, in seconds, cumulative.
+pub async fn metrics(cdp: &Cdp) -> HashMap<String, f64> {
+    let _ = cdp.send_raw("Performance.enable", json!({})).await;
+    let Ok(v) = cdp.send_raw("Performance.getMetrics", json!({})).await else {
+        return HashMap::new();
+    };
+    v["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| Some((m["name"].as_str()?.to_owned(), m["value"].as_f64()?)))
+        .collect()
+}
+
+/// What happened between two [`metrics`] readings, in one line.
+pub fn metrics_delta(before: &HashMap<String, f64>, after: &HashMap<String, f64>) -> String {
+    let d = |k: &str| after.get(k).unwrap_or(&0.0) - before.get(k).unwrap_or(&0.0);
+    format!(
+        "{:.0} layouts {:.0} ms, {:.0} style recalcs {:.0} ms, script {:.0} ms (compiling {:.0} ms), DevTools commands {:.0} ms, tasks {:.0} ms (other {:.0} ms)",
+        d("LayoutCount"),
+        d("LayoutDuration") * 1000.0,
+        d("RecalcStyleCount"),
+        d("RecalcStyleDuration") * 1000.0,
+        d("ScriptDuration") * 1000.0,
+        d("V8CompileDuration") * 1000.0,
+        d("DevToolsCommandDuration") * 1000.0,
+        d("TaskDuration") * 1000.0,
+        d("TaskOtherDuration") * 1000.0
+    )
+}

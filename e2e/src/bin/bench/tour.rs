@@ -1,7 +1,7 @@
 //! The tour after a first load: every page in turn, what each switch cost.
 
 use super::{COLLECT, in_frame};
-use e2e::{Stack, eventually_within};
+use e2e::Stack;
 use serde_json::Value;
 use std::time::Duration;
 use thirtyfour::cdp::Cdp;
@@ -19,6 +19,15 @@ const LONG_TASKS_SINCE: &str = r#"return new Promise((done) => {
   } catch (e) {}
   const r = Math.round;
   setTimeout(() => done(seen.filter((e) => e.startTime >= T0).map((e) => `+${r(e.startTime - T0)} ms: ${r(e.duration)} ms`)), 100);
+});"#;
+
+/// Resolves `true` once `SELECTOR` matches in the frame (checked every 50 ms in the page), or
+/// `false` after 30 s.
+const SHOWN: &str = r#"return new Promise((done) => {
+  const t0 = performance.now();
+  const check = () => document.querySelector('SELECTOR') ? done(true)
+    : performance.now() - t0 > 30000 ? done(false) : setTimeout(check, 50);
+  check();
 });"#;
 
 /// The longest task since `T0` (the frame's `performance.now()` when a switch began).
@@ -46,6 +55,12 @@ pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
+        let watch = std::env::var_os("BENCH_PROFILE").is_some();
+        let metrics_before = if watch {
+            e2e::profile::metrics(cdp).await
+        } else {
+            Default::default()
+        };
         if profiling {
             e2e::profile::start(cdp).await;
         }
@@ -55,17 +70,12 @@ pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
         )
         .await
         .expect("click");
-        eventually_within(
-            &format!("the {link} page"),
-            Duration::from_secs(30),
-            || async {
-                let v = in_frame(s, &format!("return !!document.querySelector('{settled}')"))
-                    .await
-                    .ok()?;
-                (v == Value::Bool(true)).then_some(())
-            },
-        )
-        .await;
+        // One question that the page answers itself when the page is there: polling over
+        // WebDriver would put its commands on the main thread we are measuring.
+        let shown = in_frame(s, &SHOWN.replace("SELECTOR", settled))
+            .await
+            .expect("wait for the page");
+        assert_eq!(shown, Value::Bool(true), "the {link} page within 30 s");
         // Let it settle, then count what the switch sent.
         tokio::time::sleep(Duration::from_millis(1500)).await;
         if profiling {
@@ -94,7 +104,12 @@ pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(f64::NAN);
-        if std::env::var_os("BENCH_PROFILE").is_some() {
+        if watch {
+            let spent = e2e::profile::metrics(cdp).await;
+            eprintln!(
+                "  the switch to {link}: {}",
+                e2e::profile::metrics_delta(&metrics_before, &spent)
+            );
             let tasks = in_frame(s, &LONG_TASKS_SINCE.replace("T0", &t0.to_string()))
                 .await
                 .unwrap_or_default();
