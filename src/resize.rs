@@ -133,6 +133,26 @@ pub fn hold() -> Hold {
     Hold(())
 }
 
+/// A [`hold`] that belongs to the current reactive owner ([`owned_hold`]).
+#[derive(Clone, Copy)]
+pub struct OwnedHold(leptos::prelude::StoredValue<Option<Hold>, leptos::prelude::LocalStorage>);
+
+/// Hold resize reports until [`OwnedHold::release`] or until the current reactive owner is
+/// cleaned up, whichever comes first.
+pub fn owned_hold() -> OwnedHold {
+    use leptos::prelude::*;
+    let held = StoredValue::new_local(Some(hold()));
+    on_cleanup(move || drop(held.try_update_value(Option::take)));
+    OwnedHold(held)
+}
+
+impl OwnedHold {
+    pub fn release(self) {
+        use leptos::prelude::*;
+        drop(self.0.try_update_value(Option::take));
+    }
+}
+
 impl Drop for Hold {
     fn drop(&mut self) {
         let left = HOLDS.with(|h| {

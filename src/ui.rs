@@ -39,8 +39,7 @@ pub fn ErrorState(
 #[component]
 pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
     // Its height is not the page's: the host hears of the size once the content is here.
-    let hold = StoredValue::new_local(Some(crate::resize::hold()));
-    on_cleanup(move || drop(hold.try_update_value(Option::take)));
+    crate::resize::owned_hold();
     view! {
         <div class="skeleton" aria-busy="true" aria-label="Loading">
             {(0..rows).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}

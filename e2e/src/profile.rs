@@ -15,168 +15,135 @@ pub async fn start(cdp: &Cdp) {
 }
 
 /// Stop and return the `n` functions with the most self time (ms), biggest first, then the `n`
-/// with the most total time (themselves and what they called).
+/// with the most total time (themselves and what they called). Prints the busy stretches.
 pub async fn stop_top(cdp: &Cdp, n: usize) -> (Vec<(String, f64)>, Vec<(String, f64)>) {
     let Ok(v) = cdp.send_raw("Profiler.stop", json!({})).await else {
         return (vec![], vec![]);
     };
-    for line in busy_spans(&v["profile"]) {
+    let Some(p) = Profile::read(&v["profile"]) else {
+        return (vec![], vec![]);
+    };
+    for line in p.busy_spans() {
         eprintln!("  {line}");
     }
-    (top(&v["profile"], n), top_total(&v["profile"], n))
+    (p.top(n, false), p.top(n, true))
 }
 
-/// Stretches of main-thread work over 40 ms (samples not idle): how long, how much of it was
-/// the engine outside JS and wasm (`(program)`: style, layout, paint, parsing) and the garbage
-/// collector, and the deepest app functions seen most.
-fn busy_spans(profile: &Value) -> Vec<String> {
-    let (Some(nodes), Some(samples), Some(deltas)) = (
-        profile["nodes"].as_array(),
-        profile["samples"].as_array(),
-        profile["timeDeltas"].as_array(),
-    ) else {
-        return vec![];
-    };
-    let name: HashMap<u64, String> = nodes
-        .iter()
-        .filter_map(|n| {
-            Some((
-                n["id"].as_u64()?,
-                n["callFrame"]["functionName"].as_str()?.to_owned(),
-            ))
-        })
-        .collect();
-    let mut out = vec![];
-    let (mut span, mut program, mut gc, mut t, mut start) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (i, id) in samples.iter().enumerate() {
-        let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
-        t += deltas.get(i).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
-        let n = id
-            .as_u64()
-            .and_then(|id| name.get(&id))
-            .map_or("", String::as_str);
-        if n == "(idle)" {
-            if span > 40.0 {
-                out.push(format!(
-                    "busy at {start:.0} ms for {span:.0} ms: engine {program:.0} ms, gc {gc:.0} ms, JS and wasm {:.0} ms",
-                    span - program - gc
-                ));
-            }
-            span = 0.0;
-            program = 0.0;
-            gc = 0.0;
-            continue;
-        }
-        if span == 0.0 {
-            start = t;
-        }
-        span += dt;
-        if n == "(program)" {
-            program += dt;
-        } else if n == "(garbage collector)" {
-            gc += dt;
-        }
-    }
-    out
+/// A CPU profile, read once: each node's label and parent, each sample's node and time (ms).
+struct Profile {
+    /// Function name as V8 gives it (`(idle)`, `(program)`, … included).
+    name: HashMap<u64, String>,
+    /// `name (file)`, what the tables show.
+    label: HashMap<u64, String>,
+    parent: HashMap<u64, u64>,
+    /// (node, start ms, duration ms): a sample's time is the delta to the next one.
+    samples: Vec<(u64, f64, f64)>,
 }
 
-/// Total time per function: each sample counts once for every distinct function on its stack.
-fn top_total(profile: &Value, n: usize) -> Vec<(String, f64)> {
-    let (Some(nodes), Some(samples), Some(deltas)) = (
-        profile["nodes"].as_array(),
-        profile["samples"].as_array(),
-        profile["timeDeltas"].as_array(),
-    ) else {
-        return vec![];
-    };
-    let mut parent: HashMap<u64, u64> = HashMap::new();
-    let mut label: HashMap<u64, String> = HashMap::new();
-    for node in nodes {
-        let Some(id) = node["id"].as_u64() else {
-            continue;
-        };
-        let f = &node["callFrame"];
-        let name = f["functionName"].as_str().unwrap_or_default();
-        let file = f["url"]
-            .as_str()
-            .unwrap_or_default()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
-        label.insert(
-            id,
-            format!(
-                "{} ({file})",
-                if name.is_empty() { "(anonymous)" } else { name }
-            ),
-        );
-        for child in node["children"].as_array().into_iter().flatten() {
-            if let Some(c) = child.as_u64() {
-                parent.insert(c, id);
-            }
-        }
-    }
-    let mut total: HashMap<String, f64> = HashMap::new();
-    for (i, id) in samples.iter().enumerate() {
-        let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
-        let mut seen = std::collections::HashSet::new();
-        let mut at = id.as_u64();
-        while let Some(node) = at {
-            if let Some(name) = label.get(&node)
-                && seen.insert(name.clone())
-            {
-                *total.entry(name.clone()).or_default() += dt;
-            }
-            at = parent.get(&node).copied();
-        }
-    }
-    let mut out: Vec<(String, f64)> = total
-        .into_iter()
-        .filter(|(name, _)| {
-            !name.starts_with("(root)")
-                && !name.starts_with("(idle)")
-                && !name.starts_with("(program)")
-        })
-        .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1));
-    out.truncate(n);
-    out
-}
-
-fn top(profile: &Value, n: usize) -> Vec<(String, f64)> {
-    let (Some(nodes), Some(samples), Some(deltas)) = (
-        profile["nodes"].as_array(),
-        profile["samples"].as_array(),
-        profile["timeDeltas"].as_array(),
-    ) else {
-        return vec![];
-    };
-    let name_of: HashMap<u64, String> = nodes
-        .iter()
-        .filter_map(|node| {
+impl Profile {
+    fn read(profile: &Value) -> Option<Profile> {
+        let nodes = profile["nodes"].as_array()?;
+        let ids = profile["samples"].as_array()?;
+        let deltas = profile["timeDeltas"].as_array()?;
+        let (mut name, mut label, mut parent) = (HashMap::new(), HashMap::new(), HashMap::new());
+        for node in nodes {
+            let Some(id) = node["id"].as_u64() else {
+                continue;
+            };
             let f = &node["callFrame"];
-            let name = f["functionName"].as_str().filter(|s| !s.is_empty());
+            let n = f["functionName"].as_str().unwrap_or_default();
             let url = f["url"].as_str().unwrap_or_default();
             let file = url.rsplit('/').next().unwrap_or_default();
-            let label = format!("{} ({file})", name.unwrap_or("(anonymous)"));
-            Some((node["id"].as_u64()?, label))
-        })
-        .collect();
-    let mut self_ms: HashMap<String, f64> = HashMap::new();
-    // Each sample's time is the delta to the next one.
-    for (i, id) in samples.iter().enumerate() {
-        let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
-        if let Some(name) = id.as_u64().and_then(|id| name_of.get(&id)) {
-            *self_ms.entry(name.clone()).or_default() += dt;
+            let shown = if n.is_empty() { "(anonymous)" } else { n };
+            label.insert(id, format!("{shown} ({file})"));
+            name.insert(id, n.to_owned());
+            for child in node["children"].as_array().into_iter().flatten() {
+                if let Some(c) = child.as_u64() {
+                    parent.insert(c, id);
+                }
+            }
         }
+        let delta = |i: usize| deltas.get(i).and_then(Value::as_f64).unwrap_or(0.0) / 1000.0;
+        let mut t = 0.0;
+        let samples = ids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                t += delta(i);
+                Some((id.as_u64()?, t, delta(i + 1)))
+            })
+            .collect();
+        Some(Profile {
+            name,
+            label,
+            parent,
+            samples,
+        })
     }
-    let mut out: Vec<(String, f64)> = self_ms
-        .into_iter()
-        .filter(|(name, _)| !name.starts_with("(idle)") && !name.starts_with("(program)"))
-        .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1));
-    out.truncate(n);
-    out
+
+    /// The `n` functions with the most self time or, with `total`, the most time on the stack
+    /// (each sample counts once for every distinct function on it).
+    fn top(&self, n: usize, total: bool) -> Vec<(String, f64)> {
+        let mut ms: HashMap<&str, f64> = HashMap::new();
+        for &(node, _, dt) in &self.samples {
+            let mut seen = std::collections::HashSet::new();
+            let mut at = Some(node);
+            while let Some(id) = at {
+                if let Some(label) = self.label.get(&id)
+                    && seen.insert(label.as_str())
+                {
+                    *ms.entry(label).or_default() += dt;
+                }
+                at = if total {
+                    self.parent.get(&id).copied()
+                } else {
+                    None
+                };
+            }
+        }
+        let mut out: Vec<(String, f64)> = ms
+            .into_iter()
+            .filter(|(label, _)| {
+                !["(root)", "(idle)", "(program)"]
+                    .iter()
+                    .any(|p| label.starts_with(p))
+            })
+            .map(|(label, ms)| (label.to_owned(), ms))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.truncate(n);
+        out
+    }
+
+    /// Stretches of main-thread work over 40 ms (samples not idle): how long, and how much of
+    /// it was the engine outside JS and wasm (`(program)`: style, layout, paint, parsing) and
+    /// the garbage collector.
+    fn busy_spans(&self) -> Vec<String> {
+        let mut out = vec![];
+        let (mut span, mut program, mut gc, mut start) = (0.0, 0.0, 0.0, 0.0);
+        for &(node, t, dt) in &self.samples {
+            match self.name.get(&node).map_or("", String::as_str) {
+                "(idle)" => {
+                    if span > 40.0 {
+                        out.push(format!(
+                            "busy at {start:.0} ms for {span:.0} ms: engine {program:.0} ms, gc {gc:.0} ms, JS and wasm {:.0} ms",
+                            span - program - gc
+                        ));
+                    }
+                    (span, program, gc) = (0.0, 0.0, 0.0);
+                    continue;
+                }
+                "(program)" => program += dt,
+                "(garbage collector)" => gc += dt,
+                _ => {}
+            }
+            if span == 0.0 {
+                start = t;
+            }
+            span += dt;
+        }
+        out
+    }
 }
 
 /// The renderer's own counters (`Performance.getMetrics`): layouts, style recalculations and

@@ -30,11 +30,13 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     // after it, so no single task builds the whole page (on many phones the host page shares
     // our process). The frame's size waits for them: one `meshes:resize`.
     let rest = RwSignal::new(false);
-    let hold = StoredValue::new_local(Some(crate::resize::hold()));
+    let hold = crate::resize::owned_hold();
     request_animation_frame(move || {
         set_timeout(
             move || {
                 let _ = rest.try_set(true);
+                // Measured in the next frame, by when the details are built.
+                hold.release();
             },
             std::time::Duration::ZERO,
         );
@@ -48,11 +50,7 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
             <Kpi id="kpi-inflight" label="In flight" value=in_flight.to_string()/>
         </section>
         <Show when=move || rest.get()>
-            {move || {
-                let view = details(m.get_value());
-                hold.set_value(None);
-                view
-            }}
+            {move || details(m.get_value())}
         </Show>
     }
 }

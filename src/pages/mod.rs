@@ -32,13 +32,12 @@ where
     let res = LocalResource::new(move || fetch(api.clone()));
     // Until its first answer is in, the page is still settling: a list, a catalog or a panel
     // that lands later would otherwise cost the host a second `meshes:resize`.
-    let hold = StoredValue::new_local(Some(crate::resize::hold()));
+    let hold = crate::resize::owned_hold();
     Effect::new(move |_| {
         if res.with(|r| !matches!(r, None | Some(Err(AppError::AwaitingAuth)))) {
-            hold.update_value(|h| drop(h.take()));
+            hold.release();
         }
     });
-    on_cleanup(move || drop(hold.try_update_value(Option::take)));
     res
 }
 

@@ -10,15 +10,15 @@ use thirtyfour::cdp::Cdp;
 /// navigation through the tour.
 pub type Tour = (Vec<(String, usize, f64)>, f64);
 
-/// With `BENCH_PROFILE`: when each long task since `T0` began and how long it took.
+/// The long tasks since `T0` (the frame's `performance.now()` when a switch began), each as
+/// `[ms after T0, duration ms]`.
 const LONG_TASKS_SINCE: &str = r#"return new Promise((done) => {
   const seen = [];
   try {
     new PerformanceObserver((l) => seen.push(...l.getEntries()))
       .observe({ type: 'longtask', buffered: true });
   } catch (e) {}
-  const r = Math.round;
-  setTimeout(() => done(seen.filter((e) => e.startTime >= T0).map((e) => `+${r(e.startTime - T0)} ms: ${r(e.duration)} ms`)), 100);
+  setTimeout(() => done(seen.filter((e) => e.startTime >= T0).map((e) => [e.startTime - T0, e.duration])), 100);
 });"#;
 
 /// Resolves `true` once `SELECTOR` matches in the frame (checked every 50 ms in the page), or
@@ -28,16 +28,6 @@ const SHOWN: &str = r#"return new Promise((done) => {
   const check = () => document.querySelector('SELECTOR') ? done(true)
     : performance.now() - t0 > 30000 ? done(false) : setTimeout(check, 50);
   check();
-});"#;
-
-/// The longest task since `T0` (the frame's `performance.now()` when a switch began).
-const LONGEST_SINCE: &str = r#"return new Promise((done) => {
-  const seen = [];
-  try {
-    new PerformanceObserver((l) => seen.push(...l.getEntries()))
-      .observe({ type: 'longtask', buffered: true });
-  } catch (e) {}
-  setTimeout(() => done(Math.max(0, ...seen.filter((e) => e.startTime >= T0).map((e) => e.duration))), 100);
 });"#;
 
 /// After the dashboard: visit every page; count `meshes:resize` per switch; the longest task.
@@ -99,25 +89,22 @@ pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
                 .await;
             eprintln!("  {link}: {} resizes, heights {heights}", after - before);
         }
-        let longest = in_frame(s, &LONGEST_SINCE.replace("T0", &t0.to_string()))
-            .await
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(f64::NAN);
+        let tasks: Option<Vec<(f64, f64)>> =
+            in_frame(s, &LONG_TASKS_SINCE.replace("T0", &t0.to_string()))
+                .await
+                .ok()
+                .and_then(|v| serde_json::from_value(v).ok());
+        let longest = tasks.as_ref().map_or(f64::NAN, |t| {
+            t.iter().map(|&(_, ms)| ms).fold(0.0, f64::max)
+        });
         if watch {
             let spent = e2e::profile::metrics(cdp).await;
             eprintln!(
                 "  the switch to {link}: {}",
                 e2e::profile::metrics_delta(&metrics_before, &spent)
             );
-            let tasks = in_frame(s, &LONG_TASKS_SINCE.replace("T0", &t0.to_string()))
-                .await
-                .unwrap_or_default();
-            for t in tasks.as_array().into_iter().flatten() {
-                eprintln!(
-                    "  long task on the switch to {link}: {}",
-                    t.as_str().unwrap_or_default()
-                );
+            for (at, ms) in tasks.into_iter().flatten() {
+                eprintln!("  long task on the switch to {link}: +{at:.0} ms: {ms:.0} ms");
             }
         }
         per_switch.push((link.to_owned(), after - before, longest));
