@@ -158,6 +158,49 @@ async fn iframe_height_follows_resize_messages() -> TestResult {
     Ok(())
 }
 
+/// Decision 71: content that outgrows the frame (until the host applies the new height) brings
+/// a scrollbar; the content's width must not change with it, or every row is laid out again
+/// twice per page switch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_content_width_does_not_change_when_a_scrollbar_comes() -> TestResult {
+    let s = Stack::start().await;
+    s.open_host("").await?;
+    s.embed_text("#kpi-events").await;
+    // The room the content leaves of its frame's width (the frame's own width may change: the
+    // host page can lose its scrollbar when the frame gets shorter).
+    let width = "return window.innerWidth - document.querySelector('.meshes-root').getBoundingClientRect().width";
+    let fits = s.js(width).await;
+    // The host caps the frame well below the dashboard's height: the content overflows.
+    s.driver.enter_default_frame().await?;
+    // (Through the CSSOM: the demo page's CSP refuses a `<style>` element, and the kit only
+    // ever sets `height`.)
+    s.js("document.querySelector('iframe.meshes-embed').style.setProperty('max-height', '200px', 'important'); return true").await;
+    s.enter_embed().await?;
+    let overflow = eventually("the content to overflow the frame", || async {
+        let v = s
+            .js("const d = document.documentElement; return d.scrollHeight - d.clientHeight")
+            .await;
+        v.as_i64().filter(|&px| px > 0)
+    })
+    .await;
+    // This browser draws classic scrollbars, so a scrollbar takes room here…
+    let room = s
+        .js("return window.innerWidth - document.documentElement.clientWidth")
+        .await;
+    assert!(
+        room.as_i64().is_some_and(|px| px > 0),
+        "scrollbar width {room}"
+    );
+    // …and that room was already kept before it came.
+    assert_eq!(
+        s.js(width).await,
+        fits,
+        "content {overflow}px taller than the frame"
+    );
+    s.quit().await;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reloading_with_the_spent_launch_url_shows_the_invalid_launch_state() -> TestResult {
     let s = Stack::start().await;

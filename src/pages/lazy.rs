@@ -133,6 +133,13 @@ where
                 if done.try_get_untracked().is_none() {
                     return; // this view is gone
                 }
+                // Build the page in a task of its own: the click that got here already took
+                // down the old page (tens of ms on a phone for a long list), and both in one
+                // task would block the host's thread past 50 ms.
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if done.try_get_untracked().is_none() {
+                    return;
+                }
                 let result = match fetched {
                     // The code is here: this resolves at once.
                     Ok(()) => match load.try_with_value(|load| load()) {

@@ -113,7 +113,7 @@ pub fn page_link(route: EmbedRoute, text: String) -> AnyView {
 }
 
 /// Rows built per task for long lists ([`staged`]).
-pub const STAGE_ROWS: usize = 12;
+pub const STAGE_ROWS: usize = 6;
 
 /// A long list shown in steps: the first [`STAGE_ROWS`] items at once, then as many more per
 /// task, so no single task builds a whole table (a phone-class CPU spends about 2 ms per row, and

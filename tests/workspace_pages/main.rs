@@ -8,6 +8,7 @@ mod common;
 mod config;
 mod events;
 mod oauth;
+mod switch;
 
 use common::{Mounted, SID, ctx_as, fake, jwt, mount_ctx};
 use meshes_embed::api::Method;

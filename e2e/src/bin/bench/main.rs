@@ -155,19 +155,26 @@ async fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
-    let s = Stack::start_custom(
-        &[],
-        &[
-            "--disable-site-isolation-trials",
-            "--disable-features=IsolateOrigins,site-per-process",
-        ],
-    )
-    .await;
+    // `BENCH_CHROME_ARGS`: more browser flags, e.g. `--trace-startup=…` for a full trace.
+    let extra = std::env::var("BENCH_CHROME_ARGS").unwrap_or_default();
+    let args: Vec<&str> = [
+        "--disable-site-isolation-trials",
+        "--disable-features=IsolateOrigins,site-per-process",
+    ]
+    .into_iter()
+    .chain(extra.split_whitespace())
+    .collect();
+    let s = Stack::start_custom(&[], &args).await;
     let (host, _) = e2e::kit::start().await;
     let cdp = s.driver.cdp();
     let mut samples: BTreeMap<(u32, Target), Vec<Sample>> = BTreeMap::new();
     let mut tours = BTreeMap::new();
-    for rate in [1u32, 4] {
+    // `BENCH_RATES=4`: one throttle only (a trace of the 4× tours stays short).
+    let rates: Vec<u32> = std::env::var("BENCH_RATES")
+        .ok()
+        .map(|r| r.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 4]);
+    for rate in rates {
         cdp.send_raw("Emulation.setCPUThrottlingRate", json!({"rate": rate}))
             .await
             .expect("throttle");

@@ -21,6 +21,27 @@ const LONG_TASKS_SINCE: &str = r#"return new Promise((done) => {
   setTimeout(() => done(seen.filter((e) => e.startTime >= T0).map((e) => [e.startTime - T0, e.duration])), 100);
 });"#;
 
+/// With `BENCH_PROFILE`, in the host page before a switch: record long animation frames from
+/// here on. The host's document sees the frames it shares with the embed (same process here);
+/// the embed's own document gets none (Chromium reports them to the frame tree's root).
+const WATCH_FRAMES: &str = r#"window.__frameWatch?.disconnect();
+window.__frames = [];
+window.__t0 = performance.now();
+window.__frameWatch = new PerformanceObserver((l) => window.__frames.push(...l.getEntries()));
+window.__frameWatch.observe({ type: 'long-animation-frame' });
+return true;"#;
+
+/// After it: each long frame, and how much of it was rendering (style, layout, paint) rather
+/// than script — which says whether a long task wants less DOM work or a cheaper layout.
+const LONG_FRAMES: &str = r#"return new Promise((done) => {
+  setTimeout(() => done(window.__frames.filter((e) => e.duration >= 50).map((e) => {
+    const end = e.startTime + e.duration;
+    return `+${Math.round(e.startTime - window.__t0)} ms: ${Math.round(e.duration)} ms, ` +
+      `rendering ${e.renderStart ? Math.round(end - e.renderStart) : 0} ms ` +
+      `(style and layout ${e.styleAndLayoutStart ? Math.round(end - e.styleAndLayoutStart) : 0} ms)`;
+  })), 100);
+});"#;
+
 /// Resolves `true` once `SELECTOR` matches in the frame (checked every 50 ms in the page), or
 /// `false` after 30 s.
 const SHOWN: &str = r#"return new Promise((done) => {
@@ -53,6 +74,10 @@ pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
         };
         if profiling {
             e2e::profile::start(cdp).await;
+        }
+        if watch {
+            s.driver.enter_default_frame().await.expect("top");
+            s.js(WATCH_FRAMES).await;
         }
         in_frame(
             s,
@@ -105,6 +130,14 @@ pub async fn tour(s: &Stack, cdp: &Cdp, profiling: bool) -> Tour {
             );
             for (at, ms) in tasks.into_iter().flatten() {
                 eprintln!("  long task on the switch to {link}: +{at:.0} ms: {ms:.0} ms");
+            }
+            s.driver.enter_default_frame().await.expect("top");
+            let frames = s.js(LONG_FRAMES).await;
+            for frame in frames.as_array().cloned().unwrap_or_default() {
+                eprintln!(
+                    "  long frame on the switch to {link}: {}",
+                    frame.as_str().unwrap_or_default()
+                );
             }
         }
         per_switch.push((link.to_owned(), after - before, longest));
