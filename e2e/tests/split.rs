@@ -4,16 +4,17 @@
 use e2e::{Stack, TestResult, eventually};
 use serde_json::json;
 
-/// The URL path of a page's code chunk in the build under test.
-fn chunk_path(chunk: &str) -> String {
-    e2e::build_path(&format!("split_{chunk}.wasm"))
+/// The URL path of the on-demand pages' code in the build under test (one module for every
+/// page but the Dashboard, decision 73).
+fn pages_path() -> String {
+    e2e::build_path("split_meshes_pages.wasm")
 }
 
 #[tokio::test]
 async fn a_page_whose_code_does_not_arrive_says_so_and_loads_on_retry() -> TestResult {
     let s = Stack::start().await;
-    let rules = chunk_path("meshes_rules");
-    s.fault(json!({"path": rules, "kind": "status", "status": 503}))
+    let pages = pages_path();
+    s.fault(json!({"path": pages, "kind": "status", "status": 503}))
         .await;
     s.open_host("").await?;
     s.embed_text("#kpi-events").await;
@@ -25,19 +26,20 @@ async fn a_page_whose_code_does_not_arrive_says_so_and_loads_on_retry() -> TestR
         s.embed_text(".error-state").await.contains("Try again"),
         "a retry is offered"
     );
-    // The chunk was asked for (and refused), the runtime survived it: other pages still work.
-    let asked = s.requests_to("GET", &rules).await.len();
-    assert!(asked >= 1, "the rules chunk was requested");
-    s.click_in_embed(".ws-nav a[href^='/workspace/connections']")
+    // The code was asked for (and refused), the runtime survived it: the page whose code is
+    // here still works.
+    let asked = s.requests_to("GET", &pages).await.len();
+    assert!(asked >= 1, "the pages' code was requested");
+    s.click_in_embed(".ws-nav a[href^='/workspace/dashboard']")
         .await?;
-    s.embed_text("#connections-table").await;
+    s.embed_text("#kpi-events").await;
 
     // Back on Rules: still failing (failures are not cached, so it asked again), then the
     // network recovers and "Try again" shows the page.
     s.click_in_embed(".ws-nav a[href^='/workspace/rules']")
         .await?;
     s.embed_text(".error-state .error-title").await;
-    assert!(s.requests_to("GET", &rules).await.len() > asked);
+    assert!(s.requests_to("GET", &pages).await.len() > asked);
     s.clear_faults().await;
     s.click_in_embed(".error-state button").await?;
     s.embed_text("#rules-table").await;
@@ -47,6 +49,12 @@ async fn a_page_whose_code_does_not_arrive_says_so_and_loads_on_retry() -> TestR
         v.as_bool().filter(|gone| *gone)
     })
     .await;
+    // The other pages came with it: no further fetch.
+    let fetched = s.requests_to("GET", &pages).await.len();
+    s.click_in_embed(".ws-nav a[href^='/workspace/connections']")
+        .await?;
+    s.embed_text("#connections-table").await;
+    assert_eq!(s.requests_to("GET", &pages).await.len(), fetched);
     s.quit().await;
     Ok(())
 }

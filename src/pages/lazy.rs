@@ -1,7 +1,9 @@
 //! Pages whose code loads on demand. The shell and the Dashboard (the default launch page) are
 //! on the critical path; every other page is a split function, which a `split` release build
-//! (`cargo xtask build`) puts in its own wasm chunk, fetched the first time it is shown (or
-//! earlier: [`prefetch_after_first_paint`]). Without the `split` feature (`trunk serve`, the
+//! (`cargo xtask build`) puts in one wasm module of its own, `split_meshes_pages.wasm`, fetched
+//! the first time one of them is shown (or earlier: [`prefetch_after_first_paint`]). One module,
+//! not one per page: five separately compressed chunks and the code they share cost 90 kB more
+//! brotli in all (decision 73). Without the `split` feature (`trunk serve`, the
 //! tests) they are plain functions in the one module — an unsplit build of split code would not
 //! even load (its imports name chunks that do not exist).
 //!
@@ -22,14 +24,14 @@ impl From<leptos::wasm_split::SplitLoaderError> for AppError {
     }
 }
 
-/// One page chunk: with `split`, a function the splitter moves into `split_<chunk>.wasm`, and
-/// `$preload` fetches that file without showing the page; `$ready` is that fetch as an
+/// One on-demand page: with `split`, a function the splitter moves into `split_meshes_pages.wasm`,
+/// and `$preload` fetches that module without showing the page; `$ready` is that fetch as an
 /// [`AppError`] (nothing to fetch without `split`).
 macro_rules! page_chunk {
-    ($chunk:ident, $preload:ident, $ready:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($preload:ident, $ready:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split(
-            $chunk,
+            meshes_pages,
             wasm_split_path = ::leptos::wasm_split,
             preload($preload),
             fallible
@@ -52,7 +54,6 @@ macro_rules! page_chunk {
 }
 
 page_chunk!(
-    meshes_connections,
     preload_connections,
     connections_ready,
     fn connections() {
@@ -60,7 +61,6 @@ page_chunk!(
     }
 );
 page_chunk!(
-    meshes_mappings,
     preload_mappings,
     mappings_ready,
     fn mappings(id: String) {
@@ -68,7 +68,6 @@ page_chunk!(
     }
 );
 page_chunk!(
-    meshes_rules,
     preload_rules,
     rules_ready,
     fn rules() {
@@ -76,7 +75,6 @@ page_chunk!(
     }
 );
 page_chunk!(
-    meshes_events,
     preload_events,
     events_ready,
     fn events() {
@@ -84,7 +82,6 @@ page_chunk!(
     }
 );
 page_chunk!(
-    meshes_event_detail,
     preload_event_detail,
     event_detail_ready,
     fn event_detail(id: String) {
@@ -92,18 +89,15 @@ page_chunk!(
     }
 );
 
-/// Once the first page is on screen, fetch the other pages' code in the background, one at a
-/// time, so moving on later waits for nothing. A chunk that fails here is fetched again when
-/// its page is opened. (Unsplit builds have nothing to fetch.)
+/// Once the first page is on screen, fetch the other pages' code in the background, so moving
+/// on later waits for nothing. (One module holds them all; any page's preload fetches it.) If
+/// it fails here, it is fetched again when a page that needs it is opened. (Unsplit builds have
+/// nothing to fetch.)
 pub fn prefetch_after_first_paint() {
     #[cfg(feature = "split")]
     leptos::task::spawn_local(async {
         gloo_timers::future::TimeoutFuture::new(300).await;
         let _ = connections_ready().await;
-        let _ = rules_ready().await;
-        let _ = events_ready().await;
-        let _ = event_detail_ready().await;
-        let _ = mappings_ready().await;
     });
 }
 

@@ -5,12 +5,12 @@ use std::io::Write;
 use std::path::Path;
 
 /// The split release build (issue 11): what must arrive before the first page paints, and the
-/// whole app with every page chunk. Each guard is the measured figure + 5 %, so growth fails;
+/// whole app with the on-demand pages' module. Each guard is the measured figure + 5 %, so growth fails;
 /// the targets (150 kB / 250 kB) are open work (docs/decisions.md, "Bundle budget").
 pub const GUARD_FIRST_PAGE: u64 = FIRST_PAGE_MEASURED * 105 / 100;
 pub const GUARD_WHOLE_APP: u64 = WHOLE_APP_MEASURED * 105 / 100;
-const FIRST_PAGE_MEASURED: u64 = 146_000;
-const WHOLE_APP_MEASURED: u64 = 446_700;
+const FIRST_PAGE_MEASURED: u64 = 145_600;
+const WHOLE_APP_MEASURED: u64 = 356_300;
 
 pub struct Row {
     pub name: String,
