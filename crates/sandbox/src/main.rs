@@ -46,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|e| format!("cannot listen on {addr} ({name}): {e}"))?;
         for l in listeners {
             let router = router.clone();
-            tasks.spawn(async move { axum::serve(l, router).await });
+            tasks.spawn(meshes_sandbox::serve(l, router));
         }
     }
     println!("meshes-sandbox ready");
