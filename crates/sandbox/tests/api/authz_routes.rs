@@ -3,10 +3,8 @@
 //! × scope calls each route against fresh objects of its own. A route added without an entry
 //! here fails the test.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use meshes_protocol::access::{Action, EmbedPage, can_open, can_perform};
 use meshes_protocol::{Role, SessionType};
 use serde_json::{Value, json};

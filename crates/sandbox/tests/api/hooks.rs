@@ -1,9 +1,7 @@
 //! Test hooks: absent by default; when on, faults apply to full API paths and requests are logged.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::json;
 
 #[tokio::test]

@@ -1,20 +1,18 @@
 //! Embed documents and API responses: the headers that make framing and caching safe.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::json;
 
 const CSP_PREFIX: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
     img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; \
     object-src 'none'; frame-src 'none'; worker-src 'none'; manifest-src 'none'; frame-ancestors ";
 
-async fn doc(app: &TestApp, path: &str) -> common::Res {
+async fn doc(app: &TestApp, path: &str) -> crate::common::Res {
     app.call(Method::GET, path, None, None).await
 }
 
-fn assert_document_headers(r: &common::Res, ancestors: &str) {
+fn assert_document_headers(r: &crate::common::Res, ancestors: &str) {
     assert_eq!(
         r.header("content-security-policy"),
         Some(format!("{CSP_PREFIX}{ancestors}").as_str())

@@ -1,14 +1,12 @@
 //! Connections, rules, test events, deliveries: shapes, validation, 409/422/425 paths and who
-//! may write, through the real router. One test binary, split by resource.
+//! may write, through the real router, split by resource.
 
-#[path = "../common/mod.rs"]
-mod common;
 mod connections;
 mod deliveries;
 mod rules;
 
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use meshes_sandbox::deliveries::tick;
 use serde_json::{Value, json};
 

@@ -2,11 +2,9 @@
 //! name (DNS rebinding), only JSON POSTs (cross-site forms), passes through only the session
 //! fields the page may choose, and fills in its own origin and user.
 
-mod common;
-
+use crate::common::{Res, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{Res, TestApp};
 use serde_json::json;
 
 /// The sandbox with its Meshes API on a real port (the host backend calls it over HTTP).
@@ -21,7 +19,7 @@ async fn apps() -> (TestApp, axum::Router) {
 }
 
 async fn send(host: &axum::Router, req: Request<Body>) -> Res {
-    common::send_to(host, req).await
+    crate::common::send_to(host, req).await
 }
 
 fn post(host_header: &str, path: &str, content_type: Option<&str>, body: &str) -> Request<Body> {
@@ -82,7 +80,7 @@ async fn mints_only_for_its_own_name_and_only_json() {
     assert_eq!(r.json["role"], "admin");
     assert_eq!(
         r.json["workspace_id"],
-        common::WS,
+        crate::common::WS,
         "the page cannot pick the workspace"
     );
     let sid = r.json["session_id"].as_str().unwrap();

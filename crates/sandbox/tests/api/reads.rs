@@ -1,9 +1,7 @@
 //! Session-authenticated reads: dashboard metrics and the connections list, scoped by session.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::json;
 
 #[tokio::test]

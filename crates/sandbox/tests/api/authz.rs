@@ -1,10 +1,8 @@
 //! The authorization matrix: every session type × role × scope against every session-
 //! authenticated endpoint, by direct API calls (the server enforces it, whatever the UI shows).
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,10 +1,8 @@
 //! Field catalogs and default mappings: generated vs stored, 422 schema errors, and the
 //! `expected_version` conflict.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::json;
 
 async fn hubspot(app: &TestApp, t: &str) -> String {

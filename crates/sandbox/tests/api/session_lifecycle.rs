@@ -1,9 +1,7 @@
 //! Session API lifecycle: management auth, refresh, revoke, list.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::json;
 
 #[tokio::test]

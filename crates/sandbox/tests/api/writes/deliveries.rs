@@ -1,7 +1,7 @@
 //! Test events, deliveries, retries, and who may write at all.
 
+use super::rules::create_rule;
 use super::*;
-use crate::rules::create_rule;
 
 #[tokio::test]
 async fn test_event_is_delivered_with_attempts_and_retry_rules() {

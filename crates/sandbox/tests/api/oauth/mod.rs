@@ -1,17 +1,15 @@
 //! The hosted OAuth flow against a real fake provider on its own port: attempts, start page,
 //! provider approve/deny, callback with state + PKCE + browser binding, replays and tampering,
-//! re-authorization, and who may start one. One test binary, two files.
+//! re-authorization, and who may start one.
 
 mod access;
 mod callback;
-#[path = "../common/mod.rs"]
-mod common;
 mod flows;
 mod start;
 
+use crate::common::{Res, TestApp, WS};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{Res, TestApp, WS};
 use serde_json::{Value, json};
 
 pub async fn app() -> TestApp {

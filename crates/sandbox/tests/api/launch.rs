@@ -1,12 +1,10 @@
 //! Launch exchange: single use (atomically), expiry, tampering, binding to the session reference.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::StatusCode;
-use common::{TestApp, WS};
 use serde_json::json;
 
-fn reason(r: &common::Res) -> String {
+fn reason(r: &crate::common::Res) -> String {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
     assert_eq!(
         r.json["error"]["message"],

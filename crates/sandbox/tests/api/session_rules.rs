@@ -1,9 +1,7 @@
 //! Session API mint: every field, range, default and per-session-type rule.
 
-mod common;
-
+use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, WS};
 use serde_json::{Value, json};
 
 fn origins(n: usize) -> Value {

@@ -1,5 +1,4 @@
 //! In-process sandbox for API tests: a fresh in-memory database per test, the real router.
-#![allow(dead_code)]
 
 use axum::Router;
 use axum::body::Body;

@@ -1,0 +1,14 @@
+//! The embed in real headless Chromium across three origins, against the release build: one
+//! module per area. One test binary: each binary links the whole harness, and linking was a
+//! slow part of CI. Tests run one at a time (`--test-threads=1`): each starts its own sandbox
+//! and browser, and timing-sensitive pages must not compete for two cores.
+
+mod faults;
+mod foundation;
+mod host_kit;
+mod leaks;
+mod lifecycle;
+mod oauth;
+mod pages;
+mod security;
+mod split;
