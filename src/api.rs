@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// Default per-request timeout (NET-01).
+/// Default per-request timeout: a request never hangs a page (docs/contract.md §4).
 pub const REQUEST_TIMEOUT_MS: u32 = 10_000;
 /// Checking a delivered token keeps trying through outages: 2 s, doubling to 30 s, between
 /// rounds of the read retries.

@@ -25,7 +25,7 @@ enum Phase {
 /// Entry point: strip the launch secret from the URL, then mount.
 pub fn start() {
     let params = launch::take_launch_params();
-    leptos::mount::mount_to_body(move || view! { <Root params/> });
+    leptos::mount::mount_to_body(move || view! { <Root params /> });
 }
 
 #[component]
@@ -48,12 +48,22 @@ fn Root(params: LaunchParams) -> impl IntoView {
     let retry = Callback::new(move |_| start());
     view! {
         {move || match phase.get() {
-            Phase::Starting => view! { <Splash/> }.into_any(),
-            Phase::Failed(err) => view! { <div class="fatal"><ErrorState err retry/></div> }.into_any(),
+            Phase::Starting => view! { <Splash /> }.into_any(),
+            Phase::Failed(err) => {
+                view! {
+                    <div class="fatal">
+                        <ErrorState err retry />
+                    </div>
+                }
+                    .into_any()
+            }
             Phase::Running(session) => {
-                let api = Api { transport: HttpTransport::shared(), session };
+                let api = Api {
+                    transport: HttpTransport::shared(),
+                    session,
+                };
                 connect_host(&api);
-                view! { <Workspace api/> }.into_any()
+                view! { <Workspace api /> }.into_any()
             }
         }}
     }
@@ -158,7 +168,11 @@ pub fn receive(api: &Api, msg: HostMessage) {
 
 #[component]
 fn Splash() -> impl IntoView {
-    view! { <div class="splash" role="status">"Loading workspace…"</div> }
+    view! {
+        <div class="splash" role="status">
+            "Loading workspace…"
+        </div>
+    }
 }
 
 /// The workspace UI for a running session. Everything it needs comes through `api` (tests pass
@@ -207,13 +221,28 @@ pub fn Workspace(api: Api) -> impl IntoView {
             data-auth-installed=move || session_counts.auth_installed.get()
             data-messages-dropped=move || session_counts.messages_dropped.get()
         >
-            <NavigationReporter/>
+            <NavigationReporter />
             <header class="ws-header">
                 <span class="ws-name">{name}</span>
-                <nav class="ws-nav" aria-label="Workspace">{nav.collect_view()}</nav>
+                <nav class="ws-nav" aria-label="Workspace">
+                    {nav.collect_view()}
+                </nav>
             </header>
-            {move || banner().map(|text| view! { <p class="banner banner-warn" role="alert" id="session-banner">{text}</p> })}
-            <main class="ws-main">{move || route.get().map_or_else(|| view! { <pages::NotFound/> }.into_any(), page_view)}</main>
+            {move || {
+                banner()
+                    .map(|text| {
+                        view! {
+                            <p class="banner banner-warn" role="alert" id="session-banner">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+            <main class="ws-main">
+                {move || {
+                    route.get().map_or_else(|| view! { <pages::NotFound /> }.into_any(), page_view)
+                }}
+            </main>
         </div>
     }
 }
@@ -243,7 +272,7 @@ fn page_view(route: EmbedRoute) -> AnyView {
     use crate::pages::lazy;
     match route {
         EmbedRoute::Dashboard => guard(EmbedPage::Dashboard, || {
-            view! { <pages::dashboard::DashboardPage/> }.into_any()
+            view! { <pages::dashboard::DashboardPage /> }.into_any()
         }),
         EmbedRoute::Connections => guard(EmbedPage::Connections, || {
             lazy::show(lazy::connections_ready, lazy::connections)
@@ -275,7 +304,7 @@ fn guard<V: IntoView + 'static>(page: EmbedPage, view: impl FnOnce() -> V) -> An
     if allowed {
         view().into_any()
     } else {
-        view! { <pages::Refused page/> }.into_any()
+        view! { <pages::Refused page /> }.into_any()
     }
 }
 

@@ -1,9 +1,9 @@
 //! The iframe side of the postMessage contract.
 //!
 //! Inbound: trusted event, sent by `window.parent`, from the bound origin, a plain object with a
-//! short string `type`, then field-by-field checks — each step drops silently (PM-01). Fields are
+//! short string `type`, then field-by-field checks — each step drops silently (docs/contract.md §3). Fields are
 //! read one by one with `Reflect`, never by decoding the whole object, so depth and size bombs
-//! never reach a decoder. Outbound: always to the bound origin, never `'*'` (PM-03).
+//! never reach a decoder. Outbound: always to the bound origin, never `'*'` (docs/contract.md §3).
 
 use js_sys::{Object, Reflect};
 use meshes_protocol::message::{self, Reject};
@@ -204,7 +204,7 @@ fn short_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    /// PM-03: no sender anywhere in the runtime may use the wildcard target origin.
+    /// No sender anywhere in the runtime may use the wildcard target origin.
     #[test]
     fn no_wildcard_target_origin_in_sources() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

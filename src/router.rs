@@ -113,7 +113,11 @@ pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
         }
     };
     let current = move || (loc.path.get() == path).then_some("page");
-    view! { <a href=href on:click=click aria-current=current>{children()}</a> }
+    view! {
+        <a href=href on:click=click aria-current=current>
+            {children()}
+        </a>
+    }
 }
 
 #[cfg(test)]

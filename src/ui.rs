@@ -30,7 +30,14 @@ pub fn ErrorState(
         <div class="error-state" role="alert">
             <p class="error-title">{err.to_string()}</p>
             <p class="error-remedy">{remedy}</p>
-            {retry.map(|cb| view! { <button type="button" class="btn" on:click=move |_| cb.run(())>"Try again"</button> })}
+            {retry
+                .map(|cb| {
+                    view! {
+                        <button type="button" class="btn" on:click=move |_| cb.run(())>
+                            "Try again"
+                        </button>
+                    }
+                })}
         </div>
     }
 }
@@ -57,7 +64,11 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 #[component]
 pub fn Time(#[prop(into)] at: String) -> impl IntoView {
     let local = local_time(&at).unwrap_or_else(|| at.clone());
-    view! { <time datetime=at.clone() title=at>{local}</time> }
+    view! {
+        <time datetime=at.clone() title=at>
+            {local}
+        </time>
+    }
 }
 
 thread_local! {
@@ -150,7 +161,10 @@ pub fn CopyId(#[prop(into)] id: String) -> impl IntoView {
                 {move || if state.get() == Some(true) { "Copied" } else { "Copy" }}
             </button>
             <span class="copy-hint" role="status">
-                {move || (state.get() == Some(false)).then_some("Selected — press Ctrl+C (⌘C on a Mac) to copy")}
+                {move || {
+                    (state.get() == Some(false))
+                        .then_some("Selected — press Ctrl+C (⌘C on a Mac) to copy")
+                }}
             </span>
         </span>
     }
@@ -200,7 +214,11 @@ pub fn param_error(err: &Option<AppError>, param: &str) -> Option<String> {
 /// Why the controls of a page are missing, in one line, instead of silently hiding them.
 #[component]
 pub fn ReadOnlyNote(#[prop(into)] reason: String) -> impl IntoView {
-    view! { <p class="note" role="note">{reason}</p> }
+    view! {
+        <p class="note" role="note">
+            {reason}
+        </p>
+    }
 }
 
 /// Outcome of the last action on a page: a success line, or the error state.
@@ -214,10 +232,15 @@ pub enum Notice {
 pub fn NoticeView(notice: RwSignal<Option<Notice>>) -> impl IntoView {
     move || match notice.get() {
         None => None,
-        Some(Notice::Done(text)) => {
-            Some(view! { <p class="notice-ok" role="status">{text}</p> }.into_any())
-        }
-        Some(Notice::Failed(err)) => Some(view! { <ErrorState err/> }.into_any()),
+        Some(Notice::Done(text)) => Some(
+            view! {
+                <p class="notice-ok" role="status">
+                    {text}
+                </p>
+            }
+            .into_any(),
+        ),
+        Some(Notice::Failed(err)) => Some(view! { <ErrorState err /> }.into_any()),
     }
 }
 
@@ -242,14 +265,51 @@ pub fn ConfirmButton(
     });
     let question = StoredValue::new(question);
     view! {
-        <Show when=move || asking.get()
-            fallback=move || view! { <button type="button" class=class disabled=move || !enabled.get() on:click=move |_| asking.set(true)>{label}</button> }>
-            <span class="confirm" role="group" aria-label=label
-                on:keydown=move |e| if e.key() == "Escape" { asking.set(false) }>
+        <Show
+            when=move || asking.get()
+            fallback=move || {
+                view! {
+                    <button
+                        type="button"
+                        class=class
+                        disabled=move || !enabled.get()
+                        on:click=move |_| asking.set(true)
+                    >
+                        {label}
+                    </button>
+                }
+            }
+        >
+            <span
+                class="confirm"
+                role="group"
+                aria-label=label
+                on:keydown=move |e| {
+                    if e.key() == "Escape" {
+                        asking.set(false)
+                    }
+                }
+            >
                 <span class="confirm-question">{question.get_value()}</span>
-                <button type="button" class="btn btn-danger confirm-yes" disabled=move || !enabled.get()
-                    on:click=move |_| { asking.set(false); on_yes.run(()); }>{yes}</button>
-                <button type="button" class="btn confirm-no" node_ref=keep on:click=move |_| asking.set(false)>"Keep"</button>
+                <button
+                    type="button"
+                    class="btn btn-danger confirm-yes"
+                    disabled=move || !enabled.get()
+                    on:click=move |_| {
+                        asking.set(false);
+                        on_yes.run(());
+                    }
+                >
+                    {yes}
+                </button>
+                <button
+                    type="button"
+                    class="btn confirm-no"
+                    node_ref=keep
+                    on:click=move |_| asking.set(false)
+                >
+                    "Keep"
+                </button>
             </span>
         </Show>
     }

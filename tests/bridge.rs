@@ -1,4 +1,8 @@
 //! Browser tests of the postMessage bridge and session binding.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a surprise should fail the test at once"
+)]
 #![cfg(target_arch = "wasm32")]
 
 mod common;

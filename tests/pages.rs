@@ -1,5 +1,9 @@
 //! Browser tests of the workspace UI against a fake API: rendering, errors, the token
 //! lifecycle as pages see it, and the page policy.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a surprise should fail the test at once"
+)]
 #![cfg(target_arch = "wasm32")]
 
 mod common;

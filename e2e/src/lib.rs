@@ -3,6 +3,10 @@
 //!
 //! Origins: host `http://localhost:<p>`, Meshes `http://127.0.0.1:<p>`, provider
 //! `http://127.0.0.1:<p>` — three distinct origins, host and Meshes on distinct sites.
+#![allow(
+    clippy::unwrap_used,
+    reason = "the test harness: a setup that breaks should fail its test at once"
+)]
 
 use serde_json::Value;
 use std::future::Future;

@@ -130,8 +130,8 @@ pub fn ConnectionsPage() -> impl IntoView {
         reload: Callback::new(move |_| first.refetch()),
     };
     view! {
-        <PageHeader title="Connections" subtitle="Where this workspace delivers events"/>
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason/> })}
+        <PageHeader title="Connections" subtitle="Where this workspace delivers events" />
+        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
         <div class="toolbar">
             <input
                 type="search"
@@ -140,22 +140,60 @@ pub fn ConnectionsPage() -> impl IntoView {
                 aria-label="Filter connections by name"
                 bind:value=filter
             />
-            <button type="button" class="btn" id="connections-reload" on:click=move |_| first.refetch()>
+            <button
+                type="button"
+                class="btn"
+                id="connections-reload"
+                on:click=move |_| first.refetch()
+            >
                 "Refresh"
             </button>
-            {can_create.then(|| view! { <button type="button" class="btn btn-primary" id="new-connection" on:click=move |_| { editing.set(None); creating.set(true); }>"New connection"</button> })}
+            {can_create
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="btn btn-primary"
+                            id="new-connection"
+                            on:click=move |_| {
+                                editing.set(None);
+                                creating.set(true);
+                            }
+                        >
+                            "New connection"
+                        </button>
+                    }
+                })}
         </div>
-        <NoticeView notice/>
-        {can_create.then_some(move || oauth_apps.get().filter(|l| !l.is_empty()).map(|integrations| view! {
-            <connect::ConnectPanel integrations flow enabled=writable/>
-        }))}
+        <NoticeView notice />
+        {can_create
+            .then_some(move || {
+                oauth_apps
+                    .get()
+                    .filter(|l| !l.is_empty())
+                    .map(|integrations| {
+                        view! { <connect::ConnectPanel integrations flow enabled=writable /> }
+                    })
+            })}
         {move || {
             let existing = editing.get();
-            (creating.get() || existing.is_some()).then(|| render_loaded(integrations, 4, move |integrations| {
-                view! { <form::ConnectionForm integrations existing=existing.clone() on_saved on_cancel/> }
-            }))
+            (creating.get() || existing.is_some())
+                .then(|| render_loaded(
+                    integrations,
+                    4,
+                    move |integrations| {
+                        view! {
+                            <form::ConnectionForm
+                                integrations
+                                existing=existing.clone()
+                                on_saved
+                                on_cancel
+                            />
+                        }
+                    },
+                ))
         }}
-        {render_loaded(first, 4, move |page| view! { <ConnectionList first=page filter ctx/> })}
+        {render_loaded(first, 4, move |page| view! { <ConnectionList first=page filter ctx /> })}
     }
 }
 
@@ -201,24 +239,45 @@ fn ConnectionList(first: Page<Connection>, filter: RwSignal<String>, ctx: RowCtx
     view! {
         <Show
             when=move || !items.with(Vec::is_empty)
-            fallback=|| view! {
-                <p class="empty">"No connections yet. Connections to HubSpot, Slack, webhooks and more appear here once they are set up."</p>
+            fallback=|| {
+                view! {
+                    <p class="empty">
+                        "No connections yet. Connections to HubSpot, Slack, webhooks and more appear here once they are set up."
+                    </p>
+                }
             }
         >
             <table class="table" id="connections-table">
                 <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Integration"</th><th scope="col">"Status"</th><th scope="col">"Created"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Integration"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">
+                            <span class="sr-only">"Actions"</span>
+                        </th>
+                    </tr>
                 </thead>
                 <tbody>
-                    <For each=move || visible(&items.get(), &filter.get()) key=|c| c.id.clone() let:c>
-                        <ConnectionRow c ctx/>
+                    <For
+                        each=move || visible(&items.get(), &filter.get())
+                        key=|c| c.id.clone()
+                        let:c
+                    >
+                        <ConnectionRow c ctx />
                     </For>
                 </tbody>
             </table>
         </Show>
-        {move || error.get().map(|err| view! { <ErrorState err/> })}
+        {move || error.get().map(|err| view! { <ErrorState err /> })}
         <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="btn" on:click=load_more.clone() disabled=move || loading.get()>
+            <button
+                type="button"
+                class="btn"
+                on:click=load_more.clone()
+                disabled=move || loading.get()
+            >
                 {move || if loading.get() { "Loading…" } else { "Load more" }}
             </button>
         </Show>
@@ -338,23 +397,104 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
             <td class="conn-name">{c.name}</td>
             <td>{integration_label(&c.kind).to_owned()}</td>
             <td>{status}</td>
-            <td><Time at=c.created_at/></td>
+            <td>
+                <Time at=c.created_at />
+            </td>
             <td class="actions">
                 {mappings}
-                {can_edit.then(|| view! { <Show when=editable.clone()><button type="button" class="btn-link edit-connection" disabled={let w = writable.clone(); move || !w()} on:click={let c = edit_conn.clone(); move |_| ctx.editing.set(Some(c.clone()))}>"Edit"</button></Show> })}
-                {reconnect.map(|t| view! { <button type="button" class="btn btn-primary reconnect-connection" disabled={let w = w4.clone(); move || !w() || ctx.flow.busy()} on:click=move |_| ctx.flow.start(t.clone())>"Reconnect"</button> })}
-                {can_delete.then(|| { let delete = delete.clone(); view! { <ConfirmButton label="Delete" class="btn-link delete-connection" question yes="Delete connection" enabled=Signal::derive(w2) on_yes=Callback::new(move |_| delete(false))/> } })}
+                {can_edit
+                    .then(|| {
+                        view! {
+                            <Show when=editable.clone()>
+                                <button
+                                    type="button"
+                                    class="btn-link edit-connection"
+                                    disabled={
+                                        let w = writable.clone();
+                                        move || !w()
+                                    }
+                                    on:click={
+                                        let c = edit_conn.clone();
+                                        move |_| ctx.editing.set(Some(c.clone()))
+                                    }
+                                >
+                                    "Edit"
+                                </button>
+                            </Show>
+                        }
+                    })}
+                {reconnect
+                    .map(|t| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn btn-primary reconnect-connection"
+                                disabled={
+                                    let w = w4.clone();
+                                    move || !w() || ctx.flow.busy()
+                                }
+                                on:click=move |_| ctx.flow.start(t.clone())
+                            >
+                                "Reconnect"
+                            </button>
+                        }
+                    })}
+                {can_delete
+                    .then(|| {
+                        let delete = delete.clone();
+                        view! {
+                            <ConfirmButton
+                                label="Delete"
+                                class="btn-link delete-connection"
+                                question
+                                yes="Delete connection"
+                                enabled=Signal::derive(w2)
+                                on_yes=Callback::new(move |_| delete(false))
+                            />
+                        }
+                    })}
             </td>
         </tr>
-        {move || conflict.get().map(|msg| view! {
-            <tr class="conflict-row"><td colspan="5">
-                <div class="warning" role="alert">
-                    <p><strong>{msg}</strong></p>
-                    <p>"Force delete also deletes those rules: matching events stop being delivered to this connection. This cannot be undone."</p>
-                    <button type="button" class="btn btn-danger force-delete" disabled={let w = w3.clone(); move || !w()} on:click={let delete = delete.clone(); move |_| delete(true)}>"Force delete connection and its rules"</button>
-                    <button type="button" class="btn" on:click=move |_| conflict.set(None)>"Keep it"</button>
-                </div>
-            </td></tr>
-        })}
+        {move || {
+            conflict
+                .get()
+                .map(|msg| {
+                    view! {
+                        <tr class="conflict-row">
+                            <td colspan="5">
+                                <div class="warning" role="alert">
+                                    <p>
+                                        <strong>{msg}</strong>
+                                    </p>
+                                    <p>
+                                        "Force delete also deletes those rules: matching events stop being delivered to this connection. This cannot be undone."
+                                    </p>
+                                    <button
+                                        type="button"
+                                        class="btn btn-danger force-delete"
+                                        disabled={
+                                            let w = w3.clone();
+                                            move || !w()
+                                        }
+                                        on:click={
+                                            let delete = delete.clone();
+                                            move |_| delete(true)
+                                        }
+                                    >
+                                        "Force delete connection and its rules"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="btn"
+                                        on:click=move |_| conflict.set(None)
+                                    >
+                                        "Keep it"
+                                    </button>
+                                </div>
+                            </td>
+                        </tr>
+                    }
+                })
+        }}
     }
 }

@@ -13,8 +13,8 @@ pub fn DashboardPage() -> impl IntoView {
             .await
     });
     view! {
-        <PageHeader title="Dashboard" subtitle="Deliveries over the last 14 days"/>
-        {render_loaded(metrics, 6, |m| view! { <DashboardBody m/> })}
+        <PageHeader title="Dashboard" subtitle="Deliveries over the last 14 days" />
+        {render_loaded(metrics, 6, |m| view! { <DashboardBody m /> })}
     }
 }
 
@@ -44,14 +44,16 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     let m = StoredValue::new(m);
     view! {
         <section class="kpis" aria-label="Summary">
-            <Kpi id="kpi-events" label="Events" value=m.with_value(|m| m.events.total).to_string()/>
-            <Kpi id="kpi-success" label="Delivery success" value=rate/>
-            <Kpi id="kpi-failed" label="Failed deliveries" value=d.failed.to_string()/>
-            <Kpi id="kpi-inflight" label="In flight" value=in_flight.to_string()/>
+            <Kpi
+                id="kpi-events"
+                label="Events"
+                value=m.with_value(|m| m.events.total).to_string()
+            />
+            <Kpi id="kpi-success" label="Delivery success" value=rate />
+            <Kpi id="kpi-failed" label="Failed deliveries" value=d.failed.to_string() />
+            <Kpi id="kpi-inflight" label="In flight" value=in_flight.to_string() />
         </section>
-        <Show when=move || rest.get()>
-            {move || details(m.get_value())}
-        </Show>
+        <Show when=move || rest.get()>{move || details(m.get_value())}</Show>
     }
 }
 
@@ -61,7 +63,7 @@ fn details(m: DashboardMetrics) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Events per day"</h2>
-            <VolumeChart days=m.daily/>
+            <VolumeChart days=m.daily />
         </section>
         <div class="two-col">
             <section class="card">
@@ -72,19 +74,34 @@ fn details(m: DashboardMetrics) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="attention">
-                            {m.connections.attention.into_iter().map(|c| view! {
-                                <li>
-                                    <strong>{c.name}</strong>" · "{integration_label(&c.kind).to_owned()}
-                                    <p class="muted">{c.inactive_reason.map(|r| r.describe()).unwrap_or("Inactive")}</p>
-                                </li>
-                            }).collect_view()}
+                            {m
+                                .connections
+                                .attention
+                                .into_iter()
+                                .map(|c| {
+                                    view! {
+                                        <li>
+                                            <strong>{c.name}</strong>
+                                            " · "
+                                            {integration_label(&c.kind).to_owned()}
+                                            <p class="muted">
+                                                {c
+                                                    .inactive_reason
+                                                    .map(|r| r.describe())
+                                                    .unwrap_or("Inactive")}
+                                            </p>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
-                    }.into_any()
+                    }
+                        .into_any()
                 }}
             </section>
             <section class="card">
                 <h2>"Recent failures"</h2>
-                <FailureList failures=m.recent_failures/>
+                <FailureList failures=m.recent_failures />
             </section>
         </div>
     }
@@ -107,16 +124,24 @@ fn FailureList(failures: Vec<RecentFailure>) -> impl IntoView {
     }
     view! {
         <ul class="failures">
-            {failures.into_iter().map(|f| {
-                let link = page_link(EmbedRoute::EventDetail { event_id: f.event_id.clone() }, f.event.clone());
-                view! {
-                    <li>
-                        {link}" → "{f.connection_name}
-                        <span class="muted">" · "<Time at=f.failed_at/></span>
-                        <p class="error-text">{f.last_error.unwrap_or_default()}</p>
-                    </li>
-                }
-            }).collect_view()}
+            {failures
+                .into_iter()
+                .map(|f| {
+                    let link = page_link(
+                        EmbedRoute::EventDetail {
+                            event_id: f.event_id.clone(),
+                        },
+                        f.event.clone(),
+                    );
+                    view! {
+                        <li>
+                            {link}" → "{f.connection_name}
+                            <span class="muted">" · "<Time at=f.failed_at /></span>
+                            <p class="error-text">{f.last_error.unwrap_or_default()}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -141,13 +166,22 @@ fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
         let h = |n: u32| (u64::from(n) * u64::from(CHART_H) / u64::from(max)) as u32;
         let (ok, failed) = (h(d.completed), h(d.failed));
         let other = h(d.total).saturating_sub(ok + failed);
-        let title = format!("{}: {} events, {} completed, {} failed", d.date, d.total, d.completed, d.failed);
+        let title = format!(
+            "{}: {} events, {} completed, {} failed",
+            d.date, d.total, d.completed, d.failed
+        );
         view! {
             <g class="bar">
                 <title>{title}</title>
-                <rect class="bar-ok" x=x y=CHART_H - ok width=bar_w height=ok/>
-                <rect class="bar-failed" x=x y=CHART_H - ok - failed width=bar_w height=failed/>
-                <rect class="bar-other" x=x y=CHART_H.saturating_sub(ok + failed + other) width=bar_w height=other/>
+                <rect class="bar-ok" x=x y=CHART_H - ok width=bar_w height=ok />
+                <rect class="bar-failed" x=x y=CHART_H - ok - failed width=bar_w height=failed />
+                <rect
+                    class="bar-other"
+                    x=x
+                    y=CHART_H.saturating_sub(ok + failed + other)
+                    width=bar_w
+                    height=other
+                />
             </g>
         }
     });
@@ -155,6 +189,13 @@ fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
         <svg class="chart" viewBox=format!("0 0 {CHART_W} {CHART_H}") role="img" aria-label=label>
             {bars.collect_view()}
         </svg>
-        <p class="legend"><span class="key key-ok"></span>"Completed "<span class="key key-failed"></span>"Failed "<span class="key key-other"></span>"In flight or canceled"</p>
+        <p class="legend">
+            <span class="key key-ok"></span>
+            "Completed "
+            <span class="key key-failed"></span>
+            "Failed "
+            <span class="key key-other"></span>
+            "In flight or canceled"
+        </p>
     }
 }

@@ -55,11 +55,17 @@ pub fn EventDetailPage(id: String) -> impl IntoView {
     });
     let back = href_with_query(&EmbedRoute::Events.path(), "");
     view! {
-        <p class="crumbs"><Link href=back>"← Events"</Link></p>
-        {render_loaded(event, 8, move |e| {
-            let names = names.get().and_then(Result::ok).unwrap_or_default();
-            view! { <EventBody initial=e names/> }
-        })}
+        <p class="crumbs">
+            <Link href=back>"← Events"</Link>
+        </p>
+        {render_loaded(
+            event,
+            8,
+            move |e| {
+                let names = names.get().and_then(Result::ok).unwrap_or_default();
+                view! { <EventBody initial=e names /> }
+            },
+        )}
     }
 }
 
@@ -117,7 +123,16 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
         view! {
             <section class="card" id="event-payload">
                 <h2>"Payload"</h2>
-                <pre class="json">{move || ev.with(|e| e.payload.as_ref().map(|p| serde_json::to_string_pretty(p).unwrap_or_default()).unwrap_or_default())}</pre>
+                <pre class="json">
+                    {move || {
+                        ev.with(|e| {
+                            e.payload
+                                .as_ref()
+                                .map(|p| serde_json::to_string_pretty(p).unwrap_or_default())
+                                .unwrap_or_default()
+                        })
+                    }}
+                </pre>
             </section>
         }
         .into_any()
@@ -125,39 +140,101 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
         view! {
             <section class="card" id="event-payload-hidden">
                 <h2>"Payload"</h2>
-                <p class="muted">"Payloads can contain personal data, so they are shown only to admins and owners of sessions that include the events.payload:read scope. Ask the app embedding this workspace if you need them."</p>
+                <p class="muted">
+                    "Payloads can contain personal data, so they are shown only to admins and owners of sessions that include the events.payload:read scope. Ask the app embedding this workspace if you need them."
+                </p>
             </section>
         }
         .into_any()
     };
     view! {
-        <PageHeader title=initial.event.clone() subtitle="Event detail"/>
+        <PageHeader title=initial.event.clone() subtitle="Event detail" />
         <section class="card summary" id="event-summary">
             <dl class="facts">
-                <dt>"Status"</dt><dd>{move || view! { <StatusBadge status=ev.with(|e| e.status)/> }}</dd>
-                <dt>"Event id"</dt><dd><CopyId id=id.clone()/></dd>
-                <dt>"Resource"</dt><dd>{initial.resource.clone().unwrap_or_else(|| "—".into())}{initial.resource_id.clone().map(|r| format!(" · {r}"))}</dd>
-                <dt>"Received"</dt><dd><Time at=initial.created_at.clone()/></dd>
+                <dt>"Status"</dt>
+                <dd>{move || view! { <StatusBadge status=ev.with(|e| e.status) /> }}</dd>
+                <dt>"Event id"</dt>
+                <dd>
+                    <CopyId id=id.clone() />
+                </dd>
+                <dt>"Resource"</dt>
+                <dd>
+                    {initial.resource.clone().unwrap_or_else(|| "—".into())}
+                    {initial.resource_id.clone().map(|r| format!(" · {r}"))}
+                </dd>
+                <dt>"Received"</dt>
+                <dd>
+                    <Time at=initial.created_at.clone() />
+                </dd>
                 <dt>"Deliveries"</dt>
-                <dd id="event-counts">{move || ev.with(|e| format!("{} rules · {} delivered · {} failed", e.total_rules.unwrap_or(0), e.completed_count.unwrap_or(0), e.failed_count.unwrap_or(0)))}</dd>
-                <dt>"Finished"</dt><dd>{move || ev.with(|e| e.completed_at.clone()).map(|at| view! { <Time at/> }.into_any()).unwrap_or_else(|| "Not yet".into_any())}</dd>
+                <dd id="event-counts">
+                    {move || {
+                        ev.with(|e| {
+                            format!(
+                                "{} rules · {} delivered · {} failed",
+                                e.total_rules.unwrap_or(0),
+                                e.completed_count.unwrap_or(0),
+                                e.failed_count.unwrap_or(0),
+                            )
+                        })
+                    }}
+                </dd>
+                <dt>"Finished"</dt>
+                <dd>
+                    {move || {
+                        ev.with(|e| e.completed_at.clone())
+                            .map(|at| view! { <Time at /> }.into_any())
+                            .unwrap_or_else(|| "Not yet".into_any())
+                    }}
+                </dd>
             </dl>
             <Show when=move || can_act && !ev.with(|e| e.status.is_terminal())>
-                <span id="cancel-event"><ConfirmButton label="Cancel unfinished deliveries" class="btn btn-danger" question="Cancel every unfinished delivery? Attempts already running finish; nothing new is tried." yes="Cancel deliveries" enabled=Signal::derive(writable.clone()) on_yes=Callback::new(cancel_all.clone())/></span>
+                <span id="cancel-event">
+                    <ConfirmButton
+                        label="Cancel unfinished deliveries"
+                        class="btn btn-danger"
+                        question="Cancel every unfinished delivery? Attempts already running finish; nothing new is tried."
+                        yes="Cancel deliveries"
+                        enabled=Signal::derive(writable.clone())
+                        on_yes=Callback::new(cancel_all.clone())
+                    />
+                </span>
             </Show>
         </section>
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason/> })}
-        <NoticeView notice/>
+        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        <NoticeView notice />
         <section class="card">
             <h2>"Deliveries"</h2>
-            <Show when=move || ev.with(|e| e.rule_events.as_ref().is_some_and(|r| !r.is_empty()))
-                fallback=|| view! { <p class="empty">"No rule matched this event, so nothing was delivered. Create a rule for this event type to route it."</p> }>
+            <Show
+                when=move || ev.with(|e| e.rule_events.as_ref().is_some_and(|r| !r.is_empty()))
+                fallback=|| {
+                    view! {
+                        <p class="empty">
+                            "No rule matched this event, so nothing was delivered. Create a rule for this event type to route it."
+                        </p>
+                    }
+                }
+            >
                 <table class="table" id="deliveries">
-                    <thead><tr><th scope="col">"Connection"</th><th scope="col">"Status"</th><th scope="col">"Attempts"</th><th scope="col">"Last error"</th><th scope="col">"Timing"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Connection"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Attempts"</th>
+                            <th scope="col">"Last error"</th>
+                            <th scope="col">"Timing"</th>
+                            <th scope="col">
+                                <span class="sr-only">"Actions"</span>
+                            </th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        <For each=move || ev.with(|e| e.rule_events.clone().unwrap_or_default())
-                            key=|r| (r.id.clone(), r.status, r.attempt_count) let:r>
-                            <Delivery r names=names.get_value() can_act ev notice busy/>
+                        <For
+                            each=move || ev.with(|e| e.rule_events.clone().unwrap_or_default())
+                            key=|r| (r.id.clone(), r.status, r.attempt_count)
+                            let:r
+                        >
+                            <Delivery r names=names.get_value() can_act ev notice busy />
                         </For>
                     </tbody>
                 </table>
@@ -233,25 +310,71 @@ fn Delivery(
     view! {
         <tr data-rule-id=r.rule.clone() data-status=status.as_str()>
             <td>{name}<p class="muted">{integration_label(&r.integration_type).to_owned()}</p></td>
-            <td><StatusBadge status/></td>
+            <td>
+                <StatusBadge status />
+            </td>
             <td>
                 {r.attempt_count}
-                <button type="button" class="btn-link" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                <button
+                    type="button"
+                    class="btn-link"
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
                     {move || if open.get() { "Hide" } else { "Show" }}
                 </button>
             </td>
             <td class="error-text">{r.last_error.clone().unwrap_or_default()}</td>
             <td>
-                {r.started_at.clone().map(|at| view! { <span class="muted">"Started "<Time at/></span> })}
-                {r.completed_at.clone().map(|at| view! { <br/><span class="muted">"Ended "<Time at/></span> })}
+                {r
+                    .started_at
+                    .clone()
+                    .map(|at| view! { <span class="muted">"Started "<Time at /></span> })}
+                {r
+                    .completed_at
+                    .clone()
+                    .map(|at| {
+                        view! {
+                            <br />
+                            <span class="muted">"Ended "<Time at /></span>
+                        }
+                    })}
             </td>
             <td class="actions">
-                {retryable.then(|| view! { <button type="button" class="btn retry" on:click=act("retry") disabled=disabled>"Retry now"</button> })}
-                {cancelable.then(|| view! { <button type="button" class="btn cancel" on:click=act("cancel") disabled=disabled2>"Cancel"</button> })}
+                {retryable
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn retry"
+                                on:click=act("retry")
+                                disabled=disabled
+                            >
+                                "Retry now"
+                            </button>
+                        }
+                    })}
+                {cancelable
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn cancel"
+                                on:click=act("cancel")
+                                disabled=disabled2
+                            >
+                                "Cancel"
+                            </button>
+                        }
+                    })}
             </td>
         </tr>
         <Show when=move || open.get()>
-            <tr class="attempts-row"><td colspan="6"><Attempts event_id=event_id.clone() rule=rule.clone()/></td></tr>
+            <tr class="attempts-row">
+                <td colspan="6">
+                    <Attempts event_id=event_id.clone() rule=rule.clone() />
+                </td>
+            </tr>
         </Show>
     }
 }
@@ -268,14 +391,23 @@ fn Attempts(event_id: String, rule: String) -> impl IntoView {
         }
         view! {
             <ol class="attempts" reversed>
-                {page.records.into_iter().map(|a| view! {
-                    <li data-outcome=format!("{:?}", a.outcome_code)>
-                        <strong>{format!("#{} {}", a.attempt, a.outcome_code.label())}</strong>
-                        {a.http_status.map(|s| format!(" · HTTP {s}"))}
-                        {format!(" · {} ms · ", a.duration_ms)}<Time at=a.started_at/>
-                        <p class="muted">{a.message}</p>
-                    </li>
-                }).collect_view()}
+                {page
+                    .records
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <li data-outcome=format!("{:?}", a.outcome_code)>
+                                <strong>
+                                    {format!("#{} {}", a.attempt, a.outcome_code.label())}
+                                </strong>
+                                {a.http_status.map(|s| format!(" · HTTP {s}"))}
+                                {format!(" · {} ms · ", a.duration_ms)}
+                                <Time at=a.started_at />
+                                <p class="muted">{a.message}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ol>
         }
         .into_any()

@@ -36,9 +36,16 @@ pub fn EventsPage() -> impl IntoView {
         async move { api.get::<Page<Event>>(list_path(&api, &f, None)).await }
     });
     view! {
-        <PageHeader title="Events" subtitle="Every event this workspace received and where it was delivered"/>
-        <FilterForm filters/>
-        {render_loaded(first, 8, move |page| view! { <EventList first=page filters=filters.get_untracked()/> })}
+        <PageHeader
+            title="Events"
+            subtitle="Every event this workspace received and where it was delivered"
+        />
+        <FilterForm filters />
+        {render_loaded(
+            first,
+            8,
+            move |page| view! { <EventList first=page filters=filters.get_untracked() /> },
+        )}
     }
 }
 
@@ -101,28 +108,54 @@ fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
         };
     view! {
         <form class="filters" id="event-filters" on:submit=apply aria-label="Filter events">
-            <label>"Status"
-                <select id="filter-status" prop:value=status on:change=move |e| status.set(event_target_value(&e))>
+            <label>
+                "Status"
+                <select
+                    id="filter-status"
+                    prop:value=status
+                    on:change=move |e| status.set(event_target_value(&e))
+                >
                     <option value="">"Any"</option>
-                    {Status::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                    {Status::ALL
+                        .map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> })
+                        .collect_view()}
                 </select>
             </label>
-            <label>"Event type"
-                <input id="filter-event" list="event-type-options" bind:value=event placeholder="e.g. contact.created"/>
-                <datalist id="event-type-options">{type_options}</datalist>
+            <label>
+                "Event type"
+                <input
+                    id="filter-event"
+                    list="event-type-options"
+                    bind:value=event
+                    placeholder="e.g. contact.created"
+                /> <datalist id="event-type-options">{type_options}</datalist>
             </label>
-            <label>"Resource"<input id="filter-resource" bind:value=resource placeholder="e.g. contact"/></label>
-            <label>"Resource id"<input id="filter-resource-id" bind:value=resource_id/></label>
-            <label>"From"<input id="filter-since" type="datetime-local" bind:value=since/></label>
-            <label>"To"<input id="filter-until" type="datetime-local" bind:value=until/></label>
-            <label>"Per page"
-                <select id="filter-limit" prop:value=limit on:change=move |e| limit.set(event_target_value(&e))>
-                    {EVENT_PAGE_SIZES.map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
+            <label>
+                "Resource"
+                <input id="filter-resource" bind:value=resource placeholder="e.g. contact" />
+            </label>
+            <label>"Resource id"<input id="filter-resource-id" bind:value=resource_id /></label>
+            <label>"From"<input id="filter-since" type="datetime-local" bind:value=since /></label>
+            <label>"To"<input id="filter-until" type="datetime-local" bind:value=until /></label>
+            <label>
+                "Per page"
+                <select
+                    id="filter-limit"
+                    prop:value=limit
+                    on:change=move |e| limit.set(event_target_value(&e))
+                >
+                    {EVENT_PAGE_SIZES
+                        .map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> })
+                        .collect_view()}
                 </select>
             </label>
             <div class="filter-actions">
-                <button type="submit" class="btn btn-primary" id="filter-apply">"Apply"</button>
-                <button type="button" class="btn" id="filter-clear" on:click=clear>"Clear"</button>
+                <button type="submit" class="btn btn-primary" id="filter-apply">
+                    "Apply"
+                </button>
+                <button type="button" class="btn" id="filter-clear" on:click=clear>
+                    "Clear"
+                </button>
             </div>
         </form>
     }
@@ -208,26 +241,50 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
     view! {
         <Show
             when=move || !items.with(Vec::is_empty)
-            fallback=move || if filtered {
-                view! { <p class="empty" id="events-empty">"No events match these filters. Clear them or widen the time range."</p> }.into_any()
-            } else {
-                view! { <p class="empty" id="events-empty">"No events yet. Events your app sends to Meshes appear here with their delivery status."</p> }.into_any()
+            fallback=move || {
+                if filtered {
+                    view! {
+                        <p class="empty" id="events-empty">
+                            "No events match these filters. Clear them or widen the time range."
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p class="empty" id="events-empty">
+                            "No events yet. Events your app sends to Meshes appear here with their delivery status."
+                        </p>
+                    }
+                        .into_any()
+                }
             }
         >
             <table class="table" id="events-table">
                 <thead>
-                    <tr><th scope="col">"Event"</th><th scope="col">"Status"</th><th scope="col">"Resource"</th><th scope="col">"Deliveries"</th><th scope="col">"Received"</th></tr>
+                    <tr>
+                        <th scope="col">"Event"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Resource"</th>
+                        <th scope="col">"Deliveries"</th>
+                        <th scope="col">"Received"</th>
+                    </tr>
                 </thead>
                 <tbody>
                     <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
-                        <EventRow e/>
+                        <EventRow e />
                     </For>
                 </tbody>
             </table>
         </Show>
-        {move || error.get().map(|err| view! { <ErrorState err/> })}
+        {move || error.get().map(|err| view! { <ErrorState err /> })}
         <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="btn" id="events-more" on:click=load_more.clone() disabled=move || loading.get()>
+            <button
+                type="button"
+                class="btn"
+                id="events-more"
+                on:click=load_more.clone()
+                disabled=move || loading.get()
+            >
                 {move || if loading.get() { "Loading…" } else { "Load more" }}
             </button>
         </Show>
@@ -262,10 +319,14 @@ fn EventRow(e: Event) -> impl IntoView {
     view! {
         <tr data-event-id=e.id.clone() data-status=e.status.as_str()>
             <td>{link}</td>
-            <td><StatusBadge status=e.status/></td>
+            <td>
+                <StatusBadge status=e.status />
+            </td>
             <td>{resource}</td>
             <td>{deliveries}</td>
-            <td><Time at=e.created_at/></td>
+            <td>
+                <Time at=e.created_at />
+            </td>
         </tr>
     }
 }

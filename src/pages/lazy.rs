@@ -155,13 +155,13 @@ where
     start.with_value(|start| start());
     (move || {
         if !done.get() {
-            return view! { <Skeleton rows=6/> }.into_any();
+            return view! { <Skeleton rows=6 /> }.into_any();
         }
         match slot.try_update_value(Option::take).flatten() {
             Some(Ok(page)) => page,
             Some(Err(err)) => {
                 let retry = Callback::new(move |_| start.with_value(|start| start()));
-                view! { <ErrorState err retry/> }.into_any()
+                view! { <ErrorState err retry /> }.into_any()
             }
             None => ().into_any(),
         }

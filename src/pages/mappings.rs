@@ -42,8 +42,10 @@ pub fn MappingsPage(id: String) -> impl IntoView {
     let data = authed_resource(move |api| load(api, id.clone()));
     let back = href_with_query(&EmbedRoute::Connections.path(), "");
     view! {
-        <p class="crumbs"><Link href=back>"← Connections"</Link></p>
-        {render_loaded(data, 8, |d| view! { <Editor d/> })}
+        <p class="crumbs">
+            <Link href=back>"← Connections"</Link>
+        </p>
+        {render_loaded(data, 8, |d| view! { <Editor d /> })}
     }
 }
 
@@ -158,30 +160,95 @@ fn Editor(d: Loaded) -> impl IntoView {
     let writable = move || session.can_write() && !busy.get();
     let w2 = writable.clone();
     view! {
-        <PageHeader title=format!("Field mapping · {}", d.connection.name) subtitle="Which payload values fill which fields of the destination"/>
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason/> })}
-        <p class="muted" id="mapping-status">{status_line}" · field catalog v"{move || catalog.with(|c| c.catalog_version)}" refreshed "
-            {move || view! { <Time at=catalog.with(|c| c.refreshed_at.clone())/> }}
-            " "<button type="button" class="btn-link" id="refresh-catalog" on:click=refresh disabled=move || busy.get()>"Refresh field catalog"</button></p>
-        <NoticeView notice/>
-        {move || newer.get().map(|n| view! {
-            <div class="warning" role="alert" id="mapping-conflict">
-                <p><strong>{format!("Someone saved version {} while you were editing.", n.mapping.version)}</strong></p>
-                <p>{format!("Their version maps: {}.", rows::summary(&n.mapping.schema))}</p>
-                <button type="button" class="btn btn-primary" id="reapply" on:click=reapply>"Keep my changes on top of it"</button>
-                <button type="button" class="btn" id="take-theirs" on:click=take_theirs>"Discard mine, use theirs"</button>
-            </div>
-        })}
+        <PageHeader
+            title=format!("Field mapping · {}", d.connection.name)
+            subtitle="Which payload values fill which fields of the destination"
+        />
+        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        <p class="muted" id="mapping-status">
+            {status_line}
+            " · field catalog v"
+            {move || catalog.with(|c| c.catalog_version)}
+            " refreshed "
+            {move || view! { <Time at=catalog.with(|c| c.refreshed_at.clone()) /> }}
+            " "
+            <button
+                type="button"
+                class="btn-link"
+                id="refresh-catalog"
+                on:click=refresh
+                disabled=move || busy.get()
+            >
+                "Refresh field catalog"
+            </button>
+        </p>
+        <NoticeView notice />
+        {move || {
+            newer
+                .get()
+                .map(|n| {
+                    view! {
+                        <div class="warning" role="alert" id="mapping-conflict">
+                            <p>
+                                <strong>
+                                    {format!(
+                                        "Someone saved version {} while you were editing.",
+                                        n.mapping.version,
+                                    )}
+                                </strong>
+                            </p>
+                            <p>
+                                {format!(
+                                    "Their version maps: {}.",
+                                    rows::summary(&n.mapping.schema),
+                                )}
+                            </p>
+                            <button
+                                type="button"
+                                class="btn btn-primary"
+                                id="reapply"
+                                on:click=reapply
+                            >
+                                "Keep my changes on top of it"
+                            </button>
+                            <button type="button" class="btn" id="take-theirs" on:click=take_theirs>
+                                "Discard mine, use theirs"
+                            </button>
+                        </div>
+                    }
+                })
+        }}
         <form class="mapping-form" id="mapping-form" on:submit=save>
-            <label class="inline">"Mapping name"<input id="mapping-name" bind:value=name maxlength="64" disabled=!can_edit/></label>
-            <rows::RowsEditor rows catalog can_edit err/>
-            {move || server.get().map(|err| view! { <ErrorState err/> })}
-            {can_edit.then(|| view! {
-                <div class="form-actions">
-                    <button type="button" class="btn" id="add-mapping-row" on:click=move |_| rows.update(|r| r.push(Row::default())) disabled=move || !w2()>"Add field"</button>
-                    <button type="submit" class="btn btn-primary" id="save-mapping" disabled=move || !writable()>"Save mapping"</button>
-                </div>
-            })}
+            <label class="inline">
+                "Mapping name"
+                <input id="mapping-name" bind:value=name maxlength="64" disabled=!can_edit />
+            </label>
+            <rows::RowsEditor rows catalog can_edit err />
+            {move || server.get().map(|err| view! { <ErrorState err /> })}
+            {can_edit
+                .then(|| {
+                    view! {
+                        <div class="form-actions">
+                            <button
+                                type="button"
+                                class="btn"
+                                id="add-mapping-row"
+                                on:click=move |_| rows.update(|r| r.push(Row::default()))
+                                disabled=move || !w2()
+                            >
+                                "Add field"
+                            </button>
+                            <button
+                                type="submit"
+                                class="btn btn-primary"
+                                id="save-mapping"
+                                disabled=move || !writable()
+                            >
+                                "Save mapping"
+                            </button>
+                        </div>
+                    }
+                })}
         </form>
     }
 }

@@ -53,10 +53,10 @@ where
     V: IntoView + 'static,
 {
     move || match res.get() {
-        None | Some(Err(AppError::AwaitingAuth)) => view! { <Skeleton rows/> }.into_any(),
+        None | Some(Err(AppError::AwaitingAuth)) => view! { <Skeleton rows /> }.into_any(),
         Some(Err(err)) => {
             let retry = Callback::new(move |_| res.refetch());
-            view! { <ErrorState err retry/> }.into_any()
+            view! { <ErrorState err retry /> }.into_any()
         }
         Some(Ok(data)) => {
             crate::perf::first_data_rendered();
@@ -147,18 +147,25 @@ pub fn NotFound() -> impl IntoView {
         .map(|s| EmbedRoute::from(s.ctx.launch_page).path())
         .unwrap_or_default();
     view! {
-        <PageHeader title="Page not found"/>
-        <p>"This page isn't part of the embedded workspace. "<Link href=home>"Go to the start page"</Link></p>
+        <PageHeader title="Page not found" />
+        <p>
+            "This page isn't part of the embedded workspace. "
+            <Link href=home>"Go to the start page"</Link>
+        </p>
     }
 }
 
 #[component]
 pub fn Refused(page: EmbedPage) -> impl IntoView {
     view! {
-        <PageHeader title=page.title()/>
+        <PageHeader title=page.title() />
         <div class="error-state" role="alert">
-            <p class="error-title">{format!("{} isn't available in this embedded view", page.title())}</p>
-            <p class="error-remedy">"The app embedding this workspace chose a narrower view. Ask its administrators if you need this page."</p>
+            <p class="error-title">
+                {format!("{} isn't available in this embedded view", page.title())}
+            </p>
+            <p class="error-remedy">
+                "The app embedding this workspace chose a narrower view. Ask its administrators if you need this page."
+            </p>
         </div>
     }
 }

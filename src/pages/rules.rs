@@ -128,36 +128,108 @@ pub fn RulesPage() -> impl IntoView {
     });
     let can_create = permits.is_ok();
     view! {
-        <PageHeader title="Rules" subtitle="Which events go where"/>
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason/> })}
-        <form class="filters" id="rule-filters" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); applied.set(filter.get_untracked()); }>
-            <label>"Event type"<input id="rule-filter-event" prop:value=move || filter.with(|f| f.event.clone()) on:input=move |e| filter.update(|f| f.event = event_target_value(&e))/></label>
-            <label>"Connection"
-                <select id="rule-filter-connection" on:change=move |e| filter.update(|f| f.connection = event_target_value(&e))>
+        <PageHeader title="Rules" subtitle="Which events go where" />
+        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        <form
+            class="filters"
+            id="rule-filters"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                applied.set(filter.get_untracked());
+            }
+        >
+            <label>
+                "Event type"
+                <input
+                    id="rule-filter-event"
+                    prop:value=move || filter.with(|f| f.event.clone())
+                    on:input=move |e| filter.update(|f| f.event = event_target_value(&e))
+                />
+            </label>
+            <label>
+                "Connection"
+                <select
+                    id="rule-filter-connection"
+                    on:change=move |e| filter.update(|f| f.connection = event_target_value(&e))
+                >
                     <option value="">"Any"</option>
-                    {move || catalogs.get().and_then(Result::ok).map(|c| c.connections.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view())}
+                    {move || {
+                        catalogs
+                            .get()
+                            .and_then(Result::ok)
+                            .map(|c| {
+                                c.connections
+                                    .into_iter()
+                                    .map(|c| view! { <option value=c.id>{c.name}</option> })
+                                    .collect_view()
+                            })
+                    }}
                 </select>
             </label>
-            <label>"Resource"<input id="rule-filter-resource" on:input=move |e| filter.update(|f| f.resource = event_target_value(&e))/></label>
-            <label>"Resource id"<input id="rule-filter-resource-id" on:input=move |e| filter.update(|f| f.resource_id = event_target_value(&e))/></label>
+            <label>
+                "Resource"
+                <input
+                    id="rule-filter-resource"
+                    on:input=move |e| filter.update(|f| f.resource = event_target_value(&e))
+                />
+            </label>
+            <label>
+                "Resource id"
+                <input
+                    id="rule-filter-resource-id"
+                    on:input=move |e| filter.update(|f| f.resource_id = event_target_value(&e))
+                />
+            </label>
             <div class="filter-actions">
-                <button type="submit" class="btn">"Apply"</button>
-                {can_create.then(|| view! { <button type="button" class="btn btn-primary" id="new-rule" on:click=move |_| creating.set(true)>"New rule"</button> })}
+                <button type="submit" class="btn">
+                    "Apply"
+                </button>
+                {can_create
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn btn-primary"
+                                id="new-rule"
+                                on:click=move |_| creating.set(true)
+                            >
+                                "New rule"
+                            </button>
+                        }
+                    })}
             </div>
         </form>
-        <NoticeView notice/>
-        <Show when=move || creating.get()>
-            {render_loaded(catalogs, 4, move |c| view! { <form::RuleForm catalogs=c on_created on_cancel=Callback::new(move |_| creating.set(false))/> })}
+        <NoticeView notice />
+        <Show when=move || {
+            creating.get()
+        }>
+            {render_loaded(
+                catalogs,
+                4,
+                move |c| {
+                    view! {
+                        <form::RuleForm
+                            catalogs=c
+                            on_created
+                            on_cancel=Callback::new(move |_| creating.set(false))
+                        />
+                    }
+                },
+            )}
         </Show>
         // The list names connections from the catalogs: it waits for them (built once, not
         // once with ids and again with names), and shows ids only if they failed.
-        {render_loaded(rules, 6, move |page| match catalogs.get() {
-            None | Some(Err(AppError::AwaitingAuth)) => view! { <Skeleton rows=6/> }.into_any(),
-            Some(cats) => {
-                let cats = cats.unwrap_or_default();
-                view! { <RuleList rules=page.records cats fresh notice/> }.into_any()
-            }
-        })}
+        {render_loaded(
+            rules,
+            6,
+            move |page| match catalogs.get() {
+                None | Some(Err(AppError::AwaitingAuth)) => view! { <Skeleton rows=6 /> }.into_any(),
+                Some(cats) => {
+                    let cats = cats.unwrap_or_default();
+                    view! { <RuleList rules=page.records cats fresh notice /> }.into_any()
+                }
+            },
+        )}
     }
 }
 
@@ -169,17 +241,32 @@ fn RuleList(
     notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
     if rules.is_empty() {
-        return view! { <p class="empty" id="rules-empty">"No rules yet. Create one to send an event type to a connection — for example, new contacts to a HubSpot list."</p> }.into_any();
+        return view! {
+            <p class="empty" id="rules-empty">
+                "No rules yet. Create one to send an event type to a connection — for example, new contacts to a HubSpot list."
+            </p>
+        }.into_any();
     }
     let items = RwSignal::new(rules);
     let rows = staged(items);
     let cats = StoredValue::new(cats);
     view! {
         <table class="table" id="rules-table">
-            <thead><tr><th scope="col">"Event"</th><th scope="col">"Connection"</th><th scope="col">"Action"</th><th scope="col">"Active"</th><th scope="col">"Created"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Event"</th>
+                    <th scope="col">"Connection"</th>
+                    <th scope="col">"Action"</th>
+                    <th scope="col">"Active"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">
+                        <span class="sr-only">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
             <tbody>
                 <For each=move || rows.get() key=|r| (r.id.clone(), r.active) let:r>
-                    <RuleRow r cats=cats.get_value() items fresh notice/>
+                    <RuleRow r cats=cats.get_value() items fresh notice />
                 </For>
             </tbody>
         </table>
@@ -263,25 +350,76 @@ fn RuleRow(
     let rule_for_test = r.clone();
     view! {
         <tr data-rule-id=id.clone() class:highlight=highlight>
-            <td><strong>{r.event.clone()}</strong>{filter.map(|f| view! { <p class="muted">{f}</p> })}</td>
-            <td>{conn_name}<p class="muted">{integration_label(&r.kind).to_owned()}</p>
-                {inactive_conn.then(|| view! { <p class="error-text">"Connection needs attention: deliveries fail until it is fixed."</p> })}</td>
+            <td>
+                <strong>{r.event.clone()}</strong>
+                {filter.map(|f| view! { <p class="muted">{f}</p> })}
+            </td>
+            <td>
+                {conn_name}<p class="muted">{integration_label(&r.kind).to_owned()}</p>
+                {inactive_conn
+                    .then(|| {
+                        view! {
+                            <p class="error-text">
+                                "Connection needs attention: deliveries fail until it is fixed."
+                            </p>
+                        }
+                    })}
+            </td>
             <td>{cats.describe(&r)}</td>
             <td>
                 <label class="switch">
-                    <input type="checkbox" role="switch" class="rule-active" prop:checked=active disabled=move || !can_write || !writable() on:change=toggle
-                        aria-label=format!("Rule for {} active", r.event)/>
+                    <input
+                        type="checkbox"
+                        role="switch"
+                        class="rule-active"
+                        prop:checked=active
+                        disabled=move || !can_write || !writable()
+                        on:change=toggle
+                        aria-label=format!("Rule for {} active", r.event)
+                    />
                     {if active { "On" } else { "Off" }}
                 </label>
             </td>
-            <td><Time at=r.created_at.clone()/></td>
+            <td>
+                <Time at=r.created_at.clone() />
+            </td>
             <td class="actions">
-                {can_write.then(|| view! { <button type="button" class="btn test-rule" on:click=move |_| testing.update(|t| *t = !*t) disabled=move || !w2()>"Send test event"</button> })}
-                {can_delete.then(|| view! { <ConfirmButton label="Delete" class="btn btn-danger delete-rule" question=format!("Delete this {event_name} rule? Delivered events keep their history.") yes="Delete rule" enabled=Signal::derive(w3) on_yes=Callback::new(delete)/> })}
+                {can_write
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn test-rule"
+                                on:click=move |_| testing.update(|t| *t = !*t)
+                                disabled=move || !w2()
+                            >
+                                "Send test event"
+                            </button>
+                        }
+                    })}
+                {can_delete
+                    .then(|| {
+                        view! {
+                            <ConfirmButton
+                                label="Delete"
+                                class="btn btn-danger delete-rule"
+                                question=format!(
+                                    "Delete this {event_name} rule? Delivered events keep their history.",
+                                )
+                                yes="Delete rule"
+                                enabled=Signal::derive(w3)
+                                on_yes=Callback::new(delete)
+                            />
+                        }
+                    })}
             </td>
         </tr>
         <Show when=move || testing.get()>
-            <tr><td colspan="6"><test_event::TestEvent rule=rule_for_test.clone()/></td></tr>
+            <tr>
+                <td colspan="6">
+                    <test_event::TestEvent rule=rule_for_test.clone() />
+                </td>
+            </tr>
         </Show>
     }
 }

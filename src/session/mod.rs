@@ -107,7 +107,7 @@ impl Session {
         }
     }
 
-    /// Does this token claim to belong to our session? (PM-08; the API confirms afterwards.)
+    /// Does this token claim to belong to our session? (decision 17; the API confirms afterwards.)
     pub fn claims_match(&self, token: &str) -> bool {
         peek_claims(token)
             .is_some_and(|c| c.sid == self.ctx.session_id && c.ws == self.ctx.workspace.id)

@@ -1,5 +1,8 @@
 //! Helpers shared by the browser tests.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several test binaries, each using a part"
+)]
 
 use base64::Engine;
 use gloo_timers::future::TimeoutFuture;
@@ -274,7 +277,7 @@ pub fn mount_ctx(path: &str, ctx: SessionContext, transport: Transport) -> Mount
     let owner = Owner::new();
     let handle = owner.with(|| {
         leptos::mount::mount_to(root.clone(), move || {
-            view! { <Workspace api=a/> }.into_any()
+            view! { <Workspace api=a /> }.into_any()
         })
     });
     Mounted {

@@ -1,6 +1,10 @@
 //! Browser tests of the workspace pages against a fake API: each page's success, empty, error
 //! and forbidden states, role-gated actions, and the write paths (409/425/422 handling).
 //! One test binary (linking a wasm test binary is the slow part), split by page group.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a surprise should fail the test at once"
+)]
 #![cfg(target_arch = "wasm32")]
 
 #[path = "../common/mod.rs"]

@@ -117,8 +117,11 @@ fn size_report(ctx: &Ctx) -> Result<(), String> {
 
 fn test(ctx: &Ctx) -> Result<(), String> {
     setup::setup(ctx)?;
-    step("rustfmt", || {
-        run(ctx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))
+    step("rustfmt and leptosfmt", || {
+        run(ctx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
+        run(ctx
+            .cmd("leptosfmt")
+            .args(["--quiet", "--check", "src", "tests"]))
     })?;
     step("clippy (native)", || {
         run(ctx.cmd("cargo").args([

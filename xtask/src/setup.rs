@@ -5,6 +5,7 @@ use crate::{Ctx, run, step};
 use std::process::Command;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+pub const LEPTOSFMT_VERSION: &str = "0.1.33";
 pub const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "brotli"];
 
 pub fn setup(ctx: &Ctx) -> Result<(), String> {
@@ -15,6 +16,7 @@ pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("wasm-opt and terser (npm)", || binaryen(ctx))?;
     step("wasm-split-cli", wasm_split)?;
     step("twiggy", twiggy)?;
+    step("leptosfmt", leptosfmt)?;
     step("cargo fetch", || {
         run(Command::new("cargo").arg("fetch").current_dir(&ctx.root))
     })
@@ -123,6 +125,11 @@ pub const TWIGGY_VERSION: &str = "0.8.0";
 /// The size report's "what is big" table (`twiggy top`).
 fn twiggy() -> Result<(), String> {
     cargo_install("twiggy", TWIGGY_VERSION, &[])
+}
+
+/// Formats the `view!` macros, which rustfmt leaves alone (`leptosfmt.toml`).
+fn leptosfmt() -> Result<(), String> {
+    cargo_install("leptosfmt", LEPTOSFMT_VERSION, &[])
 }
 
 /// `cargo install --locked <krate> --version <version>`, unless that version is installed.

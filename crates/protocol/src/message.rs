@@ -1,12 +1,12 @@
 //! The host <-> iframe postMessage contract (meshes-spec §2).
 //!
 //! Documented fields are kept exactly; additive fields (marked below) are optional for hosts to
-//! read and never carry secrets, because every script on the host page can observe them (PM-07).
+//! read and never carry secrets, because every script on the host page can observe them (docs/contract.md §3).
 
 use crate::access::EmbedPage;
 use serde::{Deserialize, Serialize};
 
-/// Upper bound on an access token delivered through `meshes:auth` (PM-06).
+/// Upper bound on an access token delivered through `meshes:auth` (docs/contract.md §3).
 pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 /// Upper bound on a message `type` string we bother to look at.
 pub const MAX_TYPE_LEN: usize = 64;
@@ -182,7 +182,7 @@ pub fn check_token(token: &str) -> Result<(), Reject> {
     if ok { Ok(()) } else { Err(Reject::Token) }
 }
 
-/// `expires_in` clamp (REF-01): whole seconds between 30 s and 24 h.
+/// `expires_in` clamp (docs/contract.md §4): whole seconds between 30 s and 24 h.
 pub fn check_expires_in(v: f64) -> Result<u32, Reject> {
     if v.is_finite() && v.fract() == 0.0 && (30.0..=86_400.0).contains(&v) {
         Ok(v as u32)
@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn outbound_messages_carry_no_secrets() {
-        // PM-07: nothing the iframe posts may name or contain a token, payload or email.
+        // Nothing the iframe posts may name or contain a token, payload or email.
         let all = [
             EmbedMessage::Ready,
             EmbedMessage::TokenRefresh {

@@ -1,7 +1,7 @@
 //! Web origins: normalised once when configured, then compared byte-for-byte.
 //!
 //! Configuration (`allowed_origins`) is normalised at write time so that the runtime can compare
-//! `event.origin` with plain string equality — never prefix/suffix/regex matching (PM-02).
+//! `event.origin` with plain string equality — never prefix/suffix/regex matching (docs/contract.md §3).
 
 use std::fmt;
 
@@ -94,7 +94,7 @@ pub enum ParentError {
     Unknown,
 }
 
-/// Pick the one parent origin the runtime will talk to (PM-03). `observed` is what the browser
+/// Pick the one parent origin the runtime will talk to (docs/contract.md §3). `observed` is what the browser
 /// reports (`location.ancestorOrigins[0]`, else the referrer's origin). With an allowlist the
 /// observed origin must be on it; a single-entry allowlist also works when nothing is observed
 /// (the browser drops messages to a non-matching `targetOrigin`, so nothing leaks).

@@ -1,5 +1,9 @@
 //! Every documented message and response shape, as JSON, decodes into our types and encodes
 //! back to the same JSON value (no field lost, renamed or invented).
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a surprise should fail the test at once"
+)]
 
 use meshes_protocol::api::*;
 use meshes_protocol::{EmbedMessage, HostMessage};

@@ -4,6 +4,10 @@
 //! cases per property and 4,096 for the branch census;
 //! `PROPTEST_CASES=100000 cargo test -p meshes-protocol --test properties --release` is the
 //! long run.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a surprise should fail the test at once"
+)]
 
 use meshes_protocol::HostMessage;
 use meshes_protocol::message::{MAX_TOKEN_LEN, MAX_TYPE_LEN, Reject, check_token};

@@ -2,6 +2,10 @@
 //! module per area. One test binary: each binary links the whole harness, and linking was a
 //! slow part of CI. Tests run one at a time (`--test-threads=1`): each starts its own sandbox
 //! and browser, and timing-sensitive pages must not compete for two cores.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a surprise should fail the test at once"
+)]
 
 mod faults;
 mod foundation;

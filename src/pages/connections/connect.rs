@@ -23,21 +23,32 @@ pub fn ConnectPanel(
                 reconnect: None,
             };
             view! {
-                <button type="button" class="btn connect-oauth" data-integration=i.kind.clone()
+                <button
+                    type="button"
+                    class="btn connect-oauth"
+                    data-integration=i.kind.clone()
                     disabled=move || !enabled.get()
-                    on:click=move |_| flow.start(target.clone())>
+                    on:click=move |_| flow.start(target.clone())
+                >
                     {format!("Connect {}", i.name)}
                 </button>
             }
         })
         .collect_view();
     view! {
-        <section class="card" id="connect-apps" aria-labelledby="connect-apps-title"
-            data-hints-accepted=move || flow.hints.get().0 data-hints-refused=move || flow.hints.get().1>
+        <section
+            class="card"
+            id="connect-apps"
+            aria-labelledby="connect-apps-title"
+            data-hints-accepted=move || flow.hints.get().0
+            data-hints-refused=move || flow.hints.get().1
+        >
             <h2 id="connect-apps-title">"Connect an app"</h2>
-            <p class="muted">"You sign in to the app in a window Meshes opens; your password never passes through this page."</p>
+            <p class="muted">
+                "You sign in to the app in a window Meshes opens; your password never passes through this page."
+            </p>
             <div class="connect-buttons">{buttons}</div>
-            <FlowStatus flow/>
+            <FlowStatus flow />
         </section>
     }
 }
@@ -188,13 +199,38 @@ pub fn FlowStatus(flow: OauthFlow) -> impl IntoView {
         flow.phase.with(|p| describe(p, &name, redirect)).map(|s| {
             let acts = s.acts.into_iter().map(|a| {
                 let (id, label, class) = a.meta();
-                view! { <button type="button" class=class id=id on:click=move |_| a.run(flow)>{label}</button> }
+                view! {
+                    <button type="button" class=class id=id on:click=move |_| a.run(flow)>
+                        {label}
+                    </button>
+                }
             });
             view! {
                 <div class=s.class id="oauth-status" role=s.role data-phase=s.phase>
                     {s.lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
-                    {s.code.map(|c| view! { <p><code>{c}</code></p> })}
-                    {s.link.map(|href| view! { <a class="btn btn-primary" id="oauth-redirect-go" href=href target="_top">{format!("Continue to {name}")}</a> })}
+                    {s
+                        .code
+                        .map(|c| {
+                            view! {
+                                <p>
+                                    <code>{c}</code>
+                                </p>
+                            }
+                        })}
+                    {s
+                        .link
+                        .map(|href| {
+                            view! {
+                                <a
+                                    class="btn btn-primary"
+                                    id="oauth-redirect-go"
+                                    href=href
+                                    target="_top"
+                                >
+                                    {format!("Continue to {name}")}
+                                </a>
+                            }
+                        })}
                     {acts.collect_view()}
                 </div>
             }

@@ -229,14 +229,44 @@ pub fn ConnectionForm(
             let control = match f.kind {
                 FieldType::Select => view! {
                     <select id=dom_id.clone() prop:value=val on:change=set>
-                        {f.options.clone().unwrap_or_default().into_iter().map(|o| view! { <option value=o.value>{o.label}</option> }).collect_view()}
+                        {f
+                            .options
+                            .clone()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|o| view! { <option value=o.value>{o.label}</option> })
+                            .collect_view()}
                     </select>
-                }.into_any(),
-                FieldType::Textarea => view! { <textarea id=dom_id.clone() prop:value=val on:input=set></textarea> }.into_any(),
+                }
+                .into_any(),
+                FieldType::Textarea => {
+                    view! { <textarea id=dom_id.clone() prop:value=val on:input=set></textarea> }
+                        .into_any()
+                }
                 _ => {
-                    let ty = if secret { "password" } else if f.validate.as_deref() == Some("url") { "url" } else { "text" };
-                    let ph = if saved_secret { "Saved — leave blank to keep it" } else { "" };
-                    view! { <input id=dom_id.clone() type=ty placeholder=ph autocomplete="off" prop:value=val on:input=set/> }.into_any()
+                    let ty = if secret {
+                        "password"
+                    } else if f.validate.as_deref() == Some("url") {
+                        "url"
+                    } else {
+                        "text"
+                    };
+                    let ph = if saved_secret {
+                        "Saved — leave blank to keep it"
+                    } else {
+                        ""
+                    };
+                    view! {
+                        <input
+                            id=dom_id.clone()
+                            type=ty
+                            placeholder=ph
+                            autocomplete="off"
+                            prop:value=val
+                            on:input=set
+                        />
+                    }
+                    .into_any()
                 }
             };
             let p = param.clone();
@@ -249,49 +279,145 @@ pub fn ConnectionForm(
         };
         move || applies().then(build.clone())
     };
-    let header_rows = move || {
-        headers.get().into_iter().enumerate().map(|(i, (n, v))| view! {
+    let header_row = move |(i, (n, v)): (usize, (String, String))| {
+        view! {
             <div class="header-row">
-                <input aria-label=format!("Header {} name", i + 1) placeholder="X-Header" prop:value=n
-                    on:input=move |e| headers.update(|h| h[i].0 = event_target_value(&e))/>
-                <input aria-label=format!("Header {} value", i + 1) placeholder="value" prop:value=v
-                    on:input=move |e| headers.update(|h| h[i].1 = event_target_value(&e))/>
-                <button type="button" class="btn-link" on:click=move |_| headers.update(|h| { h.remove(i); })>"Remove"</button>
-                <p class="field-error">{move || err(&format!("metadata.custom_headers[{i}].name")).or_else(|| err(&format!("metadata.custom_headers[{i}].value")))}</p>
+                <input
+                    aria-label=format!("Header {} name", i + 1)
+                    placeholder="X-Header"
+                    prop:value=n
+                    on:input=move |e| headers.update(|h| h[i].0 = event_target_value(&e))
+                />
+                <input
+                    aria-label=format!("Header {} value", i + 1)
+                    placeholder="value"
+                    prop:value=v
+                    on:input=move |e| headers.update(|h| h[i].1 = event_target_value(&e))
+                />
+                <button
+                    type="button"
+                    class="btn-link"
+                    on:click=move |_| {
+                        headers
+                            .update(|h| {
+                                h.remove(i);
+                            })
+                    }
+                >
+                    "Remove"
+                </button>
+                <p class="field-error">
+                    {move || {
+                        err(&format!("metadata.custom_headers[{i}].name"))
+                            .or_else(|| err(&format!("metadata.custom_headers[{i}].value")))
+                    }}
+                </p>
             </div>
-        }).collect_view()
+        }
+    };
+    let header_rows = move || {
+        headers
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(header_row)
+            .collect_view()
     };
     let is_edit = existing.is_some();
     view! {
-        <form class="form panel" id="connection-form" on:submit=submit aria-label=if is_edit { "Edit connection" } else { "New connection" }>
+        <form
+            class="form panel"
+            id="connection-form"
+            on:submit=submit
+            aria-label=if is_edit { "Edit connection" } else { "New connection" }
+        >
             <h2>{if is_edit { "Edit connection" } else { "New connection" }}</h2>
             <label for="conn-type">"Integration"</label>
-            <select id="conn-type" prop:value=kind disabled=is_edit on:change=move |e| { kind.set(event_target_value(&e)); values.set(HashMap::new()); local.set(vec![]); }>
-                {creatable.into_iter().map(|i| view! { <option value=i.kind.clone()>{i.name.clone()}</option> }).collect_view()}
+            <select
+                id="conn-type"
+                prop:value=kind
+                disabled=is_edit
+                on:change=move |e| {
+                    kind.set(event_target_value(&e));
+                    values.set(HashMap::new());
+                    local.set(vec![]);
+                }
+            >
+                {creatable
+                    .into_iter()
+                    .map(|i| view! { <option value=i.kind.clone()>{i.name.clone()}</option> })
+                    .collect_view()}
             </select>
-            {(!is_edit && !oauth.is_empty()).then(|| view! {
-                <p class="help" id="oauth-entry">{format!("{} connect by signing in to the provider; their Connect buttons open a Meshes-hosted window.", oauth.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", "))}</p>
-            })}
+            {(!is_edit && !oauth.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="help" id="oauth-entry">
+                            {format!(
+                                "{} connect by signing in to the provider; their Connect buttons open a Meshes-hosted window.",
+                                oauth.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", "),
+                            )}
+                        </p>
+                    }
+                })}
             <label for="conn-name">"Name (required)"</label>
-            <input id="conn-name" prop:value=name on:input=move |e| name.set(event_target_value(&e)) placeholder="e.g. Billing webhook"/>
+            <input
+                id="conn-name"
+                prop:value=name
+                on:input=move |e| name.set(event_target_value(&e))
+                placeholder="e.g. Billing webhook"
+            />
             <p class="field-error">{move || err("name")}</p>
-            {move || integration.get().map(|i| i.authentication.fields.into_iter().map(&field_view).collect_view())}
+            {move || {
+                integration
+                    .get()
+                    .map(|i| i.authentication.fields.into_iter().map(&field_view).collect_view())
+            }}
             <Show when=move || kind.get() == "webhook">
                 <fieldset class="headers">
                     <legend>{format!("Custom headers (up to {MAX_CUSTOM_HEADERS})")}</legend>
                     {header_rows}
-                    <button type="button" class="btn" id="add-header" disabled=move || headers.with(|h| h.len() >= MAX_CUSTOM_HEADERS)
-                        on:click=move |_| headers.update(|h| h.push((String::new(), String::new())))>"Add header"</button>
+                    <button
+                        type="button"
+                        class="btn"
+                        id="add-header"
+                        disabled=move || headers.with(|h| h.len() >= MAX_CUSTOM_HEADERS)
+                        on:click=move |_| headers.update(|h| h.push((String::new(), String::new())))
+                    >
+                        "Add header"
+                    </button>
                     <p class="field-error">{move || err("metadata.custom_headers")}</p>
                 </fieldset>
-                <label class="check"><input type="checkbox" id="conn-skip-test" prop:checked=skip_test on:change=move |e| skip_test.set(event_target_checked(&e))/>"Skip URL payload test"</label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        id="conn-skip-test"
+                        prop:checked=skip_test
+                        on:change=move |e| skip_test.set(event_target_checked(&e))
+                    />
+                    "Skip URL payload test"
+                </label>
             </Show>
-            {move || server.get().map(|err| view! { <ErrorState err/> })}
+            {move || server.get().map(|err| view! { <ErrorState err /> })}
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" id="conn-save" disabled=move || busy.get() || !session.can_write()>
-                    {move || if busy.get() { "Saving…" } else if is_edit { "Save changes" } else { "Create connection" }}
+                <button
+                    type="submit"
+                    class="btn btn-primary"
+                    id="conn-save"
+                    disabled=move || busy.get() || !session.can_write()
+                >
+                    {move || {
+                        if busy.get() {
+                            "Saving…"
+                        } else if is_edit {
+                            "Save changes"
+                        } else {
+                            "Create connection"
+                        }
+                    }}
                 </button>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

@@ -149,13 +149,29 @@ pub fn RowsEditor(
     let count = move || rows.with(Vec::len);
     view! {
         <table class="table" id="mapping-rows">
-            <thead><tr><th scope="col">"Destination field"</th><th scope="col">"Source"</th><th scope="col">"Transforms"</th><th scope="col">"On error"</th><th scope="col"><span class="sr-only">"Remove"</span></th></tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Destination field"</th>
+                    <th scope="col">"Source"</th>
+                    <th scope="col">"Transforms"</th>
+                    <th scope="col">"On error"</th>
+                    <th scope="col">
+                        <span class="sr-only">"Remove"</span>
+                    </th>
+                </tr>
+            </thead>
             <tbody>
-                {move || (0..count()).map(|i| view! { <RowView i rows catalog can_edit err/> }).collect_view()}
+                {move || {
+                    (0..count())
+                        .map(|i| view! { <RowView i rows catalog can_edit err /> })
+                        .collect_view()
+                }}
             </tbody>
         </table>
         <Show when=move || count() == 0>
-            <p class="empty">"No fields are mapped yet. Add a field to send a payload value to the destination."</p>
+            <p class="empty">
+                "No fields are mapped yet. Add a field to send a payload value to the destination."
+            </p>
         </Show>
     }
 }
@@ -191,49 +207,132 @@ fn RowView(
     view! {
         <tr class="mapping-row">
             <td>
-                <select class="map-dest" aria-label=format!("Destination field {}", i + 1) prop:value=get(|r| r.dest.clone()) on:change=set(|r, v| r.dest = v) disabled=!can_edit>
+                <select
+                    class="map-dest"
+                    aria-label=format!("Destination field {}", i + 1)
+                    prop:value=get(|r| r.dest.clone())
+                    on:change=set(|r, v| r.dest = v)
+                    disabled=!can_edit
+                >
                     <option value="">"Choose…"</option>
-                    {move || catalog.with(|c| c.fields.clone()).into_iter().map(|f| {
-                        let ro = f.is_read_only();
-                        let label = format!("{}{}{}", f.label.clone().unwrap_or_else(|| f.key.clone()), if f.is_required() { " *" } else { "" }, if ro { " (read-only)" } else { "" });
-                        view! { <option value=f.key.clone() disabled=ro>{label}</option> }
-                    }).collect_view()}
+                    {move || {
+                        catalog
+                            .with(|c| c.fields.clone())
+                            .into_iter()
+                            .map(|f| {
+                                let ro = f.is_read_only();
+                                let label = format!(
+                                    "{}{}{}",
+                                    f.label.clone().unwrap_or_else(|| f.key.clone()),
+                                    if f.is_required() { " *" } else { "" },
+                                    if ro { " (read-only)" } else { "" },
+                                );
+                                view! {
+                                    <option value=f.key.clone() disabled=ro>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
                 <p class="field-error">{move || err(&pd)}</p>
             </td>
             <td>
-                <select class="map-source-kind" aria-label=format!("Source type {}", i + 1) prop:value=move || if is_literal() { "literal" } else { "path" }
-                    on:change=set(|r, v| r.literal = v == "literal") disabled=!can_edit>
+                <select
+                    class="map-source-kind"
+                    aria-label=format!("Source type {}", i + 1)
+                    prop:value=move || if is_literal() { "literal" } else { "path" }
+                    on:change=set(|r, v| r.literal = v == "literal")
+                    disabled=!can_edit
+                >
                     <option value="path">"Payload path"</option>
                     <option value="literal">"Fixed value"</option>
                 </select>
-                <input class="map-source" aria-label=format!("Source {}", i + 1) placeholder=move || if is_literal() { "e.g. lead" } else { "e.g. email or user.name" }
-                    prop:value=get(|r| r.value.clone()) on:input=set(|r, v| r.value = v) disabled=!can_edit/>
+                <input
+                    class="map-source"
+                    aria-label=format!("Source {}", i + 1)
+                    placeholder=move || {
+                        if is_literal() { "e.g. lead" } else { "e.g. email or user.name" }
+                    }
+                    prop:value=get(|r| r.value.clone())
+                    on:input=set(|r, v| r.value = v)
+                    disabled=!can_edit
+                />
                 <p class="field-error">{move || err(&ps)}</p>
             </td>
             <td>
-                {move || transforms().into_iter().enumerate().map(|(j, t)| view! { <TransformView i j t rows can_edit err/> }).collect_view()}
-                {can_edit.then(|| view! {
-                    <select class="map-add-transform" aria-label=format!("Add transform to field {}", i + 1) prop:value=""
-                        disabled={move || transforms().len() >= MAX_TRANSFORMS}
-                        on:change=move |e| {
-                            let k = event_target_value(&e);
-                            if !k.is_empty() {
-                                rows.update(|r| if let Some(row) = r.get_mut(i) { row.transforms.push(Transform { kind: k, ..Default::default() }); });
-                            }
-                        }>
-                        <option value="">"+ transform"</option>
-                        {TRANSFORMS.map(|t| view! { <option value=t>{t}</option> }).collect_view()}
-                    </select>
-                })}
-                <p class="field-error">{move || err(&pt)}</p>
+                {move || {
+                    transforms()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, t)| view! { <TransformView i j t rows can_edit err /> })
+                        .collect_view()
+                }}
+                {can_edit
+                    .then(|| {
+                        view! {
+                            <select
+                                class="map-add-transform"
+                                aria-label=format!("Add transform to field {}", i + 1)
+                                prop:value=""
+                                disabled={move || transforms().len() >= MAX_TRANSFORMS}
+                                on:change=move |e| {
+                                    let k = event_target_value(&e);
+                                    if !k.is_empty() {
+                                        rows.update(|r| {
+                                            if let Some(row) = r.get_mut(i) {
+                                                row.transforms
+                                                    .push(Transform {
+                                                        kind: k,
+                                                        ..Default::default()
+                                                    });
+                                            }
+                                        });
+                                    }
+                                }
+                            >
+                                <option value="">"+ transform"</option>
+                                {TRANSFORMS
+                                    .map(|t| view! { <option value=t>{t}</option> })
+                                    .collect_view()}
+                            </select>
+                        }
+                    })} <p class="field-error">{move || err(&pt)}</p>
             </td>
             <td>
-                <select class="map-on-error" aria-label=format!("On error {}", i + 1) prop:value=get(|r| r.on_error.clone()) on:change=set(|r, v| r.on_error = v) disabled=!can_edit>
-                    {ON_ERROR.map(|o| view! { <option value=o>{o.replace('_', " ")}</option> }).collect_view()}
+                <select
+                    class="map-on-error"
+                    aria-label=format!("On error {}", i + 1)
+                    prop:value=get(|r| r.on_error.clone())
+                    on:change=set(|r, v| r.on_error = v)
+                    disabled=!can_edit
+                >
+                    {ON_ERROR
+                        .map(|o| view! { <option value=o>{o.replace('_', " ")}</option> })
+                        .collect_view()}
                 </select>
             </td>
-            <td>{can_edit.then(|| view! { <button type="button" class="btn-link remove-row" on:click=move |_| rows.update(|r| { if i < r.len() { r.remove(i); } })>"Remove"</button> })}</td>
+            <td>
+                {can_edit
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn-link remove-row"
+                                on:click=move |_| {
+                                    rows.update(|r| {
+                                        if i < r.len() {
+                                            r.remove(i);
+                                        }
+                                    })
+                                }
+                            >
+                                "Remove"
+                            </button>
+                        }
+                    })}
+            </td>
         </tr>
     }
 }
@@ -271,12 +370,52 @@ fn TransformView(
     view! {
         <div class="transform">
             <span>{t.kind.clone()}</span>
-            {arg.map(|label| view! { <input aria-label=label placeholder=label prop:value=t.a.clone() on:input=upd(|t, v| t.a = v) disabled=!can_edit/> })}
-            {(t.kind == "substring").then(|| view! { <input aria-label="Length" placeholder="Length" prop:value=t.b.clone() on:input=upd(|t, v| t.b = v) disabled=!can_edit/> })}
-            {can_edit.then(|| view! {
-                <button type="button" class="btn-link" aria-label="Remove transform"
-                    on:click=move |_| rows.update(|r| if let Some(row) = r.get_mut(i).filter(|row| j < row.transforms.len()) { row.transforms.remove(j); })>"×"</button>
-            })}
+            {arg
+                .map(|label| {
+                    view! {
+                        <input
+                            aria-label=label
+                            placeholder=label
+                            prop:value=t.a.clone()
+                            on:input=upd(|t, v| t.a = v)
+                            disabled=!can_edit
+                        />
+                    }
+                })}
+            {(t.kind == "substring")
+                .then(|| {
+                    view! {
+                        <input
+                            aria-label="Length"
+                            placeholder="Length"
+                            prop:value=t.b.clone()
+                            on:input=upd(|t, v| t.b = v)
+                            disabled=!can_edit
+                        />
+                    }
+                })}
+            {can_edit
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="btn-link"
+                            aria-label="Remove transform"
+                            on:click=move |_| {
+                                rows.update(|r| {
+                                    if let Some(row) = r
+                                        .get_mut(i)
+                                        .filter(|row| j < row.transforms.len())
+                                    {
+                                        row.transforms.remove(j);
+                                    }
+                                })
+                            }
+                        >
+                            "×"
+                        </button>
+                    }
+                })}
             <p class="field-error">{message}</p>
         </div>
     }

@@ -151,41 +151,87 @@ pub fn RuleForm(
                 };
                 let opts = options.clone();
                 let picker = view! {
-                    <select id=dom_id.clone() prop:value=value on:change=move |e| set_input(f.clone(), event_target_value(&e))>
+                    <select
+                        id=dom_id.clone()
+                        prop:value=value
+                        on:change=move |e| set_input(f.clone(), event_target_value(&e))
+                    >
                         <option value="">"Choose…"</option>
-                        {move || opts().into_iter().map(|i| view! { <option value=i.id>{i.name}</option> }).collect_view()}
+                        {move || {
+                            opts()
+                                .into_iter()
+                                .map(|i| view! { <option value=i.id>{i.name}</option> })
+                                .collect_view()
+                        }}
                     </select>
                 };
                 let nested = (input.kind == InputKind::Advanced).then(|| {
                     let f = field.clone();
                     view! {
-                        <label>"Value"
-                            <select id="rule-input-value" prop:value=move || inputs.with(|m| m.get("value").cloned().unwrap_or_default())
-                                on:change=move |e| set_input("value".into(), event_target_value(&e))>
+                        <label>
+                            "Value"
+                            <select
+                                id="rule-input-value"
+                                prop:value=move || {
+                                    inputs.with(|m| m.get("value").cloned().unwrap_or_default())
+                                }
+                                on:change=move |e| set_input("value".into(), event_target_value(&e))
+                            >
                                 <option value="">"Choose…"</option>
                                 {move || {
-                                    let picked = inputs.with(|m| m.get(&f).cloned().unwrap_or_default());
-                                    options().into_iter().find(|i| i.id == picked).map(|i| i.options).unwrap_or_default()
-                                        .into_iter().map(|o| view! { <option value=o.id>{o.name}</option> }).collect_view()
+                                    let picked = inputs
+                                        .with(|m| m.get(&f).cloned().unwrap_or_default());
+                                    options()
+                                        .into_iter()
+                                        .find(|i| i.id == picked)
+                                        .map(|i| i.options)
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|o| view! { <option value=o.id>{o.name}</option> })
+                                        .collect_view()
                                 }}
                             </select>
                         </label>
                         <p class="field-error">{move || field_err("metadata.value")}</p>
                     }
                 });
-                view! { {picker}{nested} }.into_any()
+                view! {
+                    {picker}
+                    {nested}
+                }
+                .into_any()
             }
             InputKind::Field => {
                 let f = field.clone();
                 let ph = input.placeholder.clone().unwrap_or_default();
                 if input.input_type == Some(FieldType::Textarea) {
-                    view! { <textarea id=dom_id.clone() placeholder=ph prop:value=value on:input=move |e| set_input(f.clone(), event_target_value(&e))></textarea> }.into_any()
+                    view! {
+                        <textarea
+                            id=dom_id.clone()
+                            placeholder=ph
+                            prop:value=value
+                            on:input=move |e| set_input(f.clone(), event_target_value(&e))
+                        ></textarea>
+                    }
+                    .into_any()
                 } else {
-                    view! { <input id=dom_id.clone() placeholder=ph prop:value=value on:input=move |e| set_input(f.clone(), event_target_value(&e))/> }.into_any()
+                    view! {
+                        <input
+                            id=dom_id.clone()
+                            placeholder=ph
+                            prop:value=value
+                            on:input=move |e| set_input(f.clone(), event_target_value(&e))
+                        />
+                    }
+                    .into_any()
                 }
             }
         };
-        view! { <label for=dom_id.clone()>{label}</label>{control}<p class="field-error">{err}</p> }
+        view! {
+            <label for=dom_id.clone()>{label}</label>
+            {control}
+            <p class="field-error">{err}</p>
+        }
     };
     let options = |entries: Vec<meshes_protocol::api::CatalogEntry>| {
         entries.into_iter().map(|e| view! { <option value=e.key.clone()>{format!("{} ({})", e.label, e.key)}</option> }).collect_view()
@@ -199,49 +245,111 @@ pub fn RuleForm(
         <form class="form panel" id="rule-form" on:submit=submit aria-label="New rule">
             <h2>"New rule"</h2>
             <label for="rule-event">"When this event arrives (required)"</label>
-            <select id="rule-event" prop:value=event on:change=move |e| event.set(event_target_value(&e))>
+            <select
+                id="rule-event"
+                prop:value=event
+                on:change=move |e| event.set(event_target_value(&e))
+            >
                 <option value="">"Choose an event type…"</option>
                 {options(cats.with_value(|c| c.event_types.clone()))}
             </select>
             <p class="field-error">{move || field_err("event")}</p>
             {match locked {
-                Some((r, id)) => view! { <p class="help">{format!("Only for {r} {id} (this view is limited to it).")}</p> }.into_any(),
-                None => view! {
-                    <label for="rule-resource">"Only for this resource type (optional)"</label>
-                    <select id="rule-resource" prop:value=resource on:change=move |e| resource.set(event_target_value(&e))>
-                        <option value="">"Any resource"</option>
-                        {options(cats.with_value(|c| c.resources.clone()))}
-                    </select>
-                    <label for="rule-resource-id">"Only for this resource id (optional)"</label>
-                    <input id="rule-resource-id" bind:value=resource_id placeholder="e.g. cnt_1001"/>
-                    <p class="field-error">{move || field_err("resource").or_else(|| field_err("resource_id"))}</p>
-                }.into_any(),
+                Some((r, id)) => {
+                    view! {
+                        <p class="help">
+                            {format!("Only for {r} {id} (this view is limited to it).")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <label for="rule-resource">"Only for this resource type (optional)"</label>
+                        <select
+                            id="rule-resource"
+                            prop:value=resource
+                            on:change=move |e| resource.set(event_target_value(&e))
+                        >
+                            <option value="">"Any resource"</option>
+                            {options(cats.with_value(|c| c.resources.clone()))}
+                        </select>
+                        <label for="rule-resource-id">"Only for this resource id (optional)"</label>
+                        <input
+                            id="rule-resource-id"
+                            bind:value=resource_id
+                            placeholder="e.g. cnt_1001"
+                        />
+                        <p class="field-error">
+                            {move || field_err("resource").or_else(|| field_err("resource_id"))}
+                        </p>
+                    }
+                        .into_any()
+                }
             }}
             <label for="rule-connection">"Send to connection (required)"</label>
-            <select id="rule-connection" prop:value=connection on:change=move |e| { connection.set(event_target_value(&e)); action.set(String::new()); inputs.set(HashMap::new()); }>
+            <select
+                id="rule-connection"
+                prop:value=connection
+                on:change=move |e| {
+                    connection.set(event_target_value(&e));
+                    action.set(String::new());
+                    inputs.set(HashMap::new());
+                }
+            >
                 <option value="">"Choose a connection…"</option>
-                {cats.with_value(|c| c.connections.clone()).into_iter().map(|c| {
-                    let label = if c.active { c.name.clone() } else { format!("{} (needs attention)", c.name) };
-                    view! { <option value=c.id.clone()>{label}</option> }
-                }).collect_view()}
+                {cats
+                    .with_value(|c| c.connections.clone())
+                    .into_iter()
+                    .map(|c| {
+                        let label = if c.active {
+                            c.name.clone()
+                        } else {
+                            format!("{} (needs attention)", c.name)
+                        };
+                        view! { <option value=c.id.clone()>{label}</option> }
+                    })
+                    .collect_view()}
             </select>
             <p class="field-error">{move || field_err("connection")}</p>
             <Show when=move || kind.with(Option::is_some)>
                 <label for="rule-action">"Action (required)"</label>
-                <select id="rule-action" prop:value=action on:change=move |e| { action.set(event_target_value(&e)); inputs.set(HashMap::new()); }>
+                <select
+                    id="rule-action"
+                    prop:value=action
+                    on:change=move |e| {
+                        action.set(event_target_value(&e));
+                        inputs.set(HashMap::new());
+                    }
+                >
                     <option value="">"Choose an action…"</option>
-                    {move || actions.get().into_iter().map(|a| view! { <option value=a.key.clone()>{a.label.clone()}</option> }).collect_view()}
+                    {move || {
+                        actions
+                            .get()
+                            .into_iter()
+                            .map(|a| {
+                                view! { <option value=a.key.clone()>{a.label.clone()}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
                 <p class="field-error">{move || field_err("metadata.action")}</p>
             </Show>
             {move || chosen.get().map(|a| a.data.into_iter().map(input_view).collect_view())}
-            {move || live.get().and_then(Result::err).map(|err| view! { <ErrorState err/> })}
-            {move || error.get().map(|err| view! { <ErrorState err/> })}
+            {move || live.get().and_then(Result::err).map(|err| view! { <ErrorState err /> })}
+            {move || error.get().map(|err| view! { <ErrorState err /> })}
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" id="rule-save" disabled=move || busy.get() || !session.can_write()>
+                <button
+                    type="submit"
+                    class="btn btn-primary"
+                    id="rule-save"
+                    disabled=move || busy.get() || !session.can_write()
+                >
                     {move || if busy.get() { "Saving…" } else { "Create rule" }}
                 </button>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

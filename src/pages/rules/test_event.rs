@@ -64,16 +64,38 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
     let error_id = format!("{editor_id}-error");
     view! {
         <form class="form test-event" on:submit=send>
-            <label for=editor_id.clone()>{format!("Payload for a test {} event", rule.event)}</label>
-            <textarea id=editor_id class="test-payload" spellcheck="false" prop:value=move || text.get()
+            <label for=editor_id
+                .clone()>{format!("Payload for a test {} event", rule.event)}</label>
+            <textarea
+                id=editor_id
+                class="test-payload"
+                spellcheck="false"
+                prop:value=move || text.get()
                 on:input=move |e| text.set(event_target_value(&e))
                 aria-invalid=move || parsed.with(Result::is_err).to_string()
-                aria-describedby=error_id.clone()></textarea>
-            <p class="field-error" id=error_id role="status">{move || parsed.get().err()}</p>
-            <NoticeView notice/>
-            {move || sent.get().map(|id| page_link(EmbedRoute::EventDetail { event_id: id }, "Open the test event".into()))}
+                aria-describedby=error_id.clone()
+            ></textarea>
+            <p class="field-error" id=error_id role="status">
+                {move || parsed.get().err()}
+            </p>
+            <NoticeView notice />
+            {move || {
+                sent.get()
+                    .map(|id| page_link(
+                        EmbedRoute::EventDetail {
+                            event_id: id,
+                        },
+                        "Open the test event".into(),
+                    ))
+            }}
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary send-test" disabled=move || parsed.with(Result::is_err) || busy.get() || !session.can_write()>
+                <button
+                    type="submit"
+                    class="btn btn-primary send-test"
+                    disabled=move || {
+                        parsed.with(Result::is_err) || busy.get() || !session.can_write()
+                    }
+                >
                     {move || if busy.get() { "Sending…" } else { "Send event" }}
                 </button>
             </div>
