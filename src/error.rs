@@ -31,19 +31,33 @@ pub enum AppError {
     Decode(String),
 }
 
+/// What an HTTP error says: the server's own sentence when it sent one (it knows what went
+/// wrong), else a fallback by status. (A body with only the status title has no sentence.)
 fn http_message(status: u16, body: &Option<ErrorBody>) -> String {
-    if status == 429 {
-        return "Too many requests right now".to_owned();
+    let sentence = body
+        .as_ref()
+        .and_then(|b| b.error.as_ref())
+        .map(|e| e.message.trim())
+        .filter(|m| !m.is_empty());
+    if let Some(sentence) = sentence {
+        return sentence.to_owned();
     }
-    match (status, body) {
-        (403, _) => "This isn't allowed for this embedded session".to_owned(),
-        (404, _) => "This item doesn't exist in this workspace".to_owned(),
-        (_, Some(b)) => b.detail().to_owned(),
-        (s, None) => format!("The server answered with an error ({s})"),
+    match status {
+        403 => "This isn't allowed for this embedded session".to_owned(),
+        404 => "This item doesn't exist in this workspace".to_owned(),
+        409 => "This conflicts with the workspace as it is now".to_owned(),
+        429 => "Too many requests right now".to_owned(),
+        s => format!("The server answered with an error ({s})"),
     }
 }
 
 impl AppError {
+    /// What went wrong, in one sentence: the one rule every error view uses (the server's
+    /// sentence for an HTTP error when it sent one, else a fallback by status).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
     /// Who can fix it, and how: shown under every error state.
     pub fn remedy(&self) -> &'static str {
         match self {
@@ -105,8 +119,19 @@ mod tests {
             body: Some(body),
             retry_after: None,
         };
-        assert_eq!(e.to_string(), "Connection has active rules");
+        assert_eq!(e.message(), "Connection has active rules");
         assert!(!e.is_retryable());
+        // The same rule for a refusal: the server's sentence, not a generic one.
+        let refused = AppError::Http {
+            status: 403,
+            body: Some(ErrorBody::new(
+                403,
+                "Members cannot delete connections",
+                vec![],
+            )),
+            retry_after: None,
+        };
+        assert_eq!(refused.message(), "Members cannot delete connections");
         assert!(
             AppError::Http {
                 status: 503,
@@ -114,6 +139,24 @@ mod tests {
                 retry_after: None
             }
             .is_retryable()
+        );
+    }
+
+    #[test]
+    fn without_a_sentence_the_status_decides() {
+        let titled = |status| AppError::Http {
+            status,
+            body: serde_json::from_str(r#"{"message":"Forbidden"}"#).ok(),
+            retry_after: None,
+        };
+        assert_eq!(
+            titled(403).message(),
+            "This isn't allowed for this embedded session"
+        );
+        assert_eq!(titled(429).message(), "Too many requests right now");
+        assert_eq!(
+            titled(502).message(),
+            "The server answered with an error (502)"
         );
     }
 }

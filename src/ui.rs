@@ -28,7 +28,7 @@ pub fn ErrorState(
     let retry = retry.filter(|_| err.is_retryable() || matches!(err, AppError::Http { .. }));
     view! {
         <div class="error-state" role="alert">
-            <p class="error-title">{err.to_string()}</p>
+            <p class="error-title">{err.message()}</p>
             <p class="error-remedy">{remedy}</p>
             {retry
                 .map(|cb| {

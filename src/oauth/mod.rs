@@ -116,13 +116,9 @@ async fn cancel_attempt(api: &Api, id: &str) -> Result<OauthAttempt, AppError> {
 }
 
 /// The server's own sentence when it sent one (it names the role or the field), then who can fix it.
+/// The refusal in the Connect panel: the same message as every error view, then its remedy.
 fn explain(e: &AppError) -> String {
-    match e {
-        AppError::Http { body: Some(b), .. } => {
-            format!("{}. {}", b.detail().trim_end_matches('.'), e.remedy())
-        }
-        _ => format!("{e}. {}", e.remedy()),
-    }
+    format!("{}. {}", e.message().trim_end_matches('.'), e.remedy())
 }
 
 fn origin_of(url: &str) -> Option<String> {

@@ -352,14 +352,8 @@ fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
                     ))));
                     ctx.reload.run(());
                 }
-                Err(AppError::Http {
-                    status: 409, body, ..
-                }) => {
-                    conflict
-                        .set(Some(body.map(|b| b.detail().to_owned()).unwrap_or_else(
-                            || "Active rules still use this connection.".into(),
-                        )));
-                }
+                // In the row, next to the force option: active rules still use it.
+                Err(e @ AppError::Http { status: 409, .. }) => conflict.set(Some(e.message())),
                 Err(e) => ctx.notice.set(Some(Notice::Failed(e))),
             }
             busy.set(false);
