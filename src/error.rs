@@ -34,12 +34,7 @@ pub enum AppError {
 /// What an HTTP error says: the server's own sentence when it sent one (it knows what went
 /// wrong), else a fallback by status. (A body with only the status title has no sentence.)
 fn http_message(status: u16, body: &Option<ErrorBody>) -> String {
-    let sentence = body
-        .as_ref()
-        .and_then(|b| b.error.as_ref())
-        .map(|e| e.message.trim())
-        .filter(|m| !m.is_empty());
-    if let Some(sentence) = sentence {
+    if let Some(sentence) = body.as_ref().and_then(ErrorBody::sentence) {
         return sentence.to_owned();
     }
     match status {

@@ -86,6 +86,14 @@ impl ErrorBody {
             .unwrap_or(&self.message)
     }
 
+    /// The server's own sentence, if it sent one (a body with only the status title has none).
+    pub fn sentence(&self) -> Option<&str> {
+        self.error
+            .as_ref()
+            .map(|e| e.message.trim())
+            .filter(|m| !m.is_empty())
+    }
+
     pub fn params(&self) -> &[ParamError] {
         self.error
             .as_ref()
