@@ -20,6 +20,9 @@ pub enum AppError {
     Network(String),
     #[error("The server took too long to answer")]
     Timeout,
+    /// The page that asked is gone (its requests are aborted on unmount); nobody sees this.
+    #[error("The request was canceled")]
+    Canceled,
     #[error("{}", http_message(*status, body))]
     Http {
         status: u16,
@@ -64,7 +67,9 @@ impl AppError {
                 "The app embedding this workspace needs to be configured for it. Contact the app's support."
             }
             AppError::AwaitingAuth => "Waiting for the app around this view to sign you in.",
-            AppError::Network(_) | AppError::Timeout => "Check your connection, then try again.",
+            AppError::Network(_) | AppError::Timeout | AppError::Canceled => {
+                "Check your connection, then try again."
+            }
             AppError::Http { status: 401, .. } => {
                 "Your session is being renewed; try again in a moment."
             }

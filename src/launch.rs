@@ -123,13 +123,7 @@ pub async fn exchange(
         session_id,
         parent_origin,
     };
-    let body = serde_json::to_string(&body).map_err(|e| AppError::Decode(e.to_string()))?;
-    let res = crate::api::send(
-        transport,
-        crate::api::ApiRequest::post("/api/v1/embed/launch", body),
-    )
-    .await;
-    match res {
+    match crate::api::exchange_launch(transport, &body).await {
         Ok(ctx) => Ok(ctx),
         Err(AppError::Http {
             status: 403,

@@ -1,21 +1,21 @@
 //! meshes-embed: the runtime inside the host's iframe.
 //!
-//! Boot order matters: the launch secret is stripped from the URL first (`launch`), exchanged
-//! for the session context, the parent origin is bound (`bridge`), then the host is told we are
-//! ready and the workspace renders (`app`, `pages`).
+//! Follow a token through the folders: `boot` strips the launch secret from the URL (`launch`)
+//! and trades it for the session context; `session` holds the access token the host delivers and
+//! keeps it fresh; `api` sends it with every request; `shell` frames the workspace and routes to
+//! `pages` (the hosted OAuth flow in `oauth`); `host` is the host page both ways — checked
+//! messages in, `ready`/`resize`/`navigate` and token asks out. `ui` holds shared components.
 
 pub mod api;
-pub mod app;
-pub mod bridge;
+pub mod boot;
 pub mod error;
+pub mod host;
 pub mod launch;
-pub mod lifecycle;
 pub mod oauth;
 pub mod pages;
 pub mod perf;
-pub mod resize;
-pub mod router;
 pub mod session;
+pub mod shell;
 pub mod ui;
 
-pub use app::start;
+pub use boot::start;

@@ -7,16 +7,17 @@
 //! come sooner. A window that reads "closed" may just be severed by COOP, so it never ends the
 //! attempt by itself — the server has to confirm nothing completed.
 
-use crate::api::{Api, Method};
+use crate::api::Api;
 use crate::error::AppError;
 use leptos::prelude::*;
 use meshes_protocol::api::{CreateAttempt, OauthAttempt, OauthMode};
 
 mod redirect;
 mod watch;
+mod window;
 
-const POPUP_FEATURES: &str = "popup,width=520,height=720";
-const WINDOW_NAME: &str = "meshes-oauth";
+use window::{POPUP_FEATURES, WINDOW_NAME, nonce, open_window, origin_of};
+
 const FIRST_POLL_MS: u32 = 1000;
 const MAX_POLL_MS: u32 = 5000;
 /// How often the waiting loop looks at its wake-up flag and the window.
@@ -67,7 +68,7 @@ pub struct OauthFlow {
     kick: StoredValue<bool>,
     /// Bumped by every new flow and on unmount; a loop of an older run stops.
     run: StoredValue<u32>,
-    api: StoredValue<Api, LocalStorage>,
+    api: Api,
     on_done: Callback<OauthAttempt>,
     /// The host page to come back to, when the host opted in to the redirect fallback.
     return_to: StoredValue<Option<String>>,
@@ -80,49 +81,10 @@ pub struct RedirectInfo {
     pub returned_attempt: Option<String>,
 }
 
-fn open_window(url: &str, target: &str, features: &str) -> Option<web_sys::Window> {
-    web_sys::window()?
-        .open_with_url_and_target_and_features(url, target, features)
-        .ok()
-        .flatten()
-}
-
-fn nonce() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 18];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
-        .is_some();
-    if !filled {
-        // No Web Crypto: the nonce only pairs a message with its attempt (the server decides).
-        let t = js_sys::Math::random().to_bits().to_le_bytes();
-        bytes[..8].copy_from_slice(&t);
-    }
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-const ATTEMPTS: &str = "/api/v1/embed/oauth/attempts";
-
-async fn create(api: &Api, body: &CreateAttempt) -> Result<OauthAttempt, AppError> {
-    api.write(Method::Post, ATTEMPTS, serde_json::to_value(body).ok())
-        .await
-}
-
-/// Ends the attempt unless it already finished; answers with how it ended.
-async fn cancel_attempt(api: &Api, id: &str) -> Result<OauthAttempt, AppError> {
-    api.write(Method::Post, format!("{ATTEMPTS}/{id}/cancel"), None)
-        .await
-}
-
 /// The server's own sentence when it sent one (it names the role or the field), then who can fix it.
 /// The refusal in the Connect panel: the same message as every error view, then its remedy.
 fn explain(e: &AppError) -> String {
     format!("{}. {}", e.message().trim_end_matches('.'), e.remedy())
-}
-
-fn origin_of(url: &str) -> Option<String> {
-    web_sys::Url::new(url).ok().map(|u| u.origin())
 }
 
 impl OauthFlow {
@@ -137,7 +99,7 @@ impl OauthFlow {
             hints: RwSignal::new((0, 0)),
             kick: StoredValue::new(false),
             run: StoredValue::new(0),
-            api: StoredValue::new_local(api),
+            api,
             on_done,
             return_to: StoredValue::new(None),
         };
@@ -197,9 +159,9 @@ impl OauthFlow {
             return_to: None,
             nonce: Some(nonce),
         };
-        let api = self.api.get_value();
+        let api = self.api;
         leptos::task::spawn_local(async move {
-            let created = create(&api, &body).await;
+            let created = api.create_attempt(&body).await;
             if !self.current(run) {
                 return;
             }
@@ -265,9 +227,9 @@ impl OauthFlow {
             return;
         };
         let run = self.next_run();
-        let api = self.api.get_value();
+        let api = self.api;
         leptos::task::spawn_local(async move {
-            match cancel_attempt(&api, &id).await {
+            match api.cancel_attempt(&id).await {
                 Ok(a) if self.current(run) => self.finish(a),
                 Err(e) if self.current(run) => self.phase.set(Phase::Refused(explain(&e))),
                 _ => {}
@@ -295,9 +257,9 @@ impl OauthFlow {
         });
         if let (Some(id), Phase::Blocked | Phase::NoWindows) = (pending, self.phase.get_untracked())
         {
-            let api = self.api.get_value();
+            let api = self.api;
             leptos::task::spawn_local(async move {
-                let _ = cancel_attempt(&api, &id).await;
+                let _ = api.cancel_attempt(&id).await;
             });
         }
     }

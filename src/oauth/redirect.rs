@@ -3,7 +3,7 @@
 
 use super::{OauthFlow, Phase, Target};
 use leptos::prelude::*;
-use meshes_protocol::api::{CreateAttempt, OauthAttempt, OauthMode};
+use meshes_protocol::api::{CreateAttempt, OauthMode};
 
 impl OauthFlow {
     /// Offer the redirect fallback, coming back to `url`.
@@ -33,9 +33,9 @@ impl OauthFlow {
             return_to: Some(return_to),
             nonce: None,
         };
-        let api = self.api.get_value();
+        let api = self.api;
         leptos::task::spawn_local(async move {
-            let created = super::create(&api, &body).await;
+            let created = api.create_attempt(&body).await;
             if !self.current(run) {
                 return;
             }
@@ -54,10 +54,9 @@ impl OauthFlow {
     pub fn resume(self, id: String) {
         self.phase.set(Phase::Resuming);
         let run = self.next_run();
-        let api = self.api.get_value();
+        let api = self.api;
         leptos::task::spawn_local(async move {
-            let path = format!("{}/{id}", super::ATTEMPTS);
-            let Ok(a) = api.get::<OauthAttempt>(path).await else {
+            let Ok(a) = api.attempt(&id).await else {
                 if self.current(run) {
                     self.phase.set(Phase::Idle);
                 }

@@ -2,6 +2,7 @@
 //! answer, which is the only one that counts.
 
 use super::{FIRST_POLL_MS, MAX_POLL_MS, OauthFlow, Phase, SLICE_MS, origin_of};
+use crate::error::AppError;
 use leptos::prelude::*;
 use meshes_protocol::api::{AttemptStatus, OAUTH_DONE, OAUTH_HELLO, OAUTH_PROOF, OauthAttempt};
 use wasm_bindgen::JsCast;
@@ -88,8 +89,7 @@ impl OauthFlow {
         else {
             return;
         };
-        let api = self.api.get_value();
-        let path = format!("{}/{id}", super::ATTEMPTS);
+        let api = self.api;
         let mut delay = FIRST_POLL_MS;
         loop {
             let mut waited = 0;
@@ -110,8 +110,11 @@ impl OauthFlow {
                 }
             }
             self.kick.set_value(false);
-            let Ok(a) = api.get::<OauthAttempt>(path.clone()).await else {
-                continue;
+            let a = match api.attempt(&id).await {
+                Ok(a) => a,
+                // The page that watched is gone.
+                Err(AppError::Canceled) => return,
+                Err(_) => continue,
             };
             if !self.current(run) {
                 return;

@@ -1,6 +1,6 @@
 //! Dashboard: event volume, delivery outcomes, connection health, recent failures.
 
-use super::{authed_resource, page_link, render_loaded};
+use super::kit::{authed_resource, page_link, render_loaded};
 use crate::ui::{PageHeader, Time, integration_label};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
@@ -8,10 +8,7 @@ use meshes_protocol::api::{DailyBucket, DashboardMetrics, RecentFailure};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let metrics = authed_resource(|api| async move {
-        api.get::<DashboardMetrics>(api.workspace_path("/dashboard?days=14"))
-            .await
-    });
+    let metrics = authed_resource(|api| api.dashboard(14));
     view! {
         <PageHeader title="Dashboard" subtitle="Deliveries over the last 14 days" />
         {render_loaded(metrics, 6, |m| view! { <DashboardBody m /> })}
@@ -30,7 +27,7 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     // after it, so no single task builds the whole page (on many phones the host page shares
     // our process). The frame's size waits for them: one `meshes:resize`.
     let rest = RwSignal::new(false);
-    let hold = crate::resize::owned_hold();
+    let hold = crate::host::resize::owned_hold();
     request_animation_frame(move || {
         set_timeout(
             move || {

@@ -4,16 +4,16 @@
 
 mod rows;
 
-use super::{authed_resource, href_with_query, render_loaded};
-use crate::api::{Api, Method};
+use super::kit::{FormErrors, Mutation, authed_resource, href_with_query, render_loaded};
+use crate::api::{Api, use_api};
 use crate::error::AppError;
-use crate::router::Link;
+use crate::shell::router::Link;
 use crate::ui::{ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::Action;
 use meshes_protocol::api::{
-    Connection, FieldCatalog, MappingEnvelope, MappingStatus, ParamError, check_schema,
+    Connection, FieldCatalog, MappingEnvelope, MappingStatus, PutMapping, check_schema,
 };
 use rows::{Row, from_schema, to_schema};
 
@@ -26,9 +26,9 @@ struct Loaded {
 
 async fn load(api: Api, id: String) -> Result<Loaded, AppError> {
     let (connection, catalog, mapping) = futures::join!(
-        api.get::<Connection>(format!("/api/v1/connections/{id}")),
-        api.get::<FieldCatalog>(format!("/api/v1/connections/{id}/fields")),
-        api.get::<MappingEnvelope>(format!("/api/v1/connections/{id}/mappings/default")),
+        api.connection(&id),
+        api.fields(&id, false),
+        api.mapping(&id),
     );
     Ok(Loaded {
         connection: connection?,
@@ -51,70 +51,51 @@ pub fn MappingsPage(id: String) -> impl IntoView {
 
 #[component]
 fn Editor(d: Loaded) -> impl IntoView {
-    let api = expect_context::<Api>();
-    let session = api.session.clone();
+    let api = use_api();
+    let session = api.session;
     let permits = session.permits(Action::Write);
     let can_edit = permits.is_ok();
-    let conn_id = d.connection.id.clone();
-    let catalog = RwSignal::new(d.catalog);
+    let conn_id = StoredValue::new(d.connection.id.clone());
+    let catalog = RwSignal::new(d.catalog.clone());
     let base = RwSignal::new(d.mapping.clone());
     let rows = RwSignal::new(from_schema(&d.mapping.mapping.schema));
     let name = RwSignal::new(d.mapping.mapping.name.clone());
-    let local = RwSignal::new(Vec::<ParamError>::new());
-    let server = RwSignal::new(None::<AppError>);
+    let errors = FormErrors::default();
     let notice = RwSignal::new(None::<Notice>);
+    let change = Mutation::new(session).notices(notice);
     // The newer version someone else saved, after a 409.
     let newer = RwSignal::new(None::<MappingEnvelope>);
-    let busy = RwSignal::new(false);
-    let err = move |param: &str| {
-        local
-            .with(|l| l.iter().find(|e| e.param == param).map(|e| e.msg.clone()))
-            .or_else(|| server.with(|s| crate::ui::param_error(s, param)))
-    };
-    let refresh_api = api.clone();
-    let refresh_id = conn_id.clone();
     let refresh = move |_| {
-        let (api, id) = (refresh_api.clone(), refresh_id.clone());
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api
-                .get::<FieldCatalog>(format!("/api/v1/connections/{id}/fields?refresh=true"))
-                .await
-            {
-                Ok(c) => {
-                    notice.set(Some(Notice::Done(format!(
-                        "Field catalog refreshed (version {}).",
-                        c.catalog_version
-                    ))));
-                    catalog.set(c);
-                }
-                Err(e) => notice.set(Some(Notice::Failed(e))),
-            }
-            busy.set(false);
+        let id = conn_id.get_value();
+        change.run(async move { api.fields(&id, true).await }, move |c| {
+            let said = format!("Field catalog refreshed (version {}).", c.catalog_version);
+            catalog.set(c);
+            Some(said)
         });
     };
-    let save_api = api.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let schema = to_schema(&rows.get_untracked());
-        let errors = check_schema(&schema);
-        local.set(errors.clone());
-        server.set(None);
-        if !errors.is_empty() {
+        let schema = serde_json::to_value(to_schema(&rows.get_untracked())).unwrap_or_default();
+        if !errors.check(check_schema(&schema)) {
             return;
         }
-        let version = base.with_untracked(|b| b.mapping.version);
         // Always based on a version: 0 (the generated mapping) means "nobody saved one yet".
-        let body = serde_json::json!({ "schema": schema, "name": name.get_untracked().trim(), "expected_version": version });
-        let (api, id) = (save_api.clone(), conn_id.clone());
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let path = format!("/api/v1/connections/{id}/mappings/default");
-            match api
-                .write::<MappingEnvelope>(Method::Put, path.clone(), Some(body))
-                .await
-            {
-                Ok(saved) => {
+        let put = PutMapping {
+            expected_version: Some(base.with_untracked(|b| b.mapping.version)),
+            name: Some(name.get_untracked().trim().to_owned()),
+            schema,
+        };
+        let id = conn_id.get_value();
+        change.run_then(
+            async move {
+                match api.put_mapping(&id, &put).await {
+                    // Keep the user's rows; fetch what changed underneath them.
+                    Err(AppError::Http { status: 409, .. }) => Ok(Err(api.mapping(&id).await.ok())),
+                    other => other.map(Ok),
+                }
+            },
+            move |result| match result {
+                Ok(Ok(saved)) => {
                     notice.set(Some(Notice::Done(format!(
                         "Mapping saved (version {}).",
                         saved.mapping.version
@@ -122,16 +103,14 @@ fn Editor(d: Loaded) -> impl IntoView {
                     newer.set(None);
                     base.set(saved);
                 }
-                Err(AppError::Http { status: 409, .. }) => {
-                    // Keep the user's rows; show what changed underneath them.
-                    if let Ok(latest) = api.get::<MappingEnvelope>(path).await {
-                        newer.set(Some(latest));
+                Ok(Err(latest)) => {
+                    if latest.is_some() {
+                        newer.set(latest);
                     }
                 }
-                Err(e) => server.set(Some(e)),
-            }
-            busy.set(false);
-        });
+                Err(e) => errors.refused(e),
+            },
+        );
     };
     let reapply = move |_| {
         if let Some(n) = newer.get_untracked() {
@@ -157,8 +136,6 @@ fn Editor(d: Loaded) -> impl IntoView {
             MappingStatus::Stored => format!("Saved version {}", b.mapping.version),
         })
     };
-    let writable = move || session.can_write() && !busy.get();
-    let w2 = writable.clone();
     view! {
         <PageHeader
             title=format!("Field mapping · {}", d.connection.name)
@@ -177,7 +154,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                 class="btn-link"
                 id="refresh-catalog"
                 on:click=refresh
-                disabled=move || busy.get()
+                disabled=move || change.busy()
             >
                 "Refresh field catalog"
             </button>
@@ -223,8 +200,8 @@ fn Editor(d: Loaded) -> impl IntoView {
                 "Mapping name"
                 <input id="mapping-name" bind:value=name maxlength="64" disabled=!can_edit />
             </label>
-            <rows::RowsEditor rows catalog can_edit err />
-            {move || server.get().map(|err| view! { <ErrorState err /> })}
+            <rows::RowsEditor rows catalog can_edit errors />
+            {move || errors.server().map(|err| view! { <ErrorState err /> })}
             {can_edit
                 .then(|| {
                     view! {
@@ -234,7 +211,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                                 class="btn"
                                 id="add-mapping-row"
                                 on:click=move |_| rows.update(|r| r.push(Row::default()))
-                                disabled=move || !w2()
+                                disabled=move || !change.ready()
                             >
                                 "Add field"
                             </button>
@@ -242,7 +219,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                                 type="submit"
                                 class="btn btn-primary"
                                 id="save-mapping"
-                                disabled=move || !writable()
+                                disabled=move || !change.ready()
                             >
                                 "Save mapping"
                             </button>

@@ -6,28 +6,20 @@
 //! meanwhile, so a late `meshes:auth` recovers without a reload and without losing input.
 
 mod refresh;
+pub mod timing;
+mod token;
 
-use crate::bridge::Bridge;
-use crate::lifecycle::{Reask, Timing};
-use base64::Engine;
+use crate::host::bridge::Bridge;
 use futures::channel::oneshot;
 use leptos::prelude::*;
+use meshes_protocol::ExpiredReason;
 use meshes_protocol::SessionType;
 use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::api::SessionContext;
-use meshes_protocol::{ClaimedSession, ExpiredReason};
-use std::fmt;
-use std::sync::{Arc, Mutex};
-
-/// Bearer token. Never printed, stored, or put in a URL; only attached as `Authorization`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(Arc<str>);
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken([REDACTED])")
-    }
-}
+use std::sync::Arc;
+use timing::{Reask, Timing};
+use token::AccessToken;
+pub use token::peek_claims;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthStatus {
@@ -40,11 +32,14 @@ pub enum AuthStatus {
     Expired(ExpiredReason),
 }
 
-#[derive(Clone)]
+/// A `Copy` handle: views and tasks take it by value (every part is an arena handle).
+#[derive(Clone, Copy)]
 pub struct Session {
-    pub ctx: Arc<SessionContext>,
-    pub bridge: Bridge,
+    /// What the launch exchange said, and where messages to the host go.
+    shared: StoredValue<Shared>,
     pub status: RwSignal<AuthStatus>,
+    /// Reactive: may the user change things right now? (Writes pause while no token is held.)
+    pub can_write: Memo<bool>,
     /// Inbound `meshes:auth` tokens installed, and messages dropped by the bridge checks.
     /// Exposed as `data-` attributes (counts only) so tests can see what the bridge did.
     pub auth_installed: RwSignal<u32>,
@@ -65,18 +60,12 @@ pub struct Session {
     reask: StoredValue<Reask>,
     /// Bumped on every installed token, so stale timers know to stand down.
     epoch: RwSignal<u64>,
-    waiters: Arc<Mutex<Vec<oneshot::Sender<()>>>>,
+    waiters: StoredValue<Vec<oneshot::Sender<()>>>,
 }
 
-/// Read a token's claims without verifying it: only to bind it to our session before asking
-/// the API. The API verifies every request.
-pub fn peek_claims(token: &str) -> Option<ClaimedSession> {
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    // `from_str`, like every other read: one deserializer per type in the wasm, not two.
-    serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()
+struct Shared {
+    ctx: Arc<SessionContext>,
+    bridge: Bridge,
 }
 
 /// Monotonic milliseconds (`performance.now()`); immune to wall-clock changes.
@@ -89,10 +78,14 @@ pub fn now_ms() -> f64 {
 
 impl Session {
     pub fn new(ctx: SessionContext, bridge: Bridge) -> Session {
+        let status = RwSignal::new(AuthStatus::AwaitingAuth);
         Session {
-            ctx: Arc::new(ctx),
-            bridge,
-            status: RwSignal::new(AuthStatus::AwaitingAuth),
+            shared: StoredValue::new(Shared {
+                ctx: Arc::new(ctx),
+                bridge,
+            }),
+            status,
+            can_write: Memo::new(move |_| status.get() == AuthStatus::Authed),
             auth_installed: RwSignal::new(0),
             messages_dropped: RwSignal::new(0),
             token: RwSignal::new(None),
@@ -103,25 +96,30 @@ impl Session {
             provisional: RwSignal::new(None),
             reask: StoredValue::new(Reask::default()),
             epoch: RwSignal::new(0),
-            waiters: Arc::new(Mutex::new(vec![])),
+            waiters: StoredValue::new(vec![]),
         }
+    }
+
+    /// The session's context from the launch exchange (fixed for its life).
+    pub fn ctx(&self) -> Arc<SessionContext> {
+        self.shared.with_value(|s| s.ctx.clone())
+    }
+
+    /// Where messages to the host go.
+    pub fn bridge(&self) -> Bridge {
+        self.shared.with_value(|s| s.bridge.clone())
     }
 
     /// Does this token claim to belong to our session? (decision 17; the API confirms afterwards.)
     pub fn claims_match(&self, token: &str) -> bool {
         peek_claims(token)
-            .is_some_and(|c| c.sid == self.ctx.session_id && c.ws == self.ctx.workspace.id)
-    }
-
-    /// Reactive: may the user change things right now? (Writes pause while no token is held.)
-    pub fn can_write(&self) -> bool {
-        self.status.get() == AuthStatus::Authed
+            .is_some_and(|c| c.sid == self.ctx().session_id && c.ws == self.ctx().workspace.id)
     }
 
     /// Whether this session's type and role allow `action` (the API checks again); if not, the
     /// sentence shown instead of the controls.
     pub fn permits(&self, action: Action) -> Result<(), String> {
-        let ctx = &self.ctx;
+        let ctx = self.ctx();
         if can_perform(ctx.session_type, ctx.role, action) {
             return Ok(());
         }
@@ -218,9 +216,7 @@ impl Session {
                 return t;
             }
             let (tx, rx) = oneshot::channel();
-            if let Ok(mut waiters) = self.waiters.lock() {
-                waiters.push(tx);
-            }
+            self.waiters.update_value(|w| w.push(tx));
             // Re-check: a token may have been installed between the two steps.
             if let Some(t) = usable(self) {
                 return t;
@@ -249,37 +245,12 @@ impl Session {
     }
 
     fn wake_waiters(&self) {
-        if let Ok(mut waiters) = self.waiters.lock() {
-            for w in waiters.drain(..) {
-                let _ = w.send(());
-            }
+        for w in self
+            .waiters
+            .try_update_value(std::mem::take)
+            .unwrap_or_default()
+        {
+            let _ = w.send(());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn token_debug_is_redacted() {
-        let t = AccessToken("eyJ.secret.sig".into());
-        assert_eq!(format!("{t:?}"), "AccessToken([REDACTED])");
-    }
-
-    #[test]
-    fn claims_are_read_from_the_payload() {
-        let claims = r#"{"iss":"i","aud":"a","sid":"sess_1","ws":"w","role":"admin","st":"workspace","scp":[],"gen":1,"iat":1,"exp":2}"#;
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
-        let c = peek_claims(&format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig")).unwrap();
-        assert_eq!(
-            (c.sid.as_str(), c.ws.as_str(), c.generation),
-            ("sess_1", "w", 1)
-        );
-        assert_eq!(peek_claims("not-a-jwt"), None);
-        // A payload without the session binding is not ours.
-        let partial =
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"sid":"sess_1"}"#);
-        assert_eq!(peek_claims(&format!("h.{partial}.sig")), None);
     }
 }

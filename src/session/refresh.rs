@@ -2,8 +2,8 @@
 //! unanswered or the host says its refresh failed, and pause (read-only) meanwhile. A session
 //! never gives up asking while its page is open: a later `meshes:auth` recovers it at any time.
 
+use super::timing::REFRESH_TIMEOUT_MS;
 use super::{AuthStatus, Session, now_ms};
-use crate::lifecycle::REFRESH_TIMEOUT_MS;
 use leptos::prelude::*;
 use meshes_protocol::{EmbedMessage, ExpiredReason, RefreshReason};
 use std::time::Duration;
@@ -32,7 +32,7 @@ impl Session {
     /// Run `check_clock` once `at` (monotonic ms) has passed, for this token only. Timers can
     /// fire early (and are rounded to whole milliseconds), so an early wake-up re-arms.
     fn wake_at(&self, epoch: u64, at: f64) {
-        let this = self.clone();
+        let this = *self;
         let delay = (at - now_ms()).max(0.0).ceil() + 1.0;
         let wake = move || {
             this.if_epoch(epoch, |s| {
@@ -88,7 +88,7 @@ impl Session {
         if !matches!(self.status.get_untracked(), AuthStatus::Expired(_)) {
             self.status.set(AuthStatus::Refreshing);
         }
-        self.bridge.post(&EmbedMessage::TokenRefresh { reason });
+        self.bridge().post(&EmbedMessage::TokenRefresh { reason });
         self.asked();
     }
 
@@ -96,7 +96,7 @@ impl Session {
     /// already posted it to the bound origin (`assets/boot.js`), so the host hears it once.
     pub fn announce_ready(&self, told: bool) {
         if !told {
-            self.bridge.post(&EmbedMessage::Ready);
+            self.bridge().post(&EmbedMessage::Ready);
             crate::perf::mark_once("meshes:ready");
         }
         self.asked();
@@ -109,7 +109,7 @@ impl Session {
             .reask
             .try_update_value(|r| r.asked(now_ms()))
             .unwrap_or(0);
-        let this = self.clone();
+        let this = *self;
         set_timeout(
             move || {
                 let latest = this.reask.try_with_value(|r| r.asks) == Some(ask);
@@ -155,7 +155,7 @@ impl Session {
         else {
             return;
         };
-        let this = self.clone();
+        let this = *self;
         set_timeout(
             move || {
                 let current = this.reask.try_with_value(|r| r.timer) == Some(timer);
@@ -183,7 +183,7 @@ impl Session {
         self.token.set(None);
         self.refreshing.set(false);
         self.status.set(AuthStatus::Expired(reason));
-        self.bridge.post(&EmbedMessage::TokenExpired { reason });
+        self.bridge().post(&EmbedMessage::TokenExpired { reason });
         if recoverable(reason) {
             self.schedule_reask();
         }

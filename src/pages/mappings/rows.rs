@@ -1,9 +1,14 @@
-//! The mapping rows: destination, source (payload path or fixed value), transforms with their
-//! arguments, and what to do on error. Converts to and from the wire schema.
+//! The mapping rows as the editor holds them: destination, source (payload path or fixed value),
+//! transforms with their arguments as typed, and what to do on error. Converts to and from the
+//! wire schema; the editor itself is in `editor`.
 
-use leptos::prelude::*;
-use meshes_protocol::api::{FieldCatalog, MAX_TRANSFORMS, ON_ERROR, TRANSFORMS};
-use serde_json::{Value, json};
+mod editor;
+
+pub use editor::RowsEditor;
+use meshes_protocol::api::{
+    FieldSource, MappingField, MappingSchema, MappingTransform, ON_ERROR, SourceKind,
+};
+use serde_json::Value;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Transform {
@@ -88,37 +93,50 @@ fn number_or_text(s: &str) -> Value {
         .unwrap_or_else(|_| Value::String(s.to_owned()))
 }
 
-pub fn to_schema(rows: &[Row]) -> Value {
-    let fields: Vec<Value> = rows
+/// The transform a row describes; `None` for a kind this version does not know.
+fn transform(t: &Transform) -> Option<MappingTransform> {
+    let zone = || Some(t.a.trim().to_owned()).filter(|z| !z.is_empty());
+    Some(match t.kind.as_str() {
+        "to_string" => MappingTransform::ToString,
+        "to_number" => MappingTransform::ToNumber,
+        "to_boolean" => MappingTransform::ToBoolean,
+        "to_date" => MappingTransform::ToDate { timezone: zone() },
+        "to_datetime" => MappingTransform::ToDatetime { timezone: zone() },
+        "default" => MappingTransform::Default {
+            value: Value::String(t.a.clone()),
+        },
+        "trim" => MappingTransform::Trim,
+        "lower" => MappingTransform::Lower,
+        "upper" => MappingTransform::Upper,
+        "substring" => MappingTransform::Substring {
+            start: number_or_text(&t.a),
+            length: (!t.b.trim().is_empty()).then(|| number_or_text(&t.b)),
+        },
+        _ => return None,
+    })
+}
+
+pub fn to_schema(rows: &[Row]) -> MappingSchema {
+    let fields = rows
         .iter()
-        .map(|r| {
-            let transforms: Vec<Value> = r
-                .transforms
-                .iter()
-                .map(|t| match t.kind.as_str() {
-                    "default" => json!({"type": "default", "value": t.a}),
-                    "substring" => {
-                        let mut v = json!({"type": "substring", "start": number_or_text(&t.a)});
-                        if !t.b.trim().is_empty() {
-                            v["length"] = number_or_text(&t.b);
-                        }
-                        v
-                    }
-                    "to_date" | "to_datetime" if !t.a.trim().is_empty() => {
-                        json!({"type": t.kind, "timezone": t.a.trim()})
-                    }
-                    k => json!({ "type": k }),
-                })
-                .collect();
-            let kind = if r.literal { "literal" } else { "path" };
-            let mut f = json!({"dest": r.dest, "source": {"type": kind, "value": r.value.trim()}, "on_error": r.on_error});
-            if !transforms.is_empty() {
-                f["transforms"] = Value::Array(transforms);
-            }
-            f
+        .map(|r| MappingField {
+            dest: r.dest.clone(),
+            source: FieldSource {
+                kind: if r.literal {
+                    SourceKind::Literal
+                } else {
+                    SourceKind::Path
+                },
+                value: Value::String(r.value.trim().to_owned()),
+            },
+            transforms: r.transforms.iter().filter_map(transform).collect(),
+            on_error: r.on_error.clone(),
         })
         .collect();
-    json!({"schema_version": 1, "fields": fields})
+    MappingSchema {
+        schema_version: 1,
+        fields,
+    }
 }
 
 /// `email ← email, lifecycle_stage ← "lead"`, for the conflict notice.
@@ -139,291 +157,10 @@ pub fn summary(schema: &Value) -> String {
         .join(", ")
 }
 
-#[component]
-pub fn RowsEditor(
-    rows: RwSignal<Vec<Row>>,
-    catalog: RwSignal<FieldCatalog>,
-    can_edit: bool,
-    err: impl Fn(&str) -> Option<String> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let count = move || rows.with(Vec::len);
-    view! {
-        <table class="table" id="mapping-rows">
-            <thead>
-                <tr>
-                    <th scope="col">"Destination field"</th>
-                    <th scope="col">"Source"</th>
-                    <th scope="col">"Transforms"</th>
-                    <th scope="col">"On error"</th>
-                    <th scope="col">
-                        <span class="sr-only">"Remove"</span>
-                    </th>
-                </tr>
-            </thead>
-            <tbody>
-                {move || {
-                    (0..count())
-                        .map(|i| view! { <RowView i rows catalog can_edit err /> })
-                        .collect_view()
-                }}
-            </tbody>
-        </table>
-        <Show when=move || count() == 0>
-            <p class="empty">
-                "No fields are mapped yet. Add a field to send a payload value to the destination."
-            </p>
-        </Show>
-    }
-}
-
-#[component]
-fn RowView(
-    i: usize,
-    rows: RwSignal<Vec<Row>>,
-    catalog: RwSignal<FieldCatalog>,
-    can_edit: bool,
-    err: impl Fn(&str) -> Option<String> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let get =
-        move |f: fn(&Row) -> String| move || rows.with(|r| r.get(i).map(f).unwrap_or_default());
-    let set = move |f: fn(&mut Row, String)| {
-        move |e: leptos::ev::Event| {
-            rows.update(|r| {
-                if let Some(row) = r.get_mut(i) {
-                    f(row, event_target_value(&e))
-                }
-            })
-        }
-    };
-    let p = format!("schema.fields[{i}]");
-    let (pd, ps, pt) = (
-        format!("{p}.dest"),
-        format!("{p}.source.value"),
-        format!("{p}.transforms"),
-    );
-    let transforms =
-        move || rows.with(|r| r.get(i).map(|r| r.transforms.clone()).unwrap_or_default());
-    let is_literal = move || rows.with(|r| r.get(i).is_some_and(|r| r.literal));
-    view! {
-        <tr class="mapping-row">
-            <td>
-                <select
-                    class="map-dest"
-                    aria-label=format!("Destination field {}", i + 1)
-                    prop:value=get(|r| r.dest.clone())
-                    on:change=set(|r, v| r.dest = v)
-                    disabled=!can_edit
-                >
-                    <option value="">"Choose…"</option>
-                    {move || {
-                        catalog
-                            .with(|c| c.fields.clone())
-                            .into_iter()
-                            .map(|f| {
-                                let ro = f.is_read_only();
-                                let label = format!(
-                                    "{}{}{}",
-                                    f.label.clone().unwrap_or_else(|| f.key.clone()),
-                                    if f.is_required() { " *" } else { "" },
-                                    if ro { " (read-only)" } else { "" },
-                                );
-                                view! {
-                                    <option value=f.key.clone() disabled=ro>
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-                <p class="field-error">{move || err(&pd)}</p>
-            </td>
-            <td>
-                <select
-                    class="map-source-kind"
-                    aria-label=format!("Source type {}", i + 1)
-                    prop:value=move || if is_literal() { "literal" } else { "path" }
-                    on:change=set(|r, v| r.literal = v == "literal")
-                    disabled=!can_edit
-                >
-                    <option value="path">"Payload path"</option>
-                    <option value="literal">"Fixed value"</option>
-                </select>
-                <input
-                    class="map-source"
-                    aria-label=format!("Source {}", i + 1)
-                    placeholder=move || {
-                        if is_literal() { "e.g. lead" } else { "e.g. email or user.name" }
-                    }
-                    prop:value=get(|r| r.value.clone())
-                    on:input=set(|r, v| r.value = v)
-                    disabled=!can_edit
-                />
-                <p class="field-error">{move || err(&ps)}</p>
-            </td>
-            <td>
-                {move || {
-                    transforms()
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, t)| view! { <TransformView i j t rows can_edit err /> })
-                        .collect_view()
-                }}
-                {can_edit
-                    .then(|| {
-                        view! {
-                            <select
-                                class="map-add-transform"
-                                aria-label=format!("Add transform to field {}", i + 1)
-                                prop:value=""
-                                disabled={move || transforms().len() >= MAX_TRANSFORMS}
-                                on:change=move |e| {
-                                    let k = event_target_value(&e);
-                                    if !k.is_empty() {
-                                        rows.update(|r| {
-                                            if let Some(row) = r.get_mut(i) {
-                                                row.transforms
-                                                    .push(Transform {
-                                                        kind: k,
-                                                        ..Default::default()
-                                                    });
-                                            }
-                                        });
-                                    }
-                                }
-                            >
-                                <option value="">"+ transform"</option>
-                                {TRANSFORMS
-                                    .map(|t| view! { <option value=t>{t}</option> })
-                                    .collect_view()}
-                            </select>
-                        }
-                    })} <p class="field-error">{move || err(&pt)}</p>
-            </td>
-            <td>
-                <select
-                    class="map-on-error"
-                    aria-label=format!("On error {}", i + 1)
-                    prop:value=get(|r| r.on_error.clone())
-                    on:change=set(|r, v| r.on_error = v)
-                    disabled=!can_edit
-                >
-                    {ON_ERROR
-                        .map(|o| view! { <option value=o>{o.replace('_', " ")}</option> })
-                        .collect_view()}
-                </select>
-            </td>
-            <td>
-                {can_edit
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="btn-link remove-row"
-                                on:click=move |_| {
-                                    rows.update(|r| {
-                                        if i < r.len() {
-                                            r.remove(i);
-                                        }
-                                    })
-                                }
-                            >
-                                "Remove"
-                            </button>
-                        }
-                    })}
-            </td>
-        </tr>
-    }
-}
-
-#[component]
-fn TransformView(
-    i: usize,
-    j: usize,
-    t: Transform,
-    rows: RwSignal<Vec<Row>>,
-    can_edit: bool,
-    err: impl Fn(&str) -> Option<String> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let upd = move |f: fn(&mut Transform, String)| {
-        move |e: leptos::ev::Event| {
-            rows.update(|r| {
-                if let Some(t) = r.get_mut(i).and_then(|r| r.transforms.get_mut(j)) {
-                    f(t, event_target_value(&e))
-                }
-            })
-        }
-    };
-    let arg = match t.kind.as_str() {
-        "default" => Some("Value"),
-        "substring" => Some("Start"),
-        "to_date" | "to_datetime" => Some("Time zone"),
-        _ => None,
-    };
-    let tp = format!("schema.fields[{i}].transforms[{j}]");
-    let message = move || {
-        ["type", "value", "start", "length", "timezone"]
-            .iter()
-            .find_map(|k| err(&format!("{tp}.{k}")))
-    };
-    view! {
-        <div class="transform">
-            <span>{t.kind.clone()}</span>
-            {arg
-                .map(|label| {
-                    view! {
-                        <input
-                            aria-label=label
-                            placeholder=label
-                            prop:value=t.a.clone()
-                            on:input=upd(|t, v| t.a = v)
-                            disabled=!can_edit
-                        />
-                    }
-                })}
-            {(t.kind == "substring")
-                .then(|| {
-                    view! {
-                        <input
-                            aria-label="Length"
-                            placeholder="Length"
-                            prop:value=t.b.clone()
-                            on:input=upd(|t, v| t.b = v)
-                            disabled=!can_edit
-                        />
-                    }
-                })}
-            {can_edit
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="btn-link"
-                            aria-label="Remove transform"
-                            on:click=move |_| {
-                                rows.update(|r| {
-                                    if let Some(row) = r
-                                        .get_mut(i)
-                                        .filter(|row| j < row.transforms.len())
-                                    {
-                                        row.transforms.remove(j);
-                                    }
-                                })
-                            }
-                        >
-                            "×"
-                        </button>
-                    }
-                })}
-            <p class="field-error">{message}</p>
-        </div>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn schema_round_trips_through_rows() {
@@ -432,6 +169,7 @@ mod tests {
              "transforms": [{"type": "lower"}, {"type": "substring", "start": 0, "length": 5}]},
             {"dest": "stage", "source": {"type": "literal", "value": "lead"}, "on_error": "fail_action",
              "transforms": [{"type": "default", "value": "x"}, {"type": "to_date", "timezone": "Europe/Berlin"}]}]});
-        assert_eq!(to_schema(&from_schema(&schema)), schema);
+        let rebuilt = serde_json::to_value(to_schema(&from_schema(&schema))).unwrap();
+        assert_eq!(rebuilt, schema);
     }
 }

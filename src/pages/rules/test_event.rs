@@ -1,11 +1,11 @@
 //! "Send test event": a JSON payload editor that refuses to send until the JSON is an object.
 
-use crate::api::{Api, Method};
-use crate::pages::page_link;
+use crate::api::use_api;
+use crate::pages::kit::{Mutation, page_link};
 use crate::ui::{Notice, NoticeView};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
-use meshes_protocol::api::{EventCreated, MAX_TEST_PAYLOAD, Rule};
+use meshes_protocol::api::{self, MAX_TEST_PAYLOAD, Rule};
 use serde_json::Value;
 
 pub const SAMPLE: &str =
@@ -28,37 +28,26 @@ pub fn parse_payload(text: &str) -> Result<Value, String> {
 
 #[component]
 pub fn TestEvent(rule: Rule) -> impl IntoView {
-    let api = expect_context::<Api>();
-    let session = api.session.clone();
+    let api = use_api();
     let text = RwSignal::new(SAMPLE.to_owned());
     let parsed = Memo::new(move |_| text.with(|t| parse_payload(t)));
-    let busy = RwSignal::new(false);
     let notice = RwSignal::new(None::<Notice>);
+    let send_it = Mutation::new(api.session).notices(notice);
     let sent = RwSignal::new(None::<String>);
-    let rule_id = rule.id.clone();
+    let rule_id = StoredValue::new(rule.id.clone());
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(payload) = parsed.get_untracked() else {
             return;
         };
-        let (api, id) = (api.clone(), rule_id.clone());
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "payload": payload });
-            match api
-                .write::<EventCreated>(Method::Post, format!("/api/v1/rules/{id}/test"), Some(body))
-                .await
-            {
-                Ok(created) => {
-                    notice.set(Some(Notice::Done(
-                        "Test event sent. It is delivered within a few seconds.".into(),
-                    )));
-                    sent.set(Some(created.event.id));
-                }
-                Err(e) => notice.set(Some(Notice::Failed(e))),
-            }
-            busy.set(false);
-        });
+        let id = rule_id.get_value();
+        send_it.run(
+            async move { api.test_rule(&id, &api::TestEvent { payload }).await },
+            move |created| {
+                sent.set(Some(created.event.id));
+                Some("Test event sent. It is delivered within a few seconds.".into())
+            },
+        );
     };
     let editor_id = format!("test-payload-{}", rule.id);
     let error_id = format!("{editor_id}-error");
@@ -92,11 +81,9 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
                 <button
                     type="submit"
                     class="btn btn-primary send-test"
-                    disabled=move || {
-                        parsed.with(Result::is_err) || busy.get() || !session.can_write()
-                    }
+                    disabled=move || { parsed.with(Result::is_err) || !send_it.ready() }
                 >
-                    {move || if busy.get() { "Sending…" } else { "Send event" }}
+                    {move || if send_it.busy() { "Sending…" } else { "Send event" }}
                 </button>
             </div>
         </form>

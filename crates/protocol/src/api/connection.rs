@@ -26,6 +26,15 @@ pub struct UpdateConnection {
     pub hidden: Option<bool>,
 }
 
+/// One of a webhook's `metadata.custom_headers`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomHeader {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub value: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionCreated {
     pub connection: Connection,

@@ -1,0 +1,208 @@
+//! The host <-> iframe postMessage contract (meshes-spec §2).
+//!
+//! Documented fields are kept exactly; additive fields (marked below) are optional for hosts to
+//! read and never carry secrets, because every script on the host page can observe them (docs/contract.md §3).
+
+mod inbound;
+
+use crate::access::EmbedPage;
+pub use inbound::{MessageFields, Num, Reject, check_expires_in, check_token, check_type, decode};
+use serde::{Deserialize, Serialize};
+
+/// Upper bound on an access token delivered through `meshes:auth` (docs/contract.md §3).
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+/// Upper bound on a message `type` string we bother to look at.
+pub const MAX_TYPE_LEN: usize = 64;
+/// Every contract message type starts with this; anything else is another library's traffic.
+pub const NAMESPACE: &str = "meshes:";
+
+/// Parent -> iframe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum HostMessage {
+    /// `{"type":"meshes:auth","token":"<access_token>"}`; `expires_in` (seconds) is additive and
+    /// optional — the runtime otherwise reads `exp` from the token.
+    #[serde(rename = "meshes:auth")]
+    Auth {
+        token: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_in: Option<u32>,
+    },
+    /// Additive: the host could not get a new token (its refresh failed, after its own retries),
+    /// so the runtime explains the pause at once instead of after its 30 s timeout. No fields.
+    #[serde(rename = "meshes:refresh-failed")]
+    RefreshFailed,
+}
+
+pub const AUTH: &str = "meshes:auth";
+pub const REFRESH_FAILED: &str = "meshes:refresh-failed";
+
+/// Iframe -> parent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum EmbedMessage {
+    /// The runtime is listening and wants `meshes:auth`.
+    #[serde(rename = "meshes:ready")]
+    Ready,
+    /// The runtime needs a fresh access token. `reason` is additive.
+    #[serde(rename = "meshes:token-refresh")]
+    TokenRefresh { reason: RefreshReason },
+    /// The runtime has no usable credential. `reason` is additive.
+    #[serde(rename = "meshes:token-expired")]
+    TokenExpired { reason: ExpiredReason },
+    /// The runtime moved to another page (fields undocumented upstream; decided here).
+    #[serde(rename = "meshes:navigate")]
+    Navigate { path: String, page: EmbedPage },
+    /// Content height in CSS pixels.
+    #[serde(rename = "meshes:resize")]
+    Resize { height: u32 },
+    /// Additive: an OAuth connection was set up or re-authorized in the embed. Ids only, never
+    /// a token; hosts may refresh their own view or record it.
+    #[serde(rename = "meshes:connection")]
+    Connection {
+        connection_id: String,
+        integration: String,
+        outcome: ConnectionOutcome,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionOutcome {
+    Created,
+    Reauthorized,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshReason {
+    /// Ahead of expiry.
+    Scheduled,
+    /// The API answered 401 to the current token.
+    Unauthorized,
+    /// The token ran out before a refresh arrived (e.g. the device slept).
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiredReason {
+    /// No launch token in the URL (e.g. a hard reload after it was stripped).
+    LaunchTokenMissing,
+    /// Unknown, malformed or tampered launch token.
+    LaunchTokenInvalid,
+    LaunchTokenExpired,
+    LaunchTokenUsed,
+    /// The session was revoked or reached its end.
+    SessionEnded,
+    /// `meshes:auth` carried a token for another session.
+    SessionMismatch,
+    /// No fresh token arrived in time after `meshes:token-refresh`.
+    RefreshTimeout,
+    /// The access token passed its expiry before a new one arrived.
+    AccessTokenExpired,
+    /// The host reported that its refresh failed (`meshes:refresh-failed`).
+    RefreshFailed,
+}
+
+impl ExpiredReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpiredReason::LaunchTokenMissing => "launch_token_missing",
+            ExpiredReason::LaunchTokenInvalid => "launch_token_invalid",
+            ExpiredReason::LaunchTokenExpired => "launch_token_expired",
+            ExpiredReason::LaunchTokenUsed => "launch_token_used",
+            ExpiredReason::SessionEnded => "session_ended",
+            ExpiredReason::SessionMismatch => "session_mismatch",
+            ExpiredReason::RefreshTimeout => "refresh_timeout",
+            ExpiredReason::AccessTokenExpired => "access_token_expired",
+            ExpiredReason::RefreshFailed => "refresh_failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ExpiredReason> {
+        [
+            ExpiredReason::LaunchTokenMissing,
+            ExpiredReason::LaunchTokenInvalid,
+            ExpiredReason::LaunchTokenExpired,
+            ExpiredReason::LaunchTokenUsed,
+            ExpiredReason::SessionEnded,
+            ExpiredReason::SessionMismatch,
+            ExpiredReason::RefreshTimeout,
+            ExpiredReason::AccessTokenExpired,
+            ExpiredReason::RefreshFailed,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbound_shapes_are_exact() {
+        let cases = [
+            (EmbedMessage::Ready, r#"{"type":"meshes:ready"}"#),
+            (
+                EmbedMessage::Resize { height: 842 },
+                r#"{"type":"meshes:resize","height":842}"#,
+            ),
+            (
+                EmbedMessage::TokenExpired {
+                    reason: ExpiredReason::LaunchTokenUsed,
+                },
+                r#"{"type":"meshes:token-expired","reason":"launch_token_used"}"#,
+            ),
+            (
+                EmbedMessage::Navigate {
+                    path: "/workspace/rules".into(),
+                    page: EmbedPage::Rules,
+                },
+                r#"{"type":"meshes:navigate","path":"/workspace/rules","page":"rules"}"#,
+            ),
+        ];
+        for (msg, json) in cases {
+            assert_eq!(serde_json::to_string(&msg).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn expired_reason_codes_match_serde() {
+        for code in [
+            "launch_token_missing",
+            "launch_token_used",
+            "session_mismatch",
+            "refresh_timeout",
+        ] {
+            let r = ExpiredReason::from_code(code).unwrap();
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{code}\""));
+        }
+    }
+
+    #[test]
+    fn outbound_messages_carry_no_secrets() {
+        // Nothing the iframe posts may name or contain a token, payload or email.
+        let all = [
+            EmbedMessage::Ready,
+            EmbedMessage::TokenRefresh {
+                reason: RefreshReason::Scheduled,
+            },
+            EmbedMessage::TokenExpired {
+                reason: ExpiredReason::SessionMismatch,
+            },
+            EmbedMessage::Navigate {
+                path: "/workspace/events/e-1".into(),
+                page: EmbedPage::EventDetail,
+            },
+            EmbedMessage::Resize { height: 10 },
+        ];
+        for m in all {
+            let json = serde_json::to_string(&m).unwrap();
+            for word in ["\"token\"", "secret", "payload", "email", "access"] {
+                assert!(!json.contains(word), "{json} contains {word}");
+            }
+        }
+    }
+}

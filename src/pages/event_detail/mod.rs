@@ -1,0 +1,235 @@
+//! One event: status, counts, payload (admin|owner with `events.payload:read` only), and each
+//! rule's delivery with its attempts, retry and cancel. Unfinished events update themselves.
+
+mod delivery;
+
+use super::kit::{Mutation, authed_resource, every, href_with_query, render_loaded};
+use crate::api::{Api, use_api};
+use crate::error::AppError;
+use crate::session::Session;
+use crate::shell::router::Link;
+use crate::ui::{
+    ConfirmButton, CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time,
+};
+use delivery::Delivery;
+use leptos::prelude::*;
+use meshes_protocol::EmbedRoute;
+use meshes_protocol::access::{Action, EmbedPage, can_open, can_view_payload};
+use meshes_protocol::api::Event;
+use std::collections::HashMap;
+
+const LIVE_EVERY_MS: u64 = 3_000;
+
+fn shows_payload(s: Session) -> bool {
+    let ctx = s.ctx();
+    can_view_payload(ctx.role, &ctx.scopes)
+}
+
+/// The event, with its payload where this session may see it.
+async fn load(api: Api, id: &str) -> Result<Event, AppError> {
+    api.event(id, shows_payload(api.session)).await
+}
+
+#[component]
+pub fn EventDetailPage(id: String) -> impl IntoView {
+    let event = authed_resource(move |api| {
+        let id = id.clone();
+        async move { load(api, &id).await }
+    });
+    // Connection names, where this session may list connections (resource sessions may not).
+    let names = authed_resource(|api| async move {
+        let st = api.session.ctx().session_type;
+        if !can_open(st, EmbedPage::Connections) && !can_open(st, EmbedPage::Rules) {
+            return Ok(HashMap::new());
+        }
+        Ok(api
+            .all_connections()
+            .await?
+            .records
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect::<HashMap<_, _>>())
+    });
+    let back = href_with_query(&EmbedRoute::Events.path(), "");
+    view! {
+        <p class="crumbs">
+            <Link href=back>"← Events"</Link>
+        </p>
+        {render_loaded(
+            event,
+            8,
+            move |e| {
+                let names = names.get().and_then(Result::ok).unwrap_or_default();
+                view! { <EventBody initial=e names /> }
+            },
+        )}
+    }
+}
+
+#[component]
+fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
+    let api = use_api();
+    let session = api.session;
+    let ev = RwSignal::new(initial.clone());
+    let notice = RwSignal::new(None::<Notice>);
+    let change = Mutation::new(session).notices(notice);
+    let names = StoredValue::new(names);
+    let id = StoredValue::new(initial.id.clone());
+    // One re-read at a time: a slow answer is not overtaken by the next tick's.
+    let polling = StoredValue::new(false);
+    every(LIVE_EVERY_MS, move || {
+        if ev.with_untracked(|e| e.status.is_terminal()) || polling.get_value() {
+            return;
+        }
+        polling.set_value(true);
+        let id = id.get_value();
+        leptos::task::spawn_local(async move {
+            let fresh = load(api, &id).await;
+            if let Ok(fresh) = fresh {
+                let _ = ev.try_set(fresh);
+            }
+            let _ = polling.try_set_value(false);
+        });
+    });
+    let permits = session.permits(Action::Write);
+    let can_act = permits.is_ok();
+    let cancel_all = move |_| {
+        let id = id.get_value();
+        change.run(
+            async move {
+                api.cancel_event(&id).await?;
+                // Done either way; the fresh state is a bonus (the poller brings it too).
+                Ok(load(api, &id).await.ok())
+            },
+            move |fresh| {
+                if let Some(fresh) = fresh {
+                    ev.set(fresh);
+                }
+                Some("Canceled the unfinished deliveries.".into())
+            },
+        );
+    };
+    let payload_view = if shows_payload(session) {
+        view! {
+            <section class="card" id="event-payload">
+                <h2>"Payload"</h2>
+                <pre class="json">
+                    {move || {
+                        ev.with(|e| {
+                            e.payload
+                                .as_ref()
+                                .map(|p| serde_json::to_string_pretty(p).unwrap_or_default())
+                                .unwrap_or_default()
+                        })
+                    }}
+                </pre>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! {
+            <section class="card" id="event-payload-hidden">
+                <h2>"Payload"</h2>
+                <p class="muted">
+                    "Payloads can contain personal data, so they are shown only to admins and owners of sessions that include the events.payload:read scope. Ask the app embedding this workspace if you need them."
+                </p>
+            </section>
+        }
+        .into_any()
+    };
+    view! {
+        <PageHeader title=initial.event.clone() subtitle="Event detail" />
+        <section class="card summary" id="event-summary">
+            <dl class="facts">
+                <dt>"Status"</dt>
+                <dd>{move || view! { <StatusBadge status=ev.with(|e| e.status) /> }}</dd>
+                <dt>"Event id"</dt>
+                <dd>
+                    <CopyId id=id.get_value() />
+                </dd>
+                <dt>"Resource"</dt>
+                <dd>
+                    {initial.resource.clone().unwrap_or_else(|| "—".into())}
+                    {initial.resource_id.clone().map(|r| format!(" · {r}"))}
+                </dd>
+                <dt>"Received"</dt>
+                <dd>
+                    <Time at=initial.created_at.clone() />
+                </dd>
+                <dt>"Deliveries"</dt>
+                <dd id="event-counts">
+                    {move || {
+                        ev.with(|e| {
+                            format!(
+                                "{} rules · {} delivered · {} failed",
+                                e.total_rules.unwrap_or(0),
+                                e.completed_count.unwrap_or(0),
+                                e.failed_count.unwrap_or(0),
+                            )
+                        })
+                    }}
+                </dd>
+                <dt>"Finished"</dt>
+                <dd>
+                    {move || {
+                        ev.with(|e| e.completed_at.clone())
+                            .map(|at| view! { <Time at /> }.into_any())
+                            .unwrap_or_else(|| "Not yet".into_any())
+                    }}
+                </dd>
+            </dl>
+            <Show when=move || can_act && !ev.with(|e| e.status.is_terminal())>
+                <span id="cancel-event">
+                    <ConfirmButton
+                        label="Cancel unfinished deliveries"
+                        class="btn btn-danger"
+                        question="Cancel every unfinished delivery? Attempts already running finish; nothing new is tried."
+                        yes="Cancel deliveries"
+                        enabled=Signal::derive(move || change.ready())
+                        on_yes=Callback::new(cancel_all)
+                    />
+                </span>
+            </Show>
+        </section>
+        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        <NoticeView notice />
+        <section class="card">
+            <h2>"Deliveries"</h2>
+            <Show
+                when=move || ev.with(|e| e.rule_events.as_ref().is_some_and(|r| !r.is_empty()))
+                fallback=|| {
+                    view! {
+                        <p class="empty">
+                            "No rule matched this event, so nothing was delivered. Create a rule for this event type to route it."
+                        </p>
+                    }
+                }
+            >
+                <table class="table" id="deliveries">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Connection"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Attempts"</th>
+                            <th scope="col">"Last error"</th>
+                            <th scope="col">"Timing"</th>
+                            <th scope="col">
+                                <span class="sr-only">"Actions"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || ev.with(|e| e.rule_events.clone().unwrap_or_default())
+                            key=|r| (r.id.clone(), r.status, r.attempt_count)
+                            let:r
+                        >
+                            <Delivery r names=names.get_value() can_act ev change />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+        {payload_view}
+    }
+}

@@ -1,0 +1,193 @@
+//! Events: filterable, cursor-paginated history. Filters live in the URL (so reloads, deep
+//! links and `meshes:navigate` keep them); rows still in flight update themselves.
+
+mod filters;
+
+use super::kit::{Paged, authed_resource, every, page_link, render_loaded, staged};
+use crate::api::use_api;
+use crate::error::AppError;
+use crate::shell::router::use_location;
+use crate::ui::{PageHeader, StatusBadge, Time};
+use leptos::prelude::*;
+use meshes_protocol::EmbedRoute;
+use meshes_protocol::api::{Event, Page};
+use meshes_protocol::route::{EVENT_PAGE_SIZES, EventFilters};
+
+/// At most this many in-flight rows are re-read per tick.
+const LIVE_BATCH: usize = 25;
+const LIVE_EVERY_MS: u64 = 3_000;
+
+/// The list's query: the filters, a page size, and where to continue.
+fn list_query(f: &EventFilters, cursor: Option<&str>) -> String {
+    let mut q = f.clone();
+    q.limit = Some(q.limit.unwrap_or(EVENT_PAGE_SIZES[0]));
+    let mut query = q.query();
+    if let Some(c) = cursor {
+        query.push_str(&format!("&cursor={c}"));
+    }
+    query
+}
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let location = use_location();
+    let filters = Memo::new(move |_| EventFilters::parse(&location.search.get()));
+    let first = authed_resource(move |api| {
+        let f = filters.get();
+        async move { api.events(&list_query(&f, None)).await }
+    });
+    view! {
+        <PageHeader
+            title="Events"
+            subtitle="Every event this workspace received and where it was delivered"
+        />
+        <filters::FilterForm filters />
+        {render_loaded(
+            first,
+            8,
+            move |page| view! { <EventList first=page filters=filters.get_untracked() /> },
+        )}
+    }
+}
+
+#[component]
+fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
+    let api = use_api();
+    let filtered = !filters.is_empty();
+    let list = Paged::new(first);
+    let items = list.items;
+    let filters = StoredValue::new(filters);
+    let more = list.more("events-more", move |cursor| {
+        let query = filters.with_value(|f| list_query(f, Some(&cursor)));
+        async move { api.events(&query).await }
+    });
+    // Live updates: re-read rows that are not finished yet, one at a time. Each answer is its
+    // own small task; 25 requests started together cost one 70 ms task on a phone-class CPU
+    // (and a burst on the server). A sweep still running when the next tick comes skips it.
+    let sweeping = StoredValue::new_local(false);
+    every(LIVE_EVERY_MS, move || {
+        if sweeping.get_value() {
+            return;
+        }
+        let pending: Vec<String> = items.with_untracked(|v| {
+            v.iter()
+                .filter(|e| !e.status.is_terminal())
+                .take(LIVE_BATCH)
+                .map(|e| e.id.clone())
+                .collect()
+        });
+        if pending.is_empty() {
+            return;
+        }
+        sweeping.set_value(true);
+        leptos::task::spawn_local(async move {
+            for id in pending {
+                let fresh = match api.event(&id, false).await {
+                    Ok(fresh) => fresh,
+                    // Gone with the page: stop.
+                    Err(AppError::Canceled) => return,
+                    Err(_) => continue,
+                };
+                let fresh = Event {
+                    rule_events: None,
+                    ..fresh
+                };
+                // Gone with the page: stop.
+                let Some(changed) =
+                    items.try_with_untracked(|v| v.iter().any(|e| e.id == fresh.id && *e != fresh))
+                else {
+                    return;
+                };
+                if changed {
+                    items.update(|v| {
+                        if let Some(slot) = v.iter_mut().find(|e| e.id == fresh.id) {
+                            *slot = fresh;
+                        }
+                    });
+                }
+            }
+            let _ = sweeping.try_set_value(false);
+        });
+    });
+    let rows = staged(items);
+    view! {
+        <Show
+            when=move || !items.with(Vec::is_empty)
+            fallback=move || {
+                if filtered {
+                    view! {
+                        <p class="empty" id="events-empty">
+                            "No events match these filters. Clear them or widen the time range."
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p class="empty" id="events-empty">
+                            "No events yet. Events your app sends to Meshes appear here with their delivery status."
+                        </p>
+                    }
+                        .into_any()
+                }
+            }
+        >
+            <table class="table" id="events-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Event"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Resource"</th>
+                        <th scope="col">"Deliveries"</th>
+                        <th scope="col">"Received"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
+                        <EventRow e />
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+        {more}
+    }
+}
+
+#[component]
+fn EventRow(e: Event) -> impl IntoView {
+    let resource = match (&e.resource, &e.resource_id) {
+        (Some(r), Some(id)) => format!("{r} · {id}"),
+        (Some(r), None) => r.clone(),
+        _ => "—".into(),
+    };
+    let total = e.total_rules.unwrap_or(0);
+    let deliveries = if total == 0 {
+        "No matching rules".to_owned()
+    } else {
+        let failed = e.failed_count.unwrap_or(0);
+        let done = e.completed_count.unwrap_or(0);
+        let mut s = format!("{done} of {total} delivered");
+        if failed > 0 {
+            s.push_str(&format!(", {failed} failed"));
+        }
+        s
+    };
+    let link = page_link(
+        EmbedRoute::EventDetail {
+            event_id: e.id.clone(),
+        },
+        e.event.clone(),
+    );
+    view! {
+        <tr data-event-id=e.id.clone() data-status=e.status.as_str()>
+            <td>{link}</td>
+            <td>
+                <StatusBadge status=e.status />
+            </td>
+            <td>{resource}</td>
+            <td>{deliveries}</td>
+            <td>
+                <Time at=e.created_at />
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,103 @@
+//! The workspace frame for a running session: header with the workspace name and the pages this
+//! session may open, the expired banner, and the routed page (`routes`).
+
+pub mod router;
+mod routes;
+
+use crate::api::Api;
+use crate::host::{NavigationReporter, resize};
+use crate::session::AuthStatus;
+use leptos::prelude::*;
+use meshes_protocol::access::{EmbedPage, can_open};
+use meshes_protocol::{EmbedRoute, ExpiredReason};
+use router::Link;
+
+/// The workspace UI for a running session. Everything it needs comes through `api` (tests pass
+/// a fake transport and a recording bridge).
+#[component]
+pub fn Workspace(api: Api) -> impl IntoView {
+    let session = api.session;
+    provide_context(session);
+    provide_context(api);
+
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(handle) = root
+            .get()
+            .and_then(|el| resize::observe(&el, session.bridge()))
+        {
+            StoredValue::new_local(handle);
+        }
+    });
+
+    let location = router::provide();
+    // Re-render the page only when the route changes, not when its query does.
+    let route = Memo::new(move |_| EmbedRoute::parse(&location.path.get()));
+    let st = session.ctx().session_type;
+    let nav = EmbedPage::TOP_LEVEL
+        .into_iter()
+        .filter(move |p| can_open(st, *p))
+        .map(|p| {
+            let href = EmbedRoute::parse(&format!("/workspace/{}", p.name()))
+                .map(|r| r.path())
+                .unwrap_or_default();
+            view! { <Link href=href>{p.title()}</Link> }
+        });
+    let banner = move || match session.status.get() {
+        AuthStatus::Expired(reason) => Some(expired_text(reason)),
+        _ => None,
+    };
+    let name = session.ctx().workspace.name.clone();
+
+    view! {
+        <div
+            class="meshes-root"
+            node_ref=root
+            data-auth-installed=move || session.auth_installed.get()
+            data-messages-dropped=move || session.messages_dropped.get()
+        >
+            <NavigationReporter />
+            <header class="ws-header">
+                <span class="ws-name">{name}</span>
+                <nav class="ws-nav" aria-label="Workspace">
+                    {nav.collect_view()}
+                </nav>
+            </header>
+            {move || {
+                banner()
+                    .map(|text| {
+                        view! {
+                            <p class="banner banner-warn" role="alert" id="session-banner">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+            <main class="ws-main">
+                {move || {
+                    route
+                        .get()
+                        .map_or_else(
+                            || view! { <crate::pages::NotFound /> }.into_any(),
+                            routes::page,
+                        )
+                }}
+            </main>
+        </div>
+    }
+}
+
+/// The grace-state banner: what happened, that nothing on screen is lost, and who can fix it.
+fn expired_text(reason: ExpiredReason) -> &'static str {
+    match reason {
+        ExpiredReason::SessionEnded => {
+            "This session has ended. What you see stays here, but changes are paused. Reload the page around this view to start a new session."
+        }
+        ExpiredReason::RefreshFailed => {
+            "The app around this view could not renew your session. What you see stays here and your unsaved input is kept; changes are paused, and it keeps trying to reconnect."
+        }
+        _ => {
+            "Your session needs to be renewed by the app around this view. What you see stays here and your unsaved input is kept; changes are paused until it reconnects."
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Small shared view pieces, one file per family. Text only — no `inner_html` anywhere, so
+//! nothing from the API or a message can become markup.
+
+mod feedback;
+mod labels;
+mod states;
+mod time;
+
+pub use feedback::{ConfirmButton, Notice, NoticeView, param_error};
+pub use labels::{CopyId, StatusBadge, integration_label};
+pub use states::{ErrorState, PageHeader, ReadOnlyNote, Skeleton};
+pub use time::{Time, local_input_to_utc, local_time, utc_to_local_input};

@@ -1,0 +1,63 @@
+//! The states every page shares: its header, loading skeleton, error with remedy, read-only note.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(into, optional)] subtitle: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="page-header">
+            <h1>{title}</h1>
+            {subtitle.map(|s| view! { <p class="subtitle">{s}</p> })}
+        </div>
+    }
+}
+
+/// What went wrong and who can fix it; optional retry.
+#[component]
+pub fn ErrorState(
+    err: AppError,
+    #[prop(optional, into)] retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let remedy = err.remedy();
+    let retry = retry.filter(|_| err.is_retryable() || matches!(err, AppError::Http { .. }));
+    view! {
+        <div class="error-state" role="alert">
+            <p class="error-title">{err.message()}</p>
+            <p class="error-remedy">{remedy}</p>
+            {retry
+                .map(|cb| {
+                    view! {
+                        <button type="button" class="btn" on:click=move |_| cb.run(())>
+                            "Try again"
+                        </button>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// Placeholder rows shaped like the content, so nothing jumps when data arrives.
+#[component]
+pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
+    // Its height is not the page's: the host hears of the size once the content is here.
+    crate::host::resize::owned_hold();
+    view! {
+        <div class="skeleton" aria-busy="true" aria-label="Loading">
+            {(0..rows).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
+        </div>
+    }
+}
+
+/// Why the controls of a page are missing, in one line, instead of silently hiding them.
+#[component]
+pub fn ReadOnlyNote(#[prop(into)] reason: String) -> impl IntoView {
+    view! {
+        <p class="note" role="note">
+            {reason}
+        </p>
+    }
+}
