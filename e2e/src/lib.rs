@@ -22,7 +22,9 @@ pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 pub mod attacker;
+mod embed;
 mod hooks;
+mod host;
 pub mod kit;
 pub mod profile;
 mod windows;
@@ -161,14 +163,6 @@ impl Stack {
             _data: data,
         }
     }
-
-    /// Open the demo host page (with optional demo-control presets) and wait for the handshake.
-    pub async fn open_host(&self, query: &str) -> WebDriverResult<()> {
-        self.driver.goto(format!("{}/{query}", self.host)).await?;
-        self.wait_for_log("meshes:ready", 1).await;
-        Ok(())
-    }
-
     /// Run JS in the current browsing context and return its value. A script that throws, or a
     /// context that is gone, fails the test: a negative check must never pass on an error.
     pub async fn js(&self, script: &str) -> Value {
@@ -185,57 +179,6 @@ impl Stack {
             .await
             .map(|r| r.json().clone())
     }
-
-    /// Host message log entries (newest last) as `(type, text)`.
-    pub async fn host_log(&self) -> Vec<(String, String)> {
-        self.driver
-            .enter_default_frame()
-            .await
-            .expect("the host page");
-        let v = self
-            .js("return [...document.querySelectorAll('#message-log li')].reverse().map(li => [li.dataset.type, li.textContent]);")
-            .await;
-        serde_json::from_value(v).expect("the host log's entries")
-    }
-
-    pub async fn wait_for_log(&self, ty: &str, count: usize) -> Vec<String> {
-        let ty = ty.to_owned();
-        eventually(&format!("{count}× {ty} in the host log"), || async {
-            let hits: Vec<String> = self
-                .host_log()
-                .await
-                .into_iter()
-                .filter(|(t, _)| *t == ty)
-                .map(|(_, text)| text)
-                .collect();
-            (hits.len() >= count).then_some(hits)
-        })
-        .await
-    }
-
-    /// Switch into the embed iframe.
-    pub async fn enter_embed(&self) -> WebDriverResult<()> {
-        self.driver.enter_default_frame().await?;
-        self.driver
-            .find(By::Css("iframe.meshes-embed"))
-            .await?
-            .enter_frame()
-            .await
-    }
-
-    /// Text of the first element matching `css` inside the embed, once it exists.
-    pub async fn embed_text(&self, css: &str) -> String {
-        let script = format!(
-            "const el = document.querySelector({}); return el ? el.textContent : null;",
-            Value::from(css)
-        );
-        self.enter_embed().await.expect("enter iframe");
-        eventually(&format!("{css} in the embed"), || async {
-            self.js(&script).await.as_str().map(str::to_owned)
-        })
-        .await
-    }
-
     /// Call the Meshes API with the management key.
     pub async fn api(
         &self,
@@ -264,91 +207,11 @@ impl Stack {
         );
         log
     }
-
-    /// The session the host page launched (from its status line).
-    pub async fn host_session_id(&self) -> String {
-        let _ = self.driver.enter_default_frame().await;
-        let text = self
-            .js("return document.querySelector('#host-status').textContent")
-            .await;
-        let text = text.as_str().expect("the host's status line");
-        text.split_whitespace()
-            .find(|w| w.starts_with("sess_"))
-            .expect("session id in the host status")
-            .to_owned()
-    }
-
-    /// A numeric `data-` attribute of the embed's root (bridge counters); the root must exist.
-    pub async fn embed_counter(&self, name: &str) -> u64 {
-        self.enter_embed().await.expect("enter iframe");
-        let v = self
-            .js(&format!(
-                "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
-            ))
-            .await;
-        v.as_str()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("no numeric data-{name} on the embed root: {v}"))
-    }
-
-    /// The access token the embed is using (from the sandbox's request log; test hooks only).
-    pub async fn embed_token(&self) -> String {
-        let seen = self.requests_to("GET", "/api/v1/").await;
-        seen.iter()
-            .rev()
-            .find_map(|r| r["authorization"].as_str()?.strip_prefix("Bearer "))
-            .expect("an authenticated request from the embed")
-            .to_owned()
-    }
-
-    /// Click an element inside the embed.
-    pub async fn click_in_embed(&self, css: &str) -> WebDriverResult<()> {
-        self.enter_embed().await?;
-        self.driver.find(By::Css(css)).await?.click().await
-    }
-
-    /// Set a form control inside the embed and fire `input` + `change`, as a user's edit does
-    /// (selects and date inputs have no portable typing through WebDriver).
-    pub async fn set_in_embed(&self, css: &str, value: &str) -> WebDriverResult<()> {
-        self.enter_embed().await?;
-        eventually(&format!("{css} in the embed"), || async {
-            let found = self
-                .driver
-                .execute(
-                    "const el = document.querySelector(arguments[0]); if (!el) return false; \
-                     el.value = arguments[1]; \
-                     for (const t of ['input', 'change']) el.dispatchEvent(new Event(t, {bubbles: true})); \
-                     return el.value === arguments[1];",
-                    vec![Value::from(css), Value::from(value)],
-                )
-                .await
-                .ok()
-                .and_then(|r| r.json().as_bool())
-                .unwrap_or(false);
-            found.then_some(())
-        })
-        .await;
-        Ok(())
-    }
-
     /// Wait for an element inside the embed, then click it.
     pub async fn click_when_ready(&self, css: &str) -> WebDriverResult<()> {
         self.embed_text(css).await;
         self.driver.find(By::Css(css)).await?.click().await
     }
-
-    /// Click a host-page control (by script: the demo controls sit in a collapsed panel).
-    pub async fn click_on_host(&self, css: &str) -> WebDriverResult<()> {
-        self.driver.enter_default_frame().await?;
-        self.driver
-            .execute(
-                "document.querySelector(arguments[0]).click()",
-                vec![Value::from(css)],
-            )
-            .await?;
-        Ok(())
-    }
-
     /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).
     pub async fn screenshot(&self, name: &str) {
         if let Some(dir) = std::env::var_os("E2E_SCREENSHOTS") {

@@ -4,110 +4,13 @@
 //! clamping, the token hand-off (before and after ready, one refresh at a time, retries, the
 //! failure report to both sides) and `destroy`.
 
-use e2e::{Stack, TestResult, eventually, eventually_within};
-use serde_json::{Value, json};
+mod stand_in;
+
+use e2e::{TestResult, eventually, eventually_within};
+use serde_json::json;
+use stand_in::Bench;
 use std::time::Duration;
 use thirtyfour::By;
-
-struct Bench {
-    s: Stack,
-    embed: String,
-}
-
-impl Bench {
-    async fn open() -> Bench {
-        let s = Stack::start().await;
-        let (host, embed) = e2e::kit::start().await;
-        s.driver
-            .goto(format!("{host}/host.html#{embed}"))
-            .await
-            .expect("the bench page");
-        eventually("the bench", || async {
-            (s.try_js("return window.__ready === true").await.ok()? == Value::Bool(true))
-                .then_some(())
-        })
-        .await;
-        Bench { s, embed }
-    }
-
-    /// Mount with extra options given as JS source (functions allowed); returns the iframe URL.
-    async fn mount(&self, options: &str) -> String {
-        self.host().await;
-        let src = self
-            .s
-            .js(&format!("return window.__mount({options})"))
-            .await;
-        let src = src.as_str().expect("iframe src").to_owned();
-        // Wait for the stand-in to load inside the new iframe.
-        eventually("the stand-in embed", || async {
-            self.embed_frame().await.ok()?;
-            (self
-                .s
-                .try_js("return Array.isArray(window.__got)")
-                .await
-                .ok()?
-                == Value::Bool(true))
-            .then_some(())
-        })
-        .await;
-        self.host().await;
-        src
-    }
-
-    async fn host(&self) {
-        self.s
-            .driver
-            .enter_default_frame()
-            .await
-            .expect("host page");
-    }
-
-    async fn embed_frame(&self) -> thirtyfour::prelude::WebDriverResult<()> {
-        self.s.driver.enter_default_frame().await?;
-        self.s
-            .driver
-            .find(By::Css("#box iframe"))
-            .await?
-            .enter_frame()
-            .await
-    }
-
-    /// Post from the stand-in embed to the host page.
-    async fn send(&self, msg: Value) {
-        self.embed_frame().await.expect("embed frame");
-        self.s
-            .js(&format!("window.__send({msg}); return true"))
-            .await;
-        self.host().await;
-    }
-
-    /// What the stand-in embed received (data only), and from which origin.
-    async fn got(&self) -> Vec<Value> {
-        self.embed_frame().await.expect("embed frame");
-        let v = self.s.js("return window.__got").await;
-        self.host().await;
-        v.as_array().expect("received").clone()
-    }
-
-    async fn events(&self) -> Vec<Value> {
-        self.host().await;
-        self.s
-            .js("return window.__events")
-            .await
-            .as_array()
-            .expect("events")
-            .clone()
-    }
-
-    async fn height(&self) -> String {
-        self.host().await;
-        let v = self
-            .s
-            .js("return document.querySelector('#box iframe').style.height")
-            .await;
-        v.as_str().expect("height").to_owned()
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_iframe_keeps_the_launch_and_takes_only_a_workspace_path() -> TestResult {

@@ -1,0 +1,96 @@
+//! Inside the embed: entering its frame, reading its text and counters, and acting on it.
+
+use crate::{Stack, eventually};
+use serde_json::Value;
+use thirtyfour::prelude::*;
+
+impl Stack {
+    /// Switch into the embed iframe.
+    pub async fn enter_embed(&self) -> WebDriverResult<()> {
+        self.driver.enter_default_frame().await?;
+        self.driver
+            .find(By::Css("iframe.meshes-embed"))
+            .await?
+            .enter_frame()
+            .await
+    }
+
+    /// Text of the first element matching `css` inside the embed, once it exists.
+    pub async fn embed_text(&self, css: &str) -> String {
+        let script = format!(
+            "const el = document.querySelector({}); return el ? el.textContent : null;",
+            Value::from(css)
+        );
+        self.enter_embed().await.expect("enter iframe");
+        eventually(&format!("{css} in the embed"), || async {
+            self.js(&script).await.as_str().map(str::to_owned)
+        })
+        .await
+    }
+
+    /// The session the host page launched (from its status line).
+    pub async fn host_session_id(&self) -> String {
+        let _ = self.driver.enter_default_frame().await;
+        let text = self
+            .js("return document.querySelector('#host-status').textContent")
+            .await;
+        let text = text.as_str().expect("the host's status line");
+        text.split_whitespace()
+            .find(|w| w.starts_with("sess_"))
+            .expect("session id in the host status")
+            .to_owned()
+    }
+
+    /// A numeric `data-` attribute of the embed's root (bridge counters); the root must exist.
+    pub async fn embed_counter(&self, name: &str) -> u64 {
+        self.enter_embed().await.expect("enter iframe");
+        let v = self
+            .js(&format!(
+                "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
+            ))
+            .await;
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no numeric data-{name} on the embed root: {v}"))
+    }
+
+    /// The access token the embed is using (from the sandbox's request log; test hooks only).
+    pub async fn embed_token(&self) -> String {
+        let seen = self.requests_to("GET", "/api/v1/").await;
+        seen.iter()
+            .rev()
+            .find_map(|r| r["authorization"].as_str()?.strip_prefix("Bearer "))
+            .expect("an authenticated request from the embed")
+            .to_owned()
+    }
+
+    /// Click an element inside the embed.
+    pub async fn click_in_embed(&self, css: &str) -> WebDriverResult<()> {
+        self.enter_embed().await?;
+        self.driver.find(By::Css(css)).await?.click().await
+    }
+
+    /// Set a form control inside the embed and fire `input` + `change`, as a user's edit does
+    /// (selects and date inputs have no portable typing through WebDriver).
+    pub async fn set_in_embed(&self, css: &str, value: &str) -> WebDriverResult<()> {
+        self.enter_embed().await?;
+        eventually(&format!("{css} in the embed"), || async {
+            let found = self
+                .driver
+                .execute(
+                    "const el = document.querySelector(arguments[0]); if (!el) return false; \
+                     el.value = arguments[1]; \
+                     for (const t of ['input', 'change']) el.dispatchEvent(new Event(t, {bubbles: true})); \
+                     return el.value === arguments[1];",
+                    vec![Value::from(css), Value::from(value)],
+                )
+                .await
+                .ok()
+                .and_then(|r| r.json().as_bool())
+                .unwrap_or(false);
+            found.then_some(())
+        })
+        .await;
+        Ok(())
+    }
+}

@@ -1,0 +1,106 @@
+//! A stand-in for the embed on another origin, scripted by the test, and the host kit mounted
+//! against it.
+
+use e2e::{Stack, eventually};
+use serde_json::Value;
+use thirtyfour::By;
+
+pub struct Bench {
+    pub s: Stack,
+    pub embed: String,
+}
+
+impl Bench {
+    pub async fn open() -> Bench {
+        let s = Stack::start().await;
+        let (host, embed) = e2e::kit::start().await;
+        s.driver
+            .goto(format!("{host}/host.html#{embed}"))
+            .await
+            .expect("the bench page");
+        eventually("the bench", || async {
+            (s.try_js("return window.__ready === true").await.ok()? == Value::Bool(true))
+                .then_some(())
+        })
+        .await;
+        Bench { s, embed }
+    }
+
+    /// Mount with extra options given as JS source (functions allowed); returns the iframe URL.
+    pub async fn mount(&self, options: &str) -> String {
+        self.host().await;
+        let src = self
+            .s
+            .js(&format!("return window.__mount({options})"))
+            .await;
+        let src = src.as_str().expect("iframe src").to_owned();
+        // Wait for the stand-in to load inside the new iframe.
+        eventually("the stand-in embed", || async {
+            self.embed_frame().await.ok()?;
+            (self
+                .s
+                .try_js("return Array.isArray(window.__got)")
+                .await
+                .ok()?
+                == Value::Bool(true))
+            .then_some(())
+        })
+        .await;
+        self.host().await;
+        src
+    }
+
+    pub async fn host(&self) {
+        self.s
+            .driver
+            .enter_default_frame()
+            .await
+            .expect("host page");
+    }
+
+    pub async fn embed_frame(&self) -> thirtyfour::prelude::WebDriverResult<()> {
+        self.s.driver.enter_default_frame().await?;
+        self.s
+            .driver
+            .find(By::Css("#box iframe"))
+            .await?
+            .enter_frame()
+            .await
+    }
+
+    /// Post from the stand-in embed to the host page.
+    pub async fn send(&self, msg: Value) {
+        self.embed_frame().await.expect("embed frame");
+        self.s
+            .js(&format!("window.__send({msg}); return true"))
+            .await;
+        self.host().await;
+    }
+
+    /// What the stand-in embed received (data only), and from which origin.
+    pub async fn got(&self) -> Vec<Value> {
+        self.embed_frame().await.expect("embed frame");
+        let v = self.s.js("return window.__got").await;
+        self.host().await;
+        v.as_array().expect("received").clone()
+    }
+
+    pub async fn events(&self) -> Vec<Value> {
+        self.host().await;
+        self.s
+            .js("return window.__events")
+            .await
+            .as_array()
+            .expect("events")
+            .clone()
+    }
+
+    pub async fn height(&self) -> String {
+        self.host().await;
+        let v = self
+            .s
+            .js("return document.querySelector('#box iframe').style.height")
+            .await;
+        v.as_str().expect("height").to_owned()
+    }
+}
