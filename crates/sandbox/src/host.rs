@@ -3,7 +3,7 @@
 //! sessions over HTTP against the Meshes API, exactly as a vendor backend would.
 
 use crate::AppState;
-use crate::seed::DEMO_WORKSPACE_ID;
+use crate::store::seed::DEMO_WORKSPACE_ID;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::hooks::record,
+            crate::testing::hooks::record,
         ))
         .with_state(state)
 }

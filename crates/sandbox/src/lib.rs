@@ -1,50 +1,32 @@
-//! meshes-sandbox: a local Meshes for the embed to talk to. Three origins — Meshes (API, embed
-//! documents, hosted OAuth pages), the demo host app, and fake OAuth providers.
+//! meshes-sandbox: a local Meshes for the embed to talk to, on three origins — `meshes` (the
+//! API with one module per resource, the embed documents, the hosted OAuth pages), `host` (the
+//! demo host app and its backend) and `provider` (fake OAuth providers) — over `store` (SQLite,
+//! seed data, the delivery engine). `testing` holds the hooks tests turn on.
 
-pub mod auth;
-pub mod baseline;
-pub mod catalog;
 pub mod config;
-pub mod connections;
-pub mod dashboard;
-pub mod db;
-pub mod deliveries;
-pub mod embed;
 pub mod error;
-pub mod events;
-pub mod hooks;
 pub mod host;
-pub mod launch;
-pub mod mappings;
-pub mod oauth;
+pub mod meshes;
 pub mod provider;
-pub mod rules;
 pub mod secrets;
-pub mod seed;
-pub mod sessions;
-pub mod validate;
-pub mod workspaces;
+pub mod store;
+pub mod testing;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::routing::{get, post};
 use config::Config;
-use db::{Clock, Db};
-use error::ApiError;
 use std::sync::Arc;
-use tower_http::set_header::SetResponseHeaderLayer;
+use store::db::{Clock, Db};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub clock: Clock,
-    pub keys: Arc<auth::Keys>,
+    pub keys: Arc<meshes::api::auth::Keys>,
     pub cfg: Arc<Config>,
     /// Used by the demo host backend to call the Meshes API.
     pub http: reqwest::Client,
     /// Test hooks (request log, fault injection); `None` unless `--test-hooks`.
-    pub hooks: Option<Arc<hooks::Hooks>>,
+    pub hooks: Option<Arc<testing::hooks::Hooks>>,
     /// Server-to-server OAuth calls (code exchange, provider API). Never follows redirects, so a
     /// provider cannot bounce it somewhere else (SSRF).
     pub oauth_http: reqwest::Client,
@@ -54,7 +36,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(cfg: Config, db: Db) -> rusqlite::Result<AppState> {
-        let keys = auth::Keys::new(&db.secret("jwt_secret")?);
+        let keys = meshes::api::auth::Keys::new(&db.secret("jwt_secret")?);
         let client_secret = base64::Engine::encode(
             &base64::engine::general_purpose::URL_SAFE_NO_PAD,
             db.secret("oauth_client_secret")?,
@@ -89,121 +71,8 @@ impl AppState {
     }
 }
 
-/// Declares the API once: the router is built from this list, and `API_ROUTES` is the same list
-/// as data, so the authorization matrix can enumerate every route the server really has.
-macro_rules! api {
-    ($($method:ident $path:literal => $handler:path),* $(,)?) => {
-        /// Every `/api/v1` route as `(method, path)`, exactly as the router serves them.
-        pub const API_ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
-
-        fn api_routes() -> Router<AppState> {
-            Router::new()$(.route(
-                $path,
-                axum::routing::on(axum::routing::MethodFilter::$method, $handler),
-            ))*
-        }
-    };
-}
-
-api! {
-    GET "/workspaces" => workspaces::list,
-    POST "/workspaces" => workspaces::create,
-    GET "/workspaces/{id}" => workspaces::get,
-    GET "/workspaces/{id}/connections" => workspaces::connections,
-    GET "/workspaces/{id}/dashboard" => dashboard::metrics,
-    GET "/workspaces/{id}/events" => events::list,
-    GET "/workspaces/{id}/rules" => rules::list,
-    GET "/workspaces/{id}/event-types" => catalog::event_types,
-    GET "/workspaces/{id}/resources" => catalog::resources,
-    GET "/integrations" => catalog::list_integrations,
-    POST "/connections" => connections::create,
-    GET "/connections/{id}" => connections::get,
-    PUT "/connections/{id}" => connections::update,
-    DELETE "/connections/{id}" => connections::delete,
-    GET "/connections/{id}/actions" => connections::actions,
-    GET "/connections/{id}/fields" => mappings::fields,
-    GET "/connections/{id}/mappings/default" => mappings::get,
-    PUT "/connections/{id}/mappings/default" => mappings::put,
-    POST "/rules" => rules::create,
-    GET "/rules/{id}" => rules::get,
-    PATCH "/rules/{id}" => rules::update,
-    DELETE "/rules/{id}" => rules::delete,
-    POST "/rules/{id}/test" => rules::test_event,
-    POST "/events/{id}/cancel" => deliveries::cancel_event,
-    POST "/events/{id}/rules/{rule_id}/retry" => deliveries::retry,
-    POST "/events/{id}/rules/{rule_id}/cancel" => deliveries::cancel_rule,
-    GET "/events/{id}/rules/{rule_id}/attempts" => deliveries::attempts,
-    GET "/events/{id}" => events::get,
-    GET "/events/{id}/payload" => events::payload,
-    GET "/sessions" => sessions::list,
-    POST "/sessions" => sessions::create,
-    DELETE "/sessions/{id}" => sessions::revoke,
-    POST "/sessions/{id}/refresh" => sessions::refresh,
-    POST "/embed/launch" => launch::exchange,
-    GET "/embed/session" => launch::whoami,
-    POST "/embed/oauth/attempts" => oauth::create,
-    GET "/embed/oauth/attempts/{id}" => oauth::get,
-    POST "/embed/oauth/attempts/{id}/cancel" => oauth::cancel,
-}
-
-/// The Meshes origin: `/api/v1/*`, `/workspace/*` documents, and the embed's static assets.
-pub fn meshes_router(state: AppState) -> Router {
-    let api = api_routes()
-        .fallback(|| async { ApiError::not_found("Endpoint") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
-        })
-        .layer(DefaultBodyLimit::max(64 * 1024))
-        // No CORS headers at all: management endpoints are server-to-server only, and the embed
-        // calls the API from its own origin.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            hooks::inject,
-        ));
-
-    let mut router = Router::new()
-        .nest("/api/v1", api)
-        .route("/workspace/{*rest}", get(embed::document))
-        .route("/oauth/start/{id}", get(oauth::start).post(oauth::start_go))
-        .route("/oauth/start/{id}/cancel", post(oauth::start_cancel))
-        .route("/oauth/start.js", get(oauth::start_js))
-        .route("/oauth/callback", get(oauth::callback))
-        .route("/oauth/done.js", get(oauth::done_js));
-    if state.hooks.is_some() {
-        router = router.merge(hooks::router());
-    }
-    router
-        // Faults reach build assets too, so a test can lose a page's code chunk.
-        .fallback_service(
-            axum::routing::any(embed::asset)
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    hooks::inject,
-                ))
-                .with_state(state.clone()),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            hooks::record,
-        ))
-        .with_state(state)
-}
+pub use meshes::api::api_routes;
+pub use meshes::router as meshes_router;
 
 /// The fake OAuth providers' origin.
 pub fn provider_router(state: &AppState) -> Router {

@@ -1,8 +1,9 @@
 use axum::Router;
 use clap::Parser;
 use meshes_sandbox::config::Config;
-use meshes_sandbox::db::Db;
-use meshes_sandbox::{AppState, bind_all, host, meshes_router, provider_router, seed};
+use meshes_sandbox::store::db::Db;
+use meshes_sandbox::store::seed;
+use meshes_sandbox::{AppState, bind_all, host, meshes_router, provider_router};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -25,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !cfg.no_seed && seed::seed(&db, state.clock.now())? {
         tracing::info!("seeded the demo workspace");
     }
-    meshes_sandbox::deliveries::spawn_worker(state.clone());
+    meshes_sandbox::store::delivery::spawn_worker(state.clone());
     if !cfg.dist.join("index.html").exists() {
         tracing::warn!(dist = %cfg.dist.display(), "no embed build found; run `cargo xtask dev` or `trunk build`");
     }

@@ -181,7 +181,7 @@ fn page(p: &Provider, status: StatusCode, body: String) -> Response {
 }
 
 fn title(kind: &str) -> String {
-    crate::catalog::integration(kind)
+    crate::meshes::api::catalog::integration(kind)
         .map(|i| i.name.clone())
         .unwrap_or_else(|| kind.to_owned())
 }

@@ -2,7 +2,7 @@
 //! accepts the tokens it issued.
 
 use super::{CLIENT_ID, CODE_TTL, Provider};
-use crate::catalog::live_action_data;
+use crate::meshes::api::catalog::live_action_data;
 use crate::secrets::random_token;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};

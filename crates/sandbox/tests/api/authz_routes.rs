@@ -195,7 +195,7 @@ fn request(route: (&str, &str), f: &Fixture, n: usize) -> (Method, String, Optio
 #[tokio::test]
 async fn every_api_route_enforces_the_policy_for_every_session_kind() {
     let app = TestApp::new();
-    let routes = meshes_sandbox::API_ROUTES;
+    let routes = meshes_sandbox::api_routes();
     let missing: Vec<_> = routes
         .iter()
         .filter(|(m, p)| gate(m, p).is_none())

@@ -5,8 +5,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use meshes_sandbox::config::Config;
-use meshes_sandbox::db::Db;
-use meshes_sandbox::{AppState, meshes_router, seed};
+use meshes_sandbox::store::db::Db;
+use meshes_sandbox::store::seed;
+use meshes_sandbox::{AppState, meshes_router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

@@ -84,7 +84,7 @@ async fn mints_only_for_its_own_name_and_only_json() {
         "the page cannot pick the workspace"
     );
     let sid = r.json["session_id"].as_str().unwrap();
-    let row = meshes_sandbox::sessions::SessionRow::load(&app.state, sid)
+    let row = meshes_sandbox::meshes::api::sessions::SessionRow::load(&app.state, sid)
         .unwrap()
         .unwrap();
     assert_eq!(

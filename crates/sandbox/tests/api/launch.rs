@@ -59,14 +59,14 @@ async fn the_launch_is_spent_by_exactly_one_compare_and_set() {
     let (sid, _, launch) = app.session(json!({})).await;
     let now = "2026-01-01T00:00:00Z";
     let unused = || {
-        meshes_sandbox::sessions::SessionRow::load(&app.state, &sid)
+        meshes_sandbox::meshes::api::sessions::SessionRow::load(&app.state, &sid)
             .unwrap()
             .is_some_and(|r| !r.launch_used)
     };
     // Both racers read "unused" before either writes.
     assert!(unused() && unused());
-    let first = meshes_sandbox::launch::consume(&app.state, &sid, now).unwrap();
-    let second = meshes_sandbox::launch::consume(&app.state, &sid, now).unwrap();
+    let first = meshes_sandbox::meshes::api::launch::consume(&app.state, &sid, now).unwrap();
+    let second = meshes_sandbox::meshes::api::launch::consume(&app.state, &sid, now).unwrap();
     assert_eq!((first, second), (true, false));
     assert_eq!(
         reason(&app.exchange(&launch, Some(&sid)).await),

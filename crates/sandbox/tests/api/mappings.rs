@@ -184,7 +184,7 @@ async fn expected_version_is_one_compare_and_set() {
 
     // Both writers read version 1, then both write against it.
     let schema_text = schema.to_string();
-    let save = |name| meshes_sandbox::mappings::Save {
+    let save = |name| meshes_sandbox::meshes::api::mappings::Save {
         connection: &id,
         expected: Some(1),
         name,
@@ -195,8 +195,8 @@ async fn expected_version_is_one_compare_and_set() {
     let (a, b) = {
         let conn = app.state.db.conn();
         (
-            meshes_sandbox::mappings::save(&conn, &save("A")).unwrap(),
-            meshes_sandbox::mappings::save(&conn, &save("B")).unwrap(),
+            meshes_sandbox::meshes::api::mappings::save(&conn, &save("A")).unwrap(),
+            meshes_sandbox::meshes::api::mappings::save(&conn, &save("B")).unwrap(),
         )
     };
     assert_eq!((a, b), (true, false));

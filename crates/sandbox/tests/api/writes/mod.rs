@@ -7,7 +7,7 @@ mod rules;
 
 use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use meshes_sandbox::deliveries::tick;
+use meshes_sandbox::store::delivery::tick;
 use serde_json::{Value, json};
 
 pub fn webhook(name: &str, url: &str) -> Value {

@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use meshes_protocol::access::{Action, can_perform};
+use meshes_protocol::access::{Action, can_open, can_perform};
 use meshes_protocol::{
     AccessClaims, EmbedPage, Role, Scope, SessionType, TOKEN_AUDIENCE, TOKEN_ISSUER,
 };
@@ -179,13 +179,25 @@ impl Caller {
         }
     }
 
+    /// Refuse pages the session type may not open, on the server, whatever the UI shows.
+    pub fn require_page(&self, page: EmbedPage) -> ApiResult<()> {
+        match self.session() {
+            Some(s) if !can_open(s.session_type, page) => Err(ApiError::forbidden(format!(
+                "{} are not available in {} sessions",
+                page.title(),
+                s.session_type
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Embed sessions need the page and the role for the action (meshes_protocol::access);
     /// the management key may do anything in any workspace.
     pub fn require(&self, page: EmbedPage, action: Action) -> ApiResult<()> {
         let Some(s) = self.session() else {
             return Ok(());
         };
-        crate::workspaces::require_page(self, page)?;
+        self.require_page(page)?;
         if can_perform(s.session_type, s.role, action) {
             return Ok(());
         }

@@ -3,12 +3,13 @@
 //! stored apart from `metadata`, so no read path can return them.
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::catalog::{integration, live_action_data};
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Fields, JsonObject, is_uuid};
-use crate::workspaces::{CONNECTION_COLUMNS, connection_from_row, require_workspace};
+use crate::meshes::api::auth::Caller;
+use crate::meshes::api::catalog::{integration, live_action_data};
+use crate::meshes::api::validate::{Fields, JsonObject, is_uuid};
+use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
+use crate::meshes::api::workspaces::require_workspace;
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,8 +19,19 @@ use meshes_protocol::api::{
     AuthType, Connection, ConnectionCreated, ConnectionDeleted, Integration, ParamError,
     check_metadata, valid_connection_name,
 };
+use meshes_protocol::api::{InactiveReason, Page};
+use rusqlite::Row;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
+
+routes! {
+    GET "/workspaces/{id}/connections" => list,
+    POST "/connections" => create,
+    GET "/connections/{id}" => get,
+    PUT "/connections/{id}" => update,
+    DELETE "/connections/{id}" => delete,
+    GET "/connections/{id}/actions" => actions,
+}
 
 /// Load a live connection the caller may see, or 404 (no existence oracle across workspaces).
 pub fn visible(
@@ -82,7 +94,7 @@ pub async fn actions(
         .and_then(|o| o.get("access_token"))
         .and_then(Value::as_str)
     {
-        Some(token) => crate::oauth::provider_action_data(&state, &c, token)
+        Some(token) => crate::meshes::oauth::provider_action_data(&state, &c, token)
             .await
             .map(Json),
         // Seeded connections hold no provider tokens; they get the same data from the catalog.
@@ -322,7 +334,7 @@ pub async fn delete(
     let force = if body.iter().all(u8::is_ascii_whitespace) {
         false
     } else {
-        let map = crate::validate::json_object(&body)?;
+        let map = crate::meshes::api::validate::json_object(&body)?;
         let mut f = Fields::new(&map, &["force_delete"]);
         let force = f.bool("force_delete").unwrap_or(false);
         f.finish("Invalid request")?;
@@ -358,4 +370,57 @@ pub async fn delete(
         id: c.id,
         kind: c.kind,
     }))
+}
+
+pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
+    let reason: Option<String> = r.get(6)?;
+    Ok((
+        Connection {
+            id: r.get(0)?,
+            workspace: r.get(1)?,
+            kind: r.get(2)?,
+            name: r.get(3)?,
+            metadata: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+            action_data: None,
+            active: r.get(5)?,
+            inactive_reason: reason
+                .and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok()),
+            hidden: r.get(7)?,
+            created_by: r.get(8)?,
+            created_at: r.get(9)?,
+            updated_at: r.get(10)?,
+        },
+        r.get(11)?,
+    ))
+}
+
+pub const CONNECTION_COLUMNS: &str = "id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at, seq";
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    QueryMap(q): QueryMap,
+) -> ApiResult<Json<Page<Connection>>> {
+    caller.check_workspace(&id)?;
+    // The Connections page lists them; the rule builder (Rules page) picks from them.
+    if caller.require_page(EmbedPage::Connections).is_err() {
+        caller.require_page(EmbedPage::Rules)?;
+    }
+    let page = PageQuery::from_query(&q)?;
+    require_workspace(&state, &id)?;
+    // Hidden connections are internal plumbing: management callers see them, embeds do not.
+    let include_hidden = caller.session().is_none();
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ?1 AND seq < ?2 AND deleted_at IS NULL \
+         AND (?3 OR hidden = 0) ORDER BY seq DESC LIMIT ?4"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![id, page.before_seq(), include_hidden, page.limit + 1],
+            connection_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(paginate(rows, page.limit)))
 }

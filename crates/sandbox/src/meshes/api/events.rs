@@ -2,16 +2,22 @@
 //! Resource sessions only ever see events of their resource pair (others are "not found").
 
 use crate::AppState;
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{PageQuery, QueryMap, check_resource_query, paginate};
-use crate::workspaces::{require_page, require_workspace};
+use crate::meshes::api::auth::Caller;
+use crate::meshes::api::validate::{PageQuery, QueryMap, check_resource_query, paginate};
+use crate::meshes::api::workspaces::require_workspace;
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_view_payload;
 use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status};
 use rusqlite::{OptionalExtension, Row, params};
+
+routes! {
+    GET "/workspaces/{id}/events" => list,
+    GET "/events/{id}" => get,
+    GET "/events/{id}/payload" => payload,
+}
 
 const EVENT_COLUMNS: &str = "id, workspace_id, event, resource, resource_id, status, total_rules, \
     completed_count, failed_count, started_at, completed_at, created_by, created_at, seq, payload";
@@ -49,7 +55,7 @@ pub async fn list(
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Event>>> {
     caller.check_workspace(&id)?;
-    require_page(&caller, EmbedPage::Events)?;
+    caller.require_page(EmbedPage::Events)?;
     let mut errors: Vec<ParamError> = vec![];
     let page = PageQuery::parse(&q, &mut errors);
     if let Some(s) = q.get("status").filter(|s| Status::parse(s).is_none()) {
@@ -68,8 +74,8 @@ pub async fn list(
     // Time range on `created_at`: RFC 3339 instants, normalised to the stored format.
     let mut bound = |key: &str| -> Option<String> {
         let raw = q.get(key)?;
-        match crate::db::parse_ts(raw) {
-            Some(t) => Some(crate::db::ts(t)),
+        match crate::store::db::parse_ts(raw) {
+            Some(t) => Some(crate::store::db::ts(t)),
             None => {
                 errors.push(ParamError::new(
                     key,
@@ -115,7 +121,7 @@ pub async fn list(
 
 /// Load one event the caller may see, or 404 (never 403: no existence oracle).
 pub fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(Event, String)> {
-    require_page(caller, EmbedPage::EventDetail)?;
+    caller.require_page(EmbedPage::EventDetail)?;
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
     let row = state
         .db

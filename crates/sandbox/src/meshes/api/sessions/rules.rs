@@ -2,7 +2,7 @@
 //! per-session-type rule, with each error naming its param.
 
 use crate::error::ApiResult;
-use crate::validate::{Fields, is_resource_token, is_uuid};
+use crate::meshes::api::validate::{Fields, is_resource_token, is_uuid};
 use meshes_protocol::Origin;
 use meshes_protocol::access::{LaunchPage, Role, Scope, SessionType, can_launch_on};
 use meshes_protocol::api::limits;

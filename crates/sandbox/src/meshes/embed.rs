@@ -1,7 +1,7 @@
 //! Embed documents (`/workspace/...`) and their assets, with the headers that make framing safe.
 
 use crate::AppState;
-use crate::sessions::{SessionRow, hash_launch_token};
+use crate::meshes::api::sessions::{SessionRow, hash_launch_token};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -84,7 +84,7 @@ pub(crate) fn document_headers(ancestors: &FrameAncestors) -> HeaderMap {
 fn session_by_launch(state: &AppState, token: &str) -> Option<SessionRow> {
     let sql = format!(
         "SELECT {} FROM sessions WHERE launch_hash = ?1",
-        crate::sessions::SESSION_COLUMNS
+        crate::meshes::api::sessions::SESSION_COLUMNS
     );
     state
         .db

@@ -3,8 +3,8 @@
 //! the numbers on screen — served with the same document headers, from the same origin.
 
 use crate::AppState;
-use crate::embed::{ancestors_of, document_headers};
-use crate::sessions::SessionRow;
+use crate::meshes::api::sessions::SessionRow;
+use crate::meshes::embed::{ancestors_of, document_headers};
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};

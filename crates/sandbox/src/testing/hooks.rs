@@ -212,6 +212,12 @@ pub fn router() -> Router<AppState> {
             "/__sandbox/faults",
             axum::routing::post(add_fault).delete(clear_faults),
         )
-        .route("/__sandbox/baseline/{*rest}", get(crate::baseline::page))
-        .route("/__sandbox/baseline.js", get(crate::baseline::script))
+        .route(
+            "/__sandbox/baseline/{*rest}",
+            get(crate::testing::baseline::page),
+        )
+        .route(
+            "/__sandbox/baseline.js",
+            get(crate::testing::baseline::script),
+        )
 }

@@ -2,11 +2,11 @@
 //! concurrency (`expected_version`): a stale save is a 409, never a silent overwrite.
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::connections;
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Fields, JsonObject, QueryMap};
+use crate::meshes::api::auth::Caller;
+use crate::meshes::api::connections;
+use crate::meshes::api::validate::{Fields, JsonObject, QueryMap};
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,6 +17,12 @@ use meshes_protocol::api::{
 };
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
+
+routes! {
+    GET "/connections/{id}/fields" => fields,
+    GET "/connections/{id}/mappings/default" => get,
+    PUT "/connections/{id}/mappings/default" => put,
+}
 
 /// What the provider says its contact object looks like (fake, per integration type).
 fn provider_fields(kind: &str) -> Vec<CatalogField> {

@@ -3,16 +3,16 @@
 //! Resource sessions see and create only rules pinned to their own resource pair.
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::catalog::{integration, live_action_data};
-use crate::connections;
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{
+use crate::meshes::api::auth::Caller;
+use crate::meshes::api::catalog::{integration, live_action_data};
+use crate::meshes::api::connections;
+use crate::meshes::api::validate::{
     Fields, JsonObject, PageQuery, QueryMap, check_resource_query, is_resource_token, is_uuid,
     paginate,
 };
-use crate::workspaces::require_workspace;
+use crate::meshes::api::workspaces::require_workspace;
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,6 +24,15 @@ use meshes_protocol::api::{
 };
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Map, Value};
+
+routes! {
+    GET "/workspaces/{id}/rules" => list,
+    POST "/rules" => create,
+    GET "/rules/{id}" => get,
+    PATCH "/rules/{id}" => update,
+    DELETE "/rules/{id}" => delete,
+    POST "/rules/{id}/test" => test_event,
+}
 
 const RULE_COLUMNS: &str = "id, connection_id, workspace_id, type, resource, resource_id, event, metadata, \
     active, hidden, created_by, created_at, updated_at, seq";
@@ -358,6 +367,6 @@ pub async fn test_event(
     }
     f.finish("Invalid test event")?;
     let rule = visible(&state, &caller, &id)?;
-    let event = crate::deliveries::enqueue(&state, &rule, &payload, &caller.created_by())?;
+    let event = crate::store::delivery::enqueue(&state, &rule, &payload, &caller.created_by())?;
     Ok((StatusCode::CREATED, Json(EventCreated { event })))
 }

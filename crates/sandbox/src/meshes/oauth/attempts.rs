@@ -3,12 +3,12 @@
 
 use super::{AttemptRow, Outcome, finish, load, not_found};
 use crate::AppState;
-use crate::auth::{Caller, SessionAuth};
-use crate::catalog::integration;
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
+use crate::meshes::api::auth::{Caller, SessionAuth};
+use crate::meshes::api::catalog::integration;
+use crate::meshes::api::validate::{Fields, JsonObject};
 use crate::secrets::{random_token, sha256_hex};
-use crate::validate::{Fields, JsonObject};
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,6 +19,12 @@ use meshes_protocol::api::{
     valid_nonce,
 };
 use rusqlite::params;
+
+crate::meshes::api::routes! {
+    POST "/embed/oauth/attempts" => create,
+    GET "/embed/oauth/attempts/{id}" => get,
+    POST "/embed/oauth/attempts/{id}/cancel" => cancel,
+}
 
 fn allowed_origins(state: &AppState, session_id: &str) -> ApiResult<Vec<Origin>> {
     let raw: String = state.db.conn().query_row(
@@ -147,7 +153,7 @@ fn visible(state: &AppState, auth: &SessionAuth, id: &str) -> ApiResult<AttemptR
     }
     let handed_over = row.api.mode == OauthMode::Redirect && row.api.status.is_final() && {
         let user = |sid: &str| -> ApiResult<Option<(Option<String>, String)>> {
-            Ok(crate::sessions::SessionRow::load(state, sid)?
+            Ok(crate::meshes::api::sessions::SessionRow::load(state, sid)?
                 .map(|s| (s.external_user_id, s.created_at)))
         };
         match (user(&row.session_id)?, user(&auth.session_id)?) {

@@ -1,19 +1,21 @@
 //! Workspaces (management) and the workspace-scoped reads the embed pages need.
 
 use crate::AppState;
-use crate::auth::{Caller, Management};
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Fields, JsonObject, PageQuery, QueryMap, paginate};
+use crate::meshes::api::auth::{Caller, Management};
+use crate::meshes::api::validate::{Fields, JsonObject, PageQuery, QueryMap, paginate};
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use meshes_protocol::EmbedPage;
-use meshes_protocol::access::can_open;
-use meshes_protocol::api::{
-    Connection, InactiveReason, Page, PublishableKey, Workspace, WorkspaceCreated, WorkspaceDetail,
-};
+use meshes_protocol::api::{Page, PublishableKey, Workspace, WorkspaceCreated, WorkspaceDetail};
 use rusqlite::{OptionalExtension, Row, params};
+
+routes! {
+    GET "/workspaces" => list,
+    POST "/workspaces" => create,
+    GET "/workspaces/{id}" => get,
+}
 
 const WORKSPACE_COLUMNS: &str = "id, name, description, created_at, updated_at, seq, public_key";
 
@@ -90,7 +92,7 @@ pub async fn create(
         }
         other => other?,
     };
-    crate::catalog::ensure_defaults(&conn, &id, state.clock.now())?;
+    crate::meshes::api::catalog::ensure_defaults(&conn, &id, state.clock.now())?;
     drop(conn);
     let workspace = Workspace {
         id,
@@ -134,69 +136,4 @@ pub async fn get(
             name: "Default".into(),
         },
     }))
-}
-
-pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
-    let reason: Option<String> = r.get(6)?;
-    Ok((
-        Connection {
-            id: r.get(0)?,
-            workspace: r.get(1)?,
-            kind: r.get(2)?,
-            name: r.get(3)?,
-            metadata: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-            action_data: None,
-            active: r.get(5)?,
-            inactive_reason: reason
-                .and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok()),
-            hidden: r.get(7)?,
-            created_by: r.get(8)?,
-            created_at: r.get(9)?,
-            updated_at: r.get(10)?,
-        },
-        r.get(11)?,
-    ))
-}
-
-pub const CONNECTION_COLUMNS: &str = "id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at, seq";
-
-/// Refuse pages the session type may not open, on the server, whatever the UI shows.
-pub fn require_page(caller: &Caller, page: EmbedPage) -> ApiResult<()> {
-    match caller.session() {
-        Some(s) if !can_open(s.session_type, page) => Err(ApiError::forbidden(format!(
-            "{} are not available in {} sessions",
-            page.title(),
-            s.session_type
-        ))),
-        _ => Ok(()),
-    }
-}
-
-pub async fn connections(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    QueryMap(q): QueryMap,
-) -> ApiResult<Json<Page<Connection>>> {
-    caller.check_workspace(&id)?;
-    // The Connections page lists them; the rule builder (Rules page) picks from them.
-    if require_page(&caller, EmbedPage::Connections).is_err() {
-        require_page(&caller, EmbedPage::Rules)?;
-    }
-    let page = PageQuery::from_query(&q)?;
-    require_workspace(&state, &id)?;
-    // Hidden connections are internal plumbing: management callers see them, embeds do not.
-    let include_hidden = caller.session().is_none();
-    let conn = state.db.conn();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ?1 AND seq < ?2 AND deleted_at IS NULL \
-         AND (?3 OR hidden = 0) ORDER BY seq DESC LIMIT ?4"
-    ))?;
-    let rows = stmt
-        .query_map(
-            params![id, page.before_seq(), include_hidden, page.limit + 1],
-            connection_from_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(paginate(rows, page.limit)))
 }

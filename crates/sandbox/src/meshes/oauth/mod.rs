@@ -7,7 +7,7 @@
 //! code server-to-server with the `oauth2` crate, and stores the tokens server-side with the
 //! connection in one transaction. The attempt's status is what the embed trusts.
 
-mod attempts;
+pub mod attempts;
 mod callback;
 mod client;
 mod pages;
@@ -21,8 +21,8 @@ pub use start::{start, start_cancel, start_go};
 pub use store::provider_action_data;
 
 use crate::AppState;
-use crate::db::{parse_ts, ts};
 use crate::error::{ApiError, ApiResult};
+use crate::store::db::{parse_ts, ts};
 use meshes_protocol::api::{AttemptError, AttemptStatus, OauthAttempt, OauthMode};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -192,7 +192,7 @@ pub(crate) fn claim(state: &AppState, id: &str) -> ApiResult<bool> {
 /// Why the session that created an attempt can no longer use it, in words for the hosted page;
 /// `None` while it is alive (not revoked, within its 12-hour lifetime).
 pub(crate) fn session_gone(state: &AppState, session_id: &str) -> ApiResult<Option<&'static str>> {
-    let Some(row) = crate::sessions::SessionRow::load(state, session_id)? else {
+    let Some(row) = crate::meshes::api::sessions::SessionRow::load(state, session_id)? else {
         return Ok(Some(
             "The workspace session that started this sign-in no longer exists.",
         ));
@@ -203,7 +203,9 @@ pub(crate) fn session_gone(state: &AppState, session_id: &str) -> ApiResult<Opti
         ));
     }
     let born = parse_ts(&row.created_at).unwrap_or_else(|| state.clock.now());
-    if (state.clock.now() - born).whole_seconds() >= crate::sessions::MAX_SESSION_LIFETIME_SECS {
+    if (state.clock.now() - born).whole_seconds()
+        >= crate::meshes::api::sessions::MAX_SESSION_LIFETIME_SECS
+    {
         return Ok(Some(
             "The workspace session that started this sign-in has expired (sessions last 12 hours).",
         ));

@@ -1,8 +1,8 @@
 //! Field-by-field validation of raw JSON and query strings, so every error names its param.
 
-use crate::db::decode_cursor;
-use crate::db::encode_cursor;
 use crate::error::{ApiError, ApiResult};
+use crate::store::db::decode_cursor;
+use crate::store::db::encode_cursor;
 use meshes_protocol::api::{DEFAULT_LIMIT, MAX_LIMIT, Page, ParamError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -120,7 +120,11 @@ impl<'a> Fields<'a> {
 
     /// A flag only the management key may set, such as `hidden` (decision 14: hidden items keep
     /// working out of the embed's sight, so an embed session must not be able to hide one).
-    pub fn management_bool(&mut self, key: &str, caller: &crate::auth::Caller) -> Option<bool> {
+    pub fn management_bool(
+        &mut self,
+        key: &str,
+        caller: &crate::meshes::api::auth::Caller,
+    ) -> Option<bool> {
         if caller.session().is_some() && self.map.contains_key(key) {
             self.fail(
                 key,

@@ -1,10 +1,10 @@
 //! The launch exchange: the runtime trades the one-time launch secret for its session context.
 
 use crate::AppState;
-use crate::auth::SessionAuth;
 use crate::error::{ApiError, ApiResult};
-use crate::sessions::{SessionRow, hash_launch_token};
-use crate::validate::JsonObject;
+use crate::meshes::api::auth::SessionAuth;
+use crate::meshes::api::sessions::{SessionRow, hash_launch_token};
+use crate::meshes::api::validate::JsonObject;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,6 +12,11 @@ use meshes_protocol::ExpiredReason;
 use meshes_protocol::api::{ParamError, SessionContext, SessionInfo, SessionStatus, WorkspaceRef};
 use meshes_protocol::origin::choose_parent;
 use rusqlite::{OptionalExtension, params};
+
+routes! {
+    POST "/embed/launch" => exchange,
+    GET "/embed/session" => whoami,
+}
 
 /// The documented user-facing wording.
 pub const INVALID_LAUNCH: &str = "Invalid or expired embed launch token";
@@ -71,7 +76,7 @@ pub async fn exchange(
     let hash = hash_launch_token(token);
     let sql = format!(
         "SELECT {} FROM sessions WHERE launch_hash = ?1",
-        crate::sessions::SESSION_COLUMNS
+        crate::meshes::api::sessions::SESSION_COLUMNS
     );
     let row = state
         .db
@@ -90,7 +95,7 @@ pub async fn exchange(
     if row.launch_used {
         return Err(refused(ExpiredReason::LaunchTokenUsed));
     }
-    let now = crate::db::ts(state.clock.now());
+    let now = crate::store::db::ts(state.clock.now());
     if row.launch_expires_at <= now {
         return Err(refused(ExpiredReason::LaunchTokenExpired));
     }

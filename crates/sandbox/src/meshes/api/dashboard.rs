@@ -2,11 +2,11 @@
 //! health and recent failures. Resource sessions see only their resource pair's events.
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::QueryMap;
-use crate::workspaces::require_workspace;
+use crate::meshes::api::auth::Caller;
+use crate::meshes::api::validate::QueryMap;
+use crate::meshes::api::workspaces::require_workspace;
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::api::{
@@ -16,6 +16,10 @@ use meshes_protocol::api::{
 use rusqlite::params;
 use std::collections::HashMap;
 use time::{Duration, Time};
+
+routes! {
+    GET "/workspaces/{id}/dashboard" => metrics,
+}
 
 pub async fn metrics(
     State(state): State<AppState>,

@@ -3,9 +3,9 @@
 
 use super::AttemptRow;
 use crate::AppState;
-use crate::catalog::integration;
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
+use crate::meshes::api::catalog::integration;
+use crate::store::db::ts;
 use axum::http::StatusCode;
 use meshes_protocol::api::Connection;
 use rusqlite::{OptionalExtension, params};

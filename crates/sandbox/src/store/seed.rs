@@ -1,7 +1,7 @@
 //! Demo data: one workspace with connections of every kind, rules, and a few hundred events
 //! across every status with per-rule deliveries. Deterministic (fixed PRNG seed), idempotent.
 
-use crate::db::{Db, ts};
+use crate::store::db::{Db, ts};
 use rusqlite::params;
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -180,25 +180,6 @@ const NAMES: [&str; 8] = [
     "Donald Knuth",
 ];
 
-pub fn aggregate(statuses: &[&str]) -> &'static str {
-    let has = |s| statuses.contains(&s);
-    if statuses.is_empty() || statuses.iter().all(|s| *s == "completed") {
-        "completed"
-    } else if has("retrying") {
-        "retrying"
-    } else if has("processing") {
-        "processing"
-    } else if has("pending") {
-        "pending"
-    } else if has("failed") {
-        "failed"
-    } else if has("canceled") {
-        "canceled"
-    } else {
-        "completed"
-    }
-}
-
 /// Seed the demo workspace unless it exists. Returns whether anything was written.
 pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     let mut conn = db.conn();
@@ -208,7 +189,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for ws in ids {
-        crate::catalog::ensure_defaults(&conn, &ws, now)?;
+        crate::meshes::api::catalog::ensure_defaults(&conn, &ws, now)?;
     }
     let exists: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)",
@@ -232,7 +213,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         "INSERT INTO workspaces (id, name, description, public_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![DEMO_WORKSPACE_ID, DEMO_WORKSPACE_NAME, "Demo tenant of the Acme CRM host app", "pk_test_acmedemo", created],
     )?;
-    crate::catalog::ensure_defaults(&tx, DEMO_WORKSPACE_ID, now - Duration::days(30))?;
+    crate::meshes::api::catalog::ensure_defaults(&tx, DEMO_WORKSPACE_ID, now - Duration::days(30))?;
     let conns = connections();
     let mut conn_ids = vec![];
     for c in &conns {
@@ -309,7 +290,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
             statuses.push(status);
             deliveries.push((ri, *ci, status, attempts, error));
         }
-        let status = aggregate(&statuses);
+        let status = super::delivery::aggregate(&statuses);
         let done = |s: &str| matches!(s, "completed" | "failed" | "canceled");
         let started = (status != "pending").then(|| ts(at + Duration::seconds(1)));
         let finished = done(status).then(|| ts(at + Duration::seconds(2 + rng.below(90) as i64)));

@@ -3,7 +3,7 @@
 
 use super::AttemptRow;
 use crate::AppState;
-use crate::catalog::integration;
+use crate::meshes::api::catalog::integration;
 use crate::secrets::{escape_html as escape, query_value};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -2,11 +2,11 @@
 //! and the workspace's event-type and resource catalogs.
 
 use crate::AppState;
-use crate::auth::Caller;
-use crate::db::ts;
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{PageQuery, QueryMap, paginate};
-use crate::workspaces::require_workspace;
+use crate::meshes::api::auth::Caller;
+use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
+use crate::meshes::api::workspaces::require_workspace;
+use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::api::{CatalogEntry, Integration, Page};
@@ -15,10 +15,16 @@ use serde_json::{Value, json};
 use std::sync::LazyLock;
 use time::OffsetDateTime;
 
+routes! {
+    GET "/workspaces/{id}/event-types" => event_types,
+    GET "/workspaces/{id}/resources" => resources,
+    GET "/integrations" => list_integrations,
+}
+
 static INTEGRATIONS: LazyLock<Vec<Integration>> = LazyLock::new(|| {
     // Checked by a unit test, so a broken catalog fails the build's tests, not a request.
     let mut all: Vec<Integration> =
-        serde_json::from_str(include_str!("../data/integrations.json")).unwrap_or_default();
+        serde_json::from_str(include_str!("../../../data/integrations.json")).unwrap_or_default();
     all.sort_by(|a, b| a.name.cmp(&b.name));
     all
 });
@@ -197,7 +203,7 @@ mod tests {
     #[test]
     fn catalog_parses_and_every_picker_has_live_data() {
         let raw: Vec<Value> =
-            serde_json::from_str(include_str!("../data/integrations.json")).unwrap();
+            serde_json::from_str(include_str!("../../../data/integrations.json")).unwrap();
         assert_eq!(integrations().len(), raw.len(), "an entry failed to parse");
         assert_eq!(integrations().len(), 15);
         for i in integrations() {

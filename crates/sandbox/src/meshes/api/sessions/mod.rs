@@ -7,11 +7,13 @@ pub use row::{SESSION_COLUMNS, SessionRow, hash_launch_token};
 pub use rules::{NewSession, validate};
 
 use crate::AppState;
-use crate::auth::Management;
-use crate::db::{parse_ts, ts};
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{JsonObject, PageQuery, QueryMap, is_resource_token, is_uuid, paginate};
-use crate::workspaces::require_workspace;
+use crate::meshes::api::auth::Management;
+use crate::meshes::api::validate::{
+    JsonObject, PageQuery, QueryMap, is_resource_token, is_uuid, paginate,
+};
+use crate::meshes::api::workspaces::require_workspace;
+use crate::store::db::{parse_ts, ts};
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::api::{
@@ -19,6 +21,13 @@ use meshes_protocol::api::{
     SessionStatus,
 };
 use rusqlite::params;
+
+routes! {
+    GET "/sessions" => list,
+    POST "/sessions" => create,
+    DELETE "/sessions/{id}" => revoke,
+    POST "/sessions/{id}/refresh" => refresh,
+}
 
 /// Decision: a logical session can be refreshed for at most 12 hours after it was minted;
 /// after that the host must mint a new session (and with it a new launch URL).
