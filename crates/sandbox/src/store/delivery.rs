@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
 use crate::meshes::api::events::visible_event;
 use crate::store::db::ts;
 use meshes_protocol::api::{Event, OutcomeCode, Rule, Status};

@@ -7,10 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use meshes_protocol::access::{Action, can_open, can_perform};
-use meshes_protocol::{
-    AccessClaims, EmbedPage, Role, Scope, SessionType, TOKEN_AUDIENCE, TOKEN_ISSUER,
-};
+use meshes_protocol::{AccessClaims, Role, Scope, SessionType, TOKEN_AUDIENCE, TOKEN_ISSUER};
 
 pub struct Keys {
     enc: EncodingKey,
@@ -45,7 +42,7 @@ impl Keys {
 }
 
 /// Exactly one `Authorization: Bearer <token>` header; tokens in query strings are refused.
-fn bearer(parts: &Parts) -> ApiResult<&str> {
+pub(super) fn bearer(parts: &Parts) -> ApiResult<&str> {
     if parts
         .uri
         .query()
@@ -159,99 +156,5 @@ impl FromRequestParts<AppState> for SessionAuth {
             resource_id: claims.rid,
             exp: claims.exp,
         })
-    }
-}
-
-/// Endpoints that both a host backend and an embed session may call.
-pub enum Caller {
-    Management,
-    Session(SessionAuth),
-}
-
-impl Caller {
-    /// Sessions are bound to one workspace; any other id is "not found" (no existence oracle).
-    pub fn check_workspace(&self, workspace_id: &str) -> ApiResult<()> {
-        match self {
-            Caller::Session(s) if s.workspace_id != workspace_id => {
-                Err(ApiError::not_found("Workspace"))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Refuse pages the session type may not open, on the server, whatever the UI shows.
-    pub fn require_page(&self, page: EmbedPage) -> ApiResult<()> {
-        match self.session() {
-            Some(s) if !can_open(s.session_type, page) => Err(ApiError::forbidden(format!(
-                "{} are not available in {} sessions",
-                page.title(),
-                s.session_type
-            ))),
-            _ => Ok(()),
-        }
-    }
-
-    /// Embed sessions need the page and the role for the action (meshes_protocol::access);
-    /// the management key may do anything in any workspace.
-    pub fn require(&self, page: EmbedPage, action: Action) -> ApiResult<()> {
-        let Some(s) = self.session() else {
-            return Ok(());
-        };
-        self.require_page(page)?;
-        if can_perform(s.session_type, s.role, action) {
-            return Ok(());
-        }
-        let needs = match (s.session_type, action) {
-            (SessionType::Dashboard, _) => "Dashboard sessions are read-only".to_owned(),
-            (_, Action::Delete) => format!(
-                "Deleting needs the owner role; this session has the {} role",
-                s.role
-            ),
-            _ => format!(
-                "Making changes needs the admin or owner role; this session has the {} role",
-                s.role
-            ),
-        };
-        Err(ApiError::forbidden(needs))
-    }
-
-    /// The `(resource, resource_id)` a list is narrowed to: a resource session's own pair,
-    /// whatever the query asks for; otherwise the query's.
-    pub fn resource_filter(
-        &self,
-        q: &std::collections::HashMap<String, String>,
-    ) -> (Option<String>, Option<String>) {
-        match self.session().and_then(|s| s.resource_scope()) {
-            Some((r, i)) => (Some(r.to_owned()), Some(i.to_owned())),
-            None => (q.get("resource").cloned(), q.get("resource_id").cloned()),
-        }
-    }
-
-    pub fn created_by(&self) -> String {
-        match self {
-            Caller::Management => "api".into(),
-            Caller::Session(s) => format!("embed:{}", s.session_id),
-        }
-    }
-
-    pub fn session(&self) -> Option<&SessionAuth> {
-        match self {
-            Caller::Session(s) => Some(s),
-            Caller::Management => None,
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let token = bearer(parts)?;
-        if same_secret(token, &state.cfg.management_key) {
-            return Ok(Caller::Management);
-        }
-        SessionAuth::from_request_parts(parts, state)
-            .await
-            .map(Caller::Session)
     }
 }

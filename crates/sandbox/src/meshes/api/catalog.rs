@@ -3,12 +3,12 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
+use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
-use crate::meshes::api::workspaces::require_workspace;
 use crate::store::db::ts;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use meshes_protocol::api::{CatalogEntry, Integration, Page};
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
@@ -148,14 +148,7 @@ pub fn ensure_defaults(
     Ok(())
 }
 
-fn entries(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    kind: &str,
-) -> ApiResult<Json<Vec<CatalogEntry>>> {
-    caller.check_workspace(id)?;
-    require_workspace(state, id)?;
+fn entries(state: &AppState, id: &str, kind: &str) -> ApiResult<Json<Vec<CatalogEntry>>> {
     let conn = state.db.conn();
     let mut stmt = conn.prepare(
         "SELECT id, key, label, description, active, created_by, created_at, updated_at FROM catalog_entries \
@@ -181,19 +174,17 @@ fn entries(
 /// `GET /api/v1/workspaces/{id}/event-types` (a plain array).
 pub async fn event_types(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    scope: WorkspaceScope,
 ) -> ApiResult<Json<Vec<CatalogEntry>>> {
-    entries(&state, &caller, &id, "event_type")
+    entries(&state, &scope.workspace.id, "event_type")
 }
 
 /// `GET /api/v1/workspaces/{id}/resources` (a plain array).
 pub async fn resources(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    scope: WorkspaceScope,
 ) -> ApiResult<Json<Vec<CatalogEntry>>> {
-    entries(&state, &caller, &id, "resource")
+    entries(&state, &scope.workspace.id, "resource")
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
+use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::catalog::{integration, live_action_data};
 use crate::meshes::api::validate::{Fields, JsonObject, is_uuid};
 use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
-use crate::meshes::api::workspaces::require_workspace;
 use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -249,8 +249,7 @@ pub async fn create(
     let (Some(workspace), Some(name), Some(integration)) = (workspace, name, integration) else {
         return Err(ApiError::param("body", "is incomplete"));
     };
-    caller.check_workspace(&workspace)?;
-    require_workspace(&state, &workspace)?;
+    caller.workspace(&state, &workspace)?;
     let errors = check_metadata(integration, &metadata, |_| false);
     if !errors.is_empty() {
         return Err(ApiError::bad_request("Invalid connection settings", errors));
@@ -398,17 +397,14 @@ pub const CONNECTION_COLUMNS: &str = "id, workspace_id, type, name, metadata, ac
 
 pub async fn list(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    WorkspaceScope { caller, workspace }: WorkspaceScope,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Connection>>> {
-    caller.check_workspace(&id)?;
     // The Connections page lists them; the rule builder (Rules page) picks from them.
     if caller.require_page(EmbedPage::Connections).is_err() {
         caller.require_page(EmbedPage::Rules)?;
     }
     let page = PageQuery::from_query(&q)?;
-    require_workspace(&state, &id)?;
     // Hidden connections are internal plumbing: management callers see them, embeds do not.
     let include_hidden = caller.session().is_none();
     let conn = state.db.conn();
@@ -418,7 +414,12 @@ pub async fn list(
     ))?;
     let rows = stmt
         .query_map(
-            params![id, page.before_seq(), include_hidden, page.limit + 1],
+            params![
+                workspace.id,
+                page.before_seq(),
+                include_hidden,
+                page.limit + 1
+            ],
             connection_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;

@@ -3,12 +3,11 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::QueryMap;
-use crate::meshes::api::workspaces::require_workspace;
 use crate::store::db::ts;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use meshes_protocol::api::{
     ConnectionAttention, ConnectionHealth, DASHBOARD_DAYS_DEFAULT, DASHBOARD_DAYS_MAX, DailyBucket,
     DashboardMetrics, InactiveReason, RecentFailure, Status, StatusCounts, WorkspaceRef,
@@ -23,11 +22,10 @@ routes! {
 
 pub async fn metrics(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    WorkspaceScope { caller, workspace }: WorkspaceScope,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<DashboardMetrics>> {
-    caller.check_workspace(&id)?;
+    let id = workspace.id.clone();
     let days = match q.get("days") {
         None => DASHBOARD_DAYS_DEFAULT,
         Some(d) => d
@@ -41,7 +39,6 @@ pub async fn metrics(
                 )
             })?,
     };
-    let workspace = require_workspace(&state, &id)?;
     let now = state.clock.now();
     let first_day = (now - Duration::days(i64::from(days) - 1)).replace_time(Time::MIDNIGHT);
     let (from, to) = (ts(first_day), ts(now));

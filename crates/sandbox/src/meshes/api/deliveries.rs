@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
 use crate::meshes::api::events::{rule_events, visible_event};
 use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
 use crate::store::db::{parse_ts, ts};

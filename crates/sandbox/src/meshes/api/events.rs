@@ -3,9 +3,9 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
+use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::{PageQuery, QueryMap, check_resource_query, paginate};
-use crate::meshes::api::workspaces::require_workspace;
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
@@ -50,11 +50,10 @@ fn event_from_row(r: &Row) -> rusqlite::Result<(Event, i64)> {
 /// `GET /api/v1/workspaces/{id}/events?limit&cursor&event&status&resource&resource_id`
 pub async fn list(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    WorkspaceScope { caller, workspace }: WorkspaceScope,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Event>>> {
-    caller.check_workspace(&id)?;
+    let id = workspace.id.clone();
     caller.require_page(EmbedPage::Events)?;
     let mut errors: Vec<ParamError> = vec![];
     let page = PageQuery::parse(&q, &mut errors);
@@ -89,7 +88,6 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::bad_request("Invalid query", errors));
     }
-    require_workspace(&state, &id)?;
     // A resource session's pair overrides whatever the query asks for.
     let (res, rid) = caller.resource_filter(&q);
     let conn = state.db.conn();

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
 use crate::meshes::api::connections;
 use crate::meshes::api::validate::{Fields, JsonObject, QueryMap};
 use crate::store::db::ts;

@@ -19,6 +19,7 @@ macro_rules! routes {
 pub(crate) use routes;
 
 pub mod auth;
+pub mod caller;
 pub mod catalog;
 pub mod connections;
 pub mod dashboard;

@@ -4,14 +4,14 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::Caller;
+use crate::meshes::api::caller::Caller;
+use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::catalog::{integration, live_action_data};
 use crate::meshes::api::connections;
 use crate::meshes::api::validate::{
     Fields, JsonObject, PageQuery, QueryMap, check_resource_query, is_resource_token, is_uuid,
     paginate,
 };
-use crate::meshes::api::workspaces::require_workspace;
 use crate::store::db::ts;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -61,11 +61,10 @@ fn rule_from_row(r: &Row) -> rusqlite::Result<(Rule, i64)> {
 /// `GET /api/v1/workspaces/{id}/rules?event&resource&resource_id&connection`
 pub async fn list(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    WorkspaceScope { caller, workspace }: WorkspaceScope,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Rule>>> {
-    caller.check_workspace(&id)?;
+    let id = workspace.id.clone();
     caller.require(EmbedPage::Rules, Action::Read)?;
     let mut errors = vec![];
     let page = PageQuery::parse(&q, &mut errors);
@@ -82,7 +81,6 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::bad_request("Invalid query", errors));
     }
-    require_workspace(&state, &id)?;
     let (res, rid) = caller.resource_filter(&q);
     let include_hidden = caller.session().is_none();
     let conn = state.db.conn();
@@ -269,8 +267,7 @@ pub async fn create(
     let (Some(workspace), Some(connection), Some(event)) = (workspace, connection, event) else {
         return Err(ApiError::param("body", "is incomplete"));
     };
-    caller.check_workspace(&workspace)?;
-    require_workspace(&state, &workspace)?;
+    caller.workspace(&state, &workspace)?;
     if let Some((r, i)) = caller.session().and_then(|s| s.resource_scope()) {
         if resource.as_deref().is_some_and(|x| x != r)
             || resource_id.as_deref().is_some_and(|x| x != i)

@@ -123,7 +123,7 @@ impl<'a> Fields<'a> {
     pub fn management_bool(
         &mut self,
         key: &str,
-        caller: &crate::meshes::api::auth::Caller,
+        caller: &crate::meshes::api::caller::Caller,
     ) -> Option<bool> {
         if caller.session().is_some() && self.map.contains_key(key) {
             self.fail(

@@ -2,11 +2,12 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::{Caller, Management};
+use crate::meshes::api::auth::Management;
+use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::{Fields, JsonObject, PageQuery, QueryMap, paginate};
 use crate::store::db::ts;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use meshes_protocol::api::{Page, PublishableKey, Workspace, WorkspaceCreated, WorkspaceDetail};
 use rusqlite::{OptionalExtension, Row, params};
@@ -123,12 +124,10 @@ pub fn require_workspace(state: &AppState, id: &str) -> ApiResult<Workspace> {
 
 pub async fn get(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
+    scope: WorkspaceScope,
 ) -> ApiResult<Json<WorkspaceDetail>> {
-    caller.check_workspace(&id)?;
     let (workspace, public_key) =
-        load(&state, &id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
+        load(&state, &scope.workspace.id)?.ok_or_else(|| ApiError::not_found("Workspace"))?;
     Ok(Json(WorkspaceDetail {
         workspace,
         publishable_key: PublishableKey {

@@ -4,7 +4,8 @@
 use super::{AttemptRow, Outcome, finish, load, not_found};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::meshes::api::auth::{Caller, SessionAuth};
+use crate::meshes::api::auth::SessionAuth;
+use crate::meshes::api::caller::Caller;
 use crate::meshes::api::catalog::integration;
 use crate::meshes::api::validate::{Fields, JsonObject};
 use crate::secrets::{random_token, sha256_hex};
