@@ -120,10 +120,10 @@ impl Db {
         for (table, column, definition) in ADDED_COLUMNS {
             let exists: bool = conn.query_row(
                 &format!(
-                    "SELECT EXISTS(SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1)"
+                    "SELECT EXISTS(SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1) AS present"
                 ),
                 [column],
-                |r| r.get(0),
+                |r| r.get("present"),
             )?;
             if !exists {
                 conn.execute_batch(&format!(
@@ -143,7 +143,9 @@ impl Db {
     pub fn secret(&self, key: &str) -> rusqlite::Result<Vec<u8>> {
         let conn = self.conn();
         let existing: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| {
+                r.get("value")
+            })
             .ok();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         if let Some(v) = existing.and_then(|v| b64.decode(v).ok()) {

@@ -60,9 +60,9 @@ fn simulate(
 ) -> rusqlite::Result<(OutcomeCode, Option<u16>, String)> {
     let row: Option<(String, String, bool, Option<String>)> = conn
         .query_row(
-            "SELECT type, metadata, active AND deleted_at IS NULL, inactive_reason FROM connections WHERE id = ?1",
+            "SELECT type, metadata, active AND deleted_at IS NULL AS usable, inactive_reason FROM connections WHERE id = ?1",
             [connection_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get("type")?, r.get("metadata")?, r.get("usable")?, r.get("inactive_reason")?)),
         )
         .optional()?;
     let Some((kind, metadata, active, reason)) = row else {
@@ -140,7 +140,7 @@ pub fn tick(state: &AppState) -> rusqlite::Result<usize> {
             "SELECT id, event_id, connection_id, status, attempt_count FROM rule_events \
              WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND status IN ('pending','retrying','processing')",
         )?
-        .query_map([&now_s], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([&now_s], |r| Ok((r.get("id")?, r.get("event_id")?, r.get("connection_id")?, r.get("status")?, r.get("attempt_count")?)))?
         .collect::<Result<_, _>>()?;
     for (id, event_id, connection_id, status, attempts) in &due {
         if status != "processing" {
@@ -191,7 +191,7 @@ fn outcome_str(code: OutcomeCode) -> String {
 pub fn recompute(conn: &Connection, event_id: &str, now: &str) -> rusqlite::Result<()> {
     let statuses: Vec<String> = conn
         .prepare("SELECT status FROM rule_events WHERE event_id = ?1")?
-        .query_map([event_id], |r| r.get(0))?
+        .query_map([event_id], |r| r.get("status"))?
         .collect::<Result<_, _>>()?;
     let refs: Vec<&str> = statuses.iter().map(String::as_str).collect();
     let status = aggregate(&refs);

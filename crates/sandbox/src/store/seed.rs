@@ -186,15 +186,15 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     // Workspaces from data dirs older than the catalogs get the defaults too.
     let ids: Vec<String> = conn
         .prepare("SELECT id FROM workspaces")?
-        .query_map([], |r| r.get(0))?
+        .query_map([], |r| r.get("id"))?
         .collect::<Result<_, _>>()?;
     for ws in ids {
         crate::meshes::api::catalog::ensure_defaults(&conn, &ws, now)?;
     }
     let exists: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1)",
+        "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1) AS seeded",
         [DEMO_WORKSPACE_ID],
-        |r| r.get(0),
+        |r| r.get("seeded"),
     )?;
     if exists {
         return Ok(false);

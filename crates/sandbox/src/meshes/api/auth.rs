@@ -129,9 +129,9 @@ impl FromRequestParts<AppState> for SessionAuth {
             [&claims.sid],
             |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, u32>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, String>("status")?,
+                    r.get::<_, u32>("generation")?,
+                    r.get::<_, String>("workspace_id")?,
                 ))
             },
         );

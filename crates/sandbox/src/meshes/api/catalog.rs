@@ -156,14 +156,14 @@ fn entries(state: &AppState, id: &str, kind: &str) -> ApiResult<Json<Vec<Catalog
     )?;
     let rows = stmt.query_map(params![id, kind], |r| {
         Ok(CatalogEntry {
-            id: r.get(0)?,
-            key: r.get(1)?,
-            label: r.get(2)?,
-            description: r.get(3)?,
-            active: Some(r.get(4)?),
-            created_by: r.get(5)?,
-            created_at: r.get(6)?,
-            updated_at: r.get(7)?,
+            id: r.get("id")?,
+            key: r.get("key")?,
+            label: r.get("label")?,
+            description: r.get("description")?,
+            active: Some(r.get("active")?),
+            created_by: r.get("created_by")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
         })
     })?;
     Ok(Json(

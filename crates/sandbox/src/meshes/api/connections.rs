@@ -46,7 +46,7 @@ pub fn visible(
         .db
         .conn()
         .query_row(&sql, [id], |r| {
-            let secrets: String = r.get(12)?;
+            let secrets: String = r.get("secrets")?;
             Ok((
                 connection_from_row(r)?.0,
                 serde_json::from_str(&secrets).unwrap_or_default(),
@@ -205,9 +205,9 @@ fn metadata_of(map: &Map<String, Value>, f: &mut Fields) -> Map<String, Value> {
 
 fn name_taken(state: &AppState, workspace: &str, name: &str, except: &str) -> ApiResult<bool> {
     Ok(state.db.conn().query_row(
-        "SELECT EXISTS(SELECT 1 FROM connections WHERE workspace_id = ?1 AND name = ?2 AND id != ?3 AND deleted_at IS NULL)",
+        "SELECT EXISTS(SELECT 1 FROM connections WHERE workspace_id = ?1 AND name = ?2 AND id != ?3 AND deleted_at IS NULL) AS taken",
         params![workspace, name, except],
-        |r| r.get(0),
+        |r| r.get("taken"),
     )?)
 }
 
@@ -343,9 +343,9 @@ pub async fn delete(
     let mut conn = state.db.conn();
     let tx = conn.transaction()?;
     let active_rules: u32 = tx.query_row(
-        "SELECT COUNT(*) FROM rules WHERE connection_id = ?1 AND active = 1 AND deleted_at IS NULL",
+        "SELECT COUNT(*) AS n FROM rules WHERE connection_id = ?1 AND active = 1 AND deleted_at IS NULL",
         [&id],
-        |r| r.get(0),
+        |r| r.get("n"),
     )?;
     if active_rules > 0 && !force {
         let uses = if active_rules == 1 {
@@ -372,24 +372,24 @@ pub async fn delete(
 }
 
 pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
-    let reason: Option<String> = r.get(6)?;
+    let reason: Option<String> = r.get("inactive_reason")?;
     Ok((
         Connection {
-            id: r.get(0)?,
-            workspace: r.get(1)?,
-            kind: r.get(2)?,
-            name: r.get(3)?,
-            metadata: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+            id: r.get("id")?,
+            workspace: r.get("workspace_id")?,
+            kind: r.get("type")?,
+            name: r.get("name")?,
+            metadata: serde_json::from_str(&r.get::<_, String>("metadata")?).unwrap_or_default(),
             action_data: None,
-            active: r.get(5)?,
+            active: r.get("active")?,
             inactive_reason: reason
                 .and_then(|s| serde_json::from_value::<InactiveReason>(s.into()).ok()),
-            hidden: r.get(7)?,
-            created_by: r.get(8)?,
-            created_at: r.get(9)?,
-            updated_at: r.get(10)?,
+            hidden: r.get("hidden")?,
+            created_by: r.get("created_by")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
         },
-        r.get(11)?,
+        r.get("seq")?,
     ))
 }
 

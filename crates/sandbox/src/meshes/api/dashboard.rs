@@ -52,7 +52,7 @@ pub async fn metrics(
         let mut out = StatusCounts::default();
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map(params![id, from, to, res, rid], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+            Ok((r.get::<_, String>("status")?, r.get::<_, u32>("n")?))
         })?;
         for row in rows {
             let (status, n) = row?;
@@ -63,24 +63,24 @@ pub async fn metrics(
         Ok(out)
     };
     let events = counts(&format!(
-        "SELECT e.status, COUNT(*) FROM events e WHERE {filter} GROUP BY e.status"
+        "SELECT e.status, COUNT(*) AS n FROM events e WHERE {filter} GROUP BY e.status"
     ))?;
     let deliveries = counts(&format!(
-        "SELECT re.status, COUNT(*) FROM rule_events re JOIN events e ON e.id = re.event_id WHERE {filter} GROUP BY re.status"
+        "SELECT re.status, COUNT(*) AS n FROM rule_events re JOIN events e ON e.id = re.event_id WHERE {filter} GROUP BY re.status"
     ))?;
 
     let mut by_day: HashMap<String, DailyBucket> = HashMap::new();
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT substr(e.created_at, 1, 10), COUNT(*), SUM(e.status = 'completed'), SUM(e.status = 'failed') \
-             FROM events e WHERE {filter} GROUP BY 1"
+            "SELECT substr(e.created_at, 1, 10) AS day, COUNT(*) AS total, SUM(e.status = 'completed') AS completed, \
+             SUM(e.status = 'failed') AS failed FROM events e WHERE {filter} GROUP BY 1"
         ))?;
         let rows = stmt.query_map(params![id, from, to, res, rid], |r| {
             Ok(DailyBucket {
-                date: r.get(0)?,
-                total: r.get(1)?,
-                completed: r.get(2)?,
-                failed: r.get(3)?,
+                date: r.get("day")?,
+                total: r.get("total")?,
+                completed: r.get("completed")?,
+                failed: r.get("failed")?,
             })
         })?;
         for b in rows {
@@ -114,11 +114,11 @@ pub async fn metrics(
         )?;
         let rows = stmt.query_map([&id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, bool>(3)?,
-                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>("id")?,
+                r.get::<_, String>("name")?,
+                r.get::<_, String>("type")?,
+                r.get::<_, bool>("active")?,
+                r.get::<_, Option<String>>("inactive_reason")?,
             ))
         })?;
         for row in rows {
@@ -142,21 +142,21 @@ pub async fn metrics(
 
     let recent_failures = {
         let mut stmt = conn.prepare(&format!(
-            "SELECT e.id, e.event, re.id, re.connection_id, COALESCE(c.name, ''), re.integration_type, re.last_error, \
-             COALESCE(re.completed_at, re.created_at) FROM rule_events re JOIN events e ON e.id = re.event_id \
+            "SELECT e.id AS event_id, e.event, re.id AS rule_event_id, re.connection_id, COALESCE(c.name, '') AS connection_name, \
+             re.integration_type, re.last_error, COALESCE(re.completed_at, re.created_at) AS failed_at FROM rule_events re JOIN events e ON e.id = re.event_id \
              LEFT JOIN connections c ON c.id = re.connection_id WHERE {filter} AND re.status = 'failed' \
              ORDER BY re.created_at DESC, re.seq DESC LIMIT 10"
         ))?;
         stmt.query_map(params![id, from, to, res, rid], |r| {
             Ok(RecentFailure {
-                event_id: r.get(0)?,
-                event: r.get(1)?,
-                rule_event_id: r.get(2)?,
-                connection: r.get(3)?,
-                connection_name: r.get(4)?,
-                integration_type: r.get(5)?,
-                last_error: r.get(6)?,
-                failed_at: r.get(7)?,
+                event_id: r.get("event_id")?,
+                event: r.get("event")?,
+                rule_event_id: r.get("rule_event_id")?,
+                connection: r.get("connection_id")?,
+                connection_name: r.get("connection_name")?,
+                integration_type: r.get("integration_type")?,
+                last_error: r.get("last_error")?,
+                failed_at: r.get("failed_at")?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?

@@ -40,7 +40,7 @@ fn find(
     let next: Option<String> = state.db.conn().query_row(
         "SELECT next_attempt_at FROM rule_events WHERE id = ?1",
         [&re.id],
-        |r| r.get(0),
+        |r| r.get("next_attempt_at"),
     )?;
     Ok((event, re, next))
 }
@@ -165,22 +165,22 @@ pub async fn attempts(
     )?;
     let rows = stmt
         .query_map(params![re.id, page.before_seq(), page.limit + 1], |r| {
-            let code: String = r.get(2)?;
+            let code: String = r.get("outcome_code")?;
             Ok((
                 Attempt {
-                    id: r.get(0)?,
+                    id: r.get("id")?,
                     event_id: event_id.clone(),
                     rule: rule_id.clone(),
-                    attempt: r.get(1)?,
+                    attempt: r.get("attempt")?,
                     outcome_code: serde_json::from_value(Value::String(code))
                         .unwrap_or(OutcomeCode::InternalError),
-                    message: r.get(3)?,
-                    http_status: r.get(4)?,
-                    started_at: r.get(5)?,
-                    completed_at: r.get(6)?,
-                    duration_ms: r.get(7)?,
+                    message: r.get("message")?,
+                    http_status: r.get("http_status")?,
+                    started_at: r.get("started_at")?,
+                    completed_at: r.get("completed_at")?,
+                    duration_ms: r.get("duration_ms")?,
                 },
-                r.get(8)?,
+                r.get("seq")?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;

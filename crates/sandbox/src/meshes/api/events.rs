@@ -23,27 +23,27 @@ const EVENT_COLUMNS: &str = "id, workspace_id, event, resource, resource_id, sta
     completed_count, failed_count, started_at, completed_at, created_by, created_at, seq, payload";
 
 fn event_from_row(r: &Row) -> rusqlite::Result<(Event, i64)> {
-    let status: String = r.get(5)?;
+    let status: String = r.get("status")?;
     Ok((
         Event {
-            id: r.get(0)?,
+            id: r.get("id")?,
             kind: "event".into(),
-            workspace: r.get(1)?,
-            event: r.get(2)?,
-            resource: r.get(3)?,
-            resource_id: r.get(4)?,
+            workspace: r.get("workspace_id")?,
+            event: r.get("event")?,
+            resource: r.get("resource")?,
+            resource_id: r.get("resource_id")?,
             status: Status::parse(&status).unwrap_or(Status::Pending),
-            total_rules: r.get(6)?,
-            completed_count: r.get(7)?,
-            failed_count: r.get(8)?,
-            started_at: r.get(9)?,
-            completed_at: r.get(10)?,
-            created_by: r.get(11)?,
-            created_at: r.get(12)?,
+            total_rules: r.get("total_rules")?,
+            completed_count: r.get("completed_count")?,
+            failed_count: r.get("failed_count")?,
+            started_at: r.get("started_at")?,
+            completed_at: r.get("completed_at")?,
+            created_by: r.get("created_by")?,
+            created_at: r.get("created_at")?,
             rule_events: None,
             payload: None,
         },
-        r.get(13)?,
+        r.get("seq")?,
     ))
 }
 
@@ -125,7 +125,7 @@ pub fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(
         .db
         .conn()
         .query_row(&sql, [id], |r| {
-            Ok((event_from_row(r)?.0, r.get::<_, String>(14)?))
+            Ok((event_from_row(r)?.0, r.get::<_, String>("payload")?))
         })
         .optional()?;
     let (event, payload) = row.ok_or_else(|| ApiError::not_found("Event"))?;
@@ -147,25 +147,25 @@ pub fn rule_events(state: &AppState, event: &Event) -> ApiResult<Vec<RuleEvent>>
          last_error, created_at FROM rule_events WHERE event_id = ?1 ORDER BY seq",
     )?;
     let rows = stmt.query_map([&event.id], |r| {
-        let status: String = r.get(4)?;
+        let status: String = r.get("status")?;
         Ok(RuleEvent {
-            id: r.get(0)?,
+            id: r.get("id")?,
             kind: "rule".into(),
             workspace: event.workspace.clone(),
             event: event.event.clone(),
             event_id: event.id.clone(),
             resource: event.resource.clone(),
             resource_id: event.resource_id.clone(),
-            rule: r.get(1)?,
-            connection: r.get(2)?,
-            integration_type: r.get(3)?,
+            rule: r.get("rule_id")?,
+            connection: r.get("connection_id")?,
+            integration_type: r.get("integration_type")?,
             status: Status::parse(&status).unwrap_or(Status::Pending),
-            attempt_count: r.get(5)?,
-            started_at: r.get(6)?,
-            completed_at: r.get(7)?,
-            last_error: r.get(8)?,
+            attempt_count: r.get("attempt_count")?,
+            started_at: r.get("started_at")?,
+            completed_at: r.get("completed_at")?,
+            last_error: r.get("last_error")?,
             created_by: "api".into(),
-            created_at: r.get(9)?,
+            created_at: r.get("created_at")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

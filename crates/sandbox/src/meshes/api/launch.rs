@@ -117,7 +117,7 @@ pub async fn exchange(
     let name: String = state.db.conn().query_row(
         "SELECT name FROM workspaces WHERE id = ?1",
         [&row.workspace_id],
-        |r| r.get(0),
+        |r| r.get("name"),
     )?;
     tracing::info!(session = %row.id, "launch exchanged");
     Ok(Json(SessionContext {

@@ -98,7 +98,7 @@ fn catalog_row(
         .query_row(
             "SELECT id, catalog_version, refreshed_at, created_at FROM field_catalogs WHERE connection_id = ?1",
             [&c.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get("id")?, r.get("catalog_version")?, r.get("refreshed_at")?, r.get("created_at")?)),
         )
         .optional()?;
     let (id, version, refreshed, created) = match existing {
@@ -169,18 +169,18 @@ fn stored(state: &AppState, c: &Connection) -> ApiResult<Option<Mapping>> {
             [&c.id],
             |r| {
                 Ok(Mapping {
-                    id: r.get(0)?,
+                    id: r.get("id")?,
                     mapping_id: "default".into(),
-                    version: r.get(1)?,
+                    version: r.get("version")?,
                     workspace_id: c.workspace.clone(),
                     connection_id: c.id.clone(),
                     integration_type: c.kind.clone(),
-                    name: r.get(2)?,
-                    schema: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null),
-                    catalog_version: r.get(4)?,
-                    created_by: r.get(5)?,
-                    created_at: r.get(6)?,
-                    updated_at: r.get(7)?,
+                    name: r.get("name")?,
+                    schema: serde_json::from_str(&r.get::<_, String>("schema")?).unwrap_or(Value::Null),
+                    catalog_version: r.get("catalog_version")?,
+                    created_by: r.get("created_by")?,
+                    created_at: r.get("created_at")?,
+                    updated_at: r.get("updated_at")?,
                 })
             },
         )

@@ -40,21 +40,21 @@ const RULE_COLUMNS: &str = "id, connection_id, workspace_id, type, resource, res
 fn rule_from_row(r: &Row) -> rusqlite::Result<(Rule, i64)> {
     Ok((
         Rule {
-            id: r.get(0)?,
-            connection: r.get(1)?,
-            workspace: r.get(2)?,
-            kind: r.get(3)?,
-            resource: r.get(4)?,
-            resource_id: r.get(5)?,
-            event: r.get(6)?,
-            metadata: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
-            active: r.get(8)?,
-            hidden: r.get(9)?,
-            created_by: r.get(10)?,
-            created_at: r.get(11)?,
-            updated_at: r.get(12)?,
+            id: r.get("id")?,
+            connection: r.get("connection_id")?,
+            workspace: r.get("workspace_id")?,
+            kind: r.get("type")?,
+            resource: r.get("resource")?,
+            resource_id: r.get("resource_id")?,
+            event: r.get("event")?,
+            metadata: serde_json::from_str(&r.get::<_, String>("metadata")?).unwrap_or_default(),
+            active: r.get("active")?,
+            hidden: r.get("hidden")?,
+            created_by: r.get("created_by")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
         },
-        r.get(13)?,
+        r.get("seq")?,
     ))
 }
 

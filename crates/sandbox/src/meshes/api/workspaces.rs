@@ -23,14 +23,14 @@ const WORKSPACE_COLUMNS: &str = "id, name, description, created_at, updated_at, 
 fn workspace_from_row(r: &Row) -> rusqlite::Result<(Workspace, i64, String)> {
     Ok((
         Workspace {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            description: r.get(2)?,
-            created_at: r.get(3)?,
-            updated_at: r.get(4)?,
+            id: r.get("id")?,
+            name: r.get("name")?,
+            description: r.get("description")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
         },
-        r.get(5)?,
-        r.get(6)?,
+        r.get("seq")?,
+        r.get("public_key")?,
     ))
 }
 

@@ -31,7 +31,7 @@ fn allowed_origins(state: &AppState, session_id: &str) -> ApiResult<Vec<Origin>>
     let raw: String = state.db.conn().query_row(
         "SELECT allowed_origins FROM sessions WHERE id = ?1",
         [session_id],
-        |r| r.get(0),
+        |r| r.get("allowed_origins"),
     )?;
     Ok(serde_json::from_str(&raw).unwrap_or_default())
 }
@@ -89,7 +89,7 @@ pub async fn create(
             .query_row(
                 "SELECT type FROM connections WHERE id = ?1 AND workspace_id = ?2 AND deleted_at IS NULL",
                 params![cid, auth.workspace_id],
-                |r| r.get(0),
+                |r| r.get("type"),
             )
             .ok();
         match found {

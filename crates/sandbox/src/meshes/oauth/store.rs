@@ -103,9 +103,9 @@ pub fn store(
     for n in 2.. {
         let taken: Option<i64> = conn
             .query_row(
-                "SELECT 1 FROM connections WHERE workspace_id = ?1 AND name = ?2 AND deleted_at IS NULL",
+                "SELECT 1 AS taken FROM connections WHERE workspace_id = ?1 AND name = ?2 AND deleted_at IS NULL",
                 params![row.api.workspace, name],
-                |r| r.get(0),
+                |r| r.get("taken"),
             )
             .optional()?;
         if taken.is_none() {

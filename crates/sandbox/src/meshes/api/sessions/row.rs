@@ -36,7 +36,7 @@ pub struct SessionRow {
 
 pub const SESSION_COLUMNS: &str = "id, workspace_id, role, session_type, resource, resource_id, \
     external_user_id, scopes, allowed_origins, launch_page, ttl_seconds, status, generation, \
-    created_at, expires_at, launch_expires_at, launch_used_at IS NOT NULL, seq";
+    created_at, expires_at, launch_expires_at, launch_used_at IS NOT NULL AS launch_used, seq";
 
 fn parse_col<T: std::str::FromStr>(s: String) -> rusqlite::Result<T> {
     s.parse().map_err(|_| rusqlite::Error::InvalidQuery)
@@ -45,28 +45,29 @@ fn parse_col<T: std::str::FromStr>(s: String) -> rusqlite::Result<T> {
 impl SessionRow {
     pub fn from_row(r: &Row) -> rusqlite::Result<SessionRow> {
         Ok(SessionRow {
-            id: r.get(0)?,
-            workspace_id: r.get(1)?,
-            role: parse_col(r.get(2)?)?,
-            session_type: parse_col(r.get(3)?)?,
-            resource: r.get(4)?,
-            resource_id: r.get(5)?,
-            external_user_id: r.get(6)?,
-            scopes: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
-            allowed_origins: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
-            launch_page: parse_col(r.get(9)?)?,
-            ttl_seconds: r.get(10)?,
-            status: if r.get::<_, String>(11)? == "active" {
+            id: r.get("id")?,
+            workspace_id: r.get("workspace_id")?,
+            role: parse_col(r.get("role")?)?,
+            session_type: parse_col(r.get("session_type")?)?,
+            resource: r.get("resource")?,
+            resource_id: r.get("resource_id")?,
+            external_user_id: r.get("external_user_id")?,
+            scopes: serde_json::from_str(&r.get::<_, String>("scopes")?).unwrap_or_default(),
+            allowed_origins: serde_json::from_str(&r.get::<_, String>("allowed_origins")?)
+                .unwrap_or_default(),
+            launch_page: parse_col(r.get("launch_page")?)?,
+            ttl_seconds: r.get("ttl_seconds")?,
+            status: if r.get::<_, String>("status")? == "active" {
                 SessionStatus::Active
             } else {
                 SessionStatus::Revoked
             },
-            generation: r.get(12)?,
-            created_at: r.get(13)?,
-            expires_at: r.get(14)?,
-            launch_expires_at: r.get(15)?,
-            launch_used: r.get(16)?,
-            seq: r.get(17)?,
+            generation: r.get("generation")?,
+            created_at: r.get("created_at")?,
+            expires_at: r.get("expires_at")?,
+            launch_expires_at: r.get("launch_expires_at")?,
+            launch_used: r.get("launch_used")?,
+            seq: r.get("seq")?,
         })
     }
 
