@@ -82,6 +82,16 @@ fn default_path(rel: &str) -> PathBuf {
     root.canonicalize().unwrap_or(root).join(rel)
 }
 
+/// `addr` (`name:port`, `[v6]:port`, a `Host` header) as a URL's authority: the host as the URL
+/// standard normalises it (lower case, IPv6 compressed) and the port. Anything more than an
+/// authority (user info, a path) is not one.
+pub fn authority(addr: &str) -> Option<(url::Host<String>, Option<u16>)> {
+    let u = url::Url::parse(&format!("http://{addr}/")).ok()?;
+    let bare = u.username().is_empty() && u.password().is_none() && u.path() == "/";
+    let bare = bare && u.query().is_none() && u.fragment().is_none();
+    Some((u.host()?.to_owned(), u.port_or_known_default())).filter(|_| bare)
+}
+
 impl Config {
     pub fn api_origin(&self) -> String {
         format!("http://{}", self.api_addr)
@@ -107,12 +117,11 @@ impl Config {
     /// the network could mint sessions for every workspace.
     pub fn default_key_exposed(&self) -> bool {
         let loopback = |addr: &str| {
-            let host = addr.rsplit_once(':').map_or(addr, |(h, _)| h);
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            host.eq_ignore_ascii_case("localhost")
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
+            authority(addr).is_some_and(|(host, _)| match host {
+                url::Host::Domain(d) => d == "localhost",
+                url::Host::Ipv4(ip) => ip.is_loopback(),
+                url::Host::Ipv6(ip) => ip.is_loopback(),
+            })
         };
         self.management_key == DEFAULT_MANAGEMENT_KEY
             && ![&self.api_addr, &self.host_addr]
@@ -154,6 +163,9 @@ mod tests {
             ("0.0.0.0:8787", "localhost:8080", true),
             ("127.0.0.1:8787", "192.168.1.5:8080", true),
             ("demo.example.com:80", "localhost:8080", true),
+            ("LOCALHOST:8787", "127.1.2.3:8080", false),
+            ("localhost.evil.example:8787", "localhost:8080", true),
+            ("user@localhost:8787", "localhost:8080", true),
         ] {
             (c.api_addr, c.host_addr) = (api.into(), host.into());
             assert_eq!(c.default_key_exposed(), exposed, "{api} {host}");
@@ -161,5 +173,27 @@ mod tests {
         c.api_addr = "0.0.0.0:8787".into();
         c.management_key = "something-private".into();
         assert!(!c.default_key_exposed());
+    }
+
+    /// The demo host answers only as its configured address: the same authority in another
+    /// case or spelling is it, anything else is not.
+    #[test]
+    fn authorities_compare_as_urls_do() {
+        let ours = authority("localhost:8080");
+        for same in ["localhost:8080", "LocalHost:8080", "%6Cocalhost:8080"] {
+            assert_eq!(authority(same), ours, "{same}");
+        }
+        for other in [
+            "localhost:8081",
+            "localhost",
+            "localhost.:8080",
+            "evil.example:8080",
+            "localhost:8080/x",
+            "a@localhost:8080",
+            "",
+        ] {
+            assert_ne!(authority(other), ours, "{other}");
+        }
+        assert_eq!(authority("[::1]:8787"), authority("[0:0::1]:8787"));
     }
 }

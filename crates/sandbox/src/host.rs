@@ -75,7 +75,8 @@ async fn own_host(State(state): State<AppState>, req: Request, next: Next) -> Re
         .headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok());
-    if host.is_some_and(|h| h.eq_ignore_ascii_case(&state.cfg.host_addr)) {
+    let ours = crate::config::authority(&state.cfg.host_addr);
+    if ours.is_some() && host.and_then(crate::config::authority) == ours {
         next.run(req).await
     } else {
         (

@@ -79,11 +79,11 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let server = if header(header::HOST).as_deref() == Some(state.cfg.host_addr.as_str()) {
-            "host"
-        } else {
-            "meshes"
-        };
+        let from_host = header(header::HOST)
+            .as_deref()
+            .and_then(crate::config::authority)
+            == crate::config::authority(&state.cfg.host_addr);
+        let server = if from_host { "host" } else { "meshes" };
         let at_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())

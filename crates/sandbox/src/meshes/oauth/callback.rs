@@ -25,10 +25,10 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// `GET /oauth/callback?state=…&code=…` (or `&error=…`).
@@ -232,4 +232,23 @@ async fn exchange(state: &AppState, row: &AttemptRow, code: &str) -> ApiResult<(
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the named cookie counts, wherever it sits among the others and in whichever
+    /// `Cookie` header; a look-alike name is not it.
+    #[test]
+    fn the_binding_is_read_by_exact_name() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, "a=1; meshes_oauth_x2=no".parse().unwrap());
+        h.append(
+            header::COOKIE,
+            "b=2;meshes_oauth_x=yes ; c=3".parse().unwrap(),
+        );
+        assert_eq!(cookie(&h, "meshes_oauth_x").as_deref(), Some("yes"));
+        assert_eq!(cookie(&h, "meshes_oauth_y"), None);
+    }
 }

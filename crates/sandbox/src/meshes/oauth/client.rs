@@ -1,7 +1,10 @@
-//! The `oauth2` client for one integration's provider, and the browser-binding cookie's name.
+//! The `oauth2` client for one integration's provider, and the browser-binding cookie (built with
+//! the `cookie` crate).
 
 use crate::AppState;
 use crate::provider::CLIENT_ID;
+use axum::http::HeaderValue;
+use cookie::{Cookie, SameSite};
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, RedirectUrl, TokenUrl};
 
@@ -22,4 +25,47 @@ pub(super) fn client(state: &AppState, kind: &str) -> Option<Client> {
 /// One cookie per attempt, so a browser running two flows keeps both bindings.
 pub(super) fn cookie_name(attempt: &str) -> String {
     format!("meshes_oauth_{attempt}")
+}
+
+/// The browser-binding cookie for `attempt`: only sent back to the callback, never readable by
+/// scripts, sent on the provider's top-level redirect back (Lax), gone after 15 minutes.
+pub(super) fn binding_cookie(attempt: &str, binding: &str) -> Option<HeaderValue> {
+    let c = Cookie::build((cookie_name(attempt), binding.to_owned()))
+        .path(CALLBACK_PATH)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::minutes(15));
+    HeaderValue::from_str(&c.to_string()).ok()
+}
+
+/// Clears `attempt`'s binding cookie once the callback has used it.
+pub(super) fn cleared_cookie(attempt: &str) -> Option<HeaderValue> {
+    let c = Cookie::build((cookie_name(attempt), ""))
+        .path(CALLBACK_PATH)
+        .max_age(time::Duration::ZERO);
+    HeaderValue::from_str(&c.to_string()).ok()
+}
+
+const CALLBACK_PATH: &str = "/oauth/callback";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_binding_cookie_goes_only_to_the_callback_and_not_to_scripts() {
+        let set = binding_cookie("att_1", "b1nd").unwrap();
+        let set = set.to_str().unwrap();
+        for part in [
+            "meshes_oauth_att_1=b1nd",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/oauth/callback",
+            "Max-Age=900",
+        ] {
+            assert!(set.contains(part), "{part} in {set}");
+        }
+        let clear = cleared_cookie("att_1").unwrap();
+        assert!(clear.to_str().unwrap().contains("Max-Age=0"));
+    }
 }

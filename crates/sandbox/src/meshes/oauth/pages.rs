@@ -240,11 +240,7 @@ pub(super) fn outcome_page(state: &AppState, row: &AttemptRow, replay: bool) -> 
             query_value(&row.api.id)
         ))
         .into_response();
-        let clear = format!(
-            "{}=; Path=/oauth/callback; Max-Age=0",
-            super::client::cookie_name(&row.api.id)
-        );
-        if let Ok(v) = HeaderValue::from_str(&clear) {
+        if let Some(v) = super::client::cleared_cookie(&row.api.id) {
             res.headers_mut().insert(header::SET_COOKIE, v);
         }
         res.headers_mut().insert(

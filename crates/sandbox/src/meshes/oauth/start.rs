@@ -11,7 +11,7 @@
 //! cookie, and the page is told where the provider is. Every step refuses attempts whose session
 //! was revoked or ran out.
 
-use super::client::{client, cookie_name};
+use super::client::{binding_cookie, client};
 use super::pages::{StartContext, refuse, start_page};
 use super::{AttemptRow, Outcome, finish, load, session_gone};
 use crate::AppState;
@@ -240,11 +240,7 @@ pub async fn start_go(
         ));
     }
     let mut res = answer(StatusCode::OK, json!({ "url": url.as_str() }));
-    let cookie = format!(
-        "{}={binding}; Path=/oauth/callback; HttpOnly; SameSite=Lax; Max-Age=900",
-        cookie_name(&id)
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+    if let Some(v) = binding_cookie(&id, &binding) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(res)
