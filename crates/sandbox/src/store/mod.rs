@@ -3,4 +3,5 @@
 
 pub mod db;
 pub mod delivery;
+pub mod rows;
 pub mod seed;

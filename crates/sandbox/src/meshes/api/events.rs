@@ -6,45 +6,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::meshes::api::caller::Caller;
 use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::{PageQuery, QueryMap, check_resource_query, paginate};
+use crate::store::rows::{EVENT_COLUMNS, event_from_row};
 use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_view_payload;
 use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
 routes! {
     GET "/workspaces/{id}/events" => list,
     GET "/events/{id}" => get,
     GET "/events/{id}/payload" => payload,
-}
-
-const EVENT_COLUMNS: &str = "id, workspace_id, event, resource, resource_id, status, total_rules, \
-    completed_count, failed_count, started_at, completed_at, created_by, created_at, seq, payload";
-
-fn event_from_row(r: &Row) -> rusqlite::Result<(Event, i64)> {
-    let status: String = r.get("status")?;
-    Ok((
-        Event {
-            id: r.get("id")?,
-            kind: "event".into(),
-            workspace: r.get("workspace_id")?,
-            event: r.get("event")?,
-            resource: r.get("resource")?,
-            resource_id: r.get("resource_id")?,
-            status: Status::parse(&status).unwrap_or(Status::Pending),
-            total_rules: r.get("total_rules")?,
-            completed_count: r.get("completed_count")?,
-            failed_count: r.get("failed_count")?,
-            started_at: r.get("started_at")?,
-            completed_at: r.get("completed_at")?,
-            created_by: r.get("created_by")?,
-            created_at: r.get("created_at")?,
-            rule_events: None,
-            payload: None,
-        },
-        r.get("seq")?,
-    ))
 }
 
 /// `GET /api/v1/workspaces/{id}/events?limit&cursor&event&status&resource&resource_id`

@@ -6,32 +6,17 @@ use crate::meshes::api::auth::Management;
 use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::{Fields, JsonObject, PageQuery, QueryMap, paginate};
 use crate::store::db::ts;
+use crate::store::rows::{WORKSPACE_COLUMNS, workspace_from_row};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use meshes_protocol::api::{Page, PublishableKey, Workspace, WorkspaceCreated, WorkspaceDetail};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
 routes! {
     GET "/workspaces" => list,
     POST "/workspaces" => create,
     GET "/workspaces/{id}" => get,
-}
-
-const WORKSPACE_COLUMNS: &str = "id, name, description, created_at, updated_at, seq, public_key";
-
-fn workspace_from_row(r: &Row) -> rusqlite::Result<(Workspace, i64, String)> {
-    Ok((
-        Workspace {
-            id: r.get("id")?,
-            name: r.get("name")?,
-            description: r.get("description")?,
-            created_at: r.get("created_at")?,
-            updated_at: r.get("updated_at")?,
-        },
-        r.get("seq")?,
-        r.get("public_key")?,
-    ))
 }
 
 pub async fn list(

@@ -2,6 +2,10 @@
 //! connection's live data), the active toggle, delete, and "send test event".
 //! Resource sessions see and create only rules pinned to their own resource pair.
 
+mod check;
+
+use check::check_action;
+
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::meshes::api::caller::Caller;
@@ -13,6 +17,7 @@ use crate::meshes::api::validate::{
     paginate,
 };
 use crate::store::db::ts;
+use crate::store::rows::{RULE_COLUMNS, rule_from_row};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,7 +27,7 @@ use meshes_protocol::api::{
     EventCreated, InputKind, MAX_TEST_PAYLOAD, Page, ParamError, Rule, RuleCreated, RuleDeleted,
     check_rule_metadata, valid_event_key,
 };
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
 routes! {
@@ -32,30 +37,6 @@ routes! {
     PATCH "/rules/{id}" => update,
     DELETE "/rules/{id}" => delete,
     POST "/rules/{id}/test" => test_event,
-}
-
-const RULE_COLUMNS: &str = "id, connection_id, workspace_id, type, resource, resource_id, event, metadata, \
-    active, hidden, created_by, created_at, updated_at, seq";
-
-fn rule_from_row(r: &Row) -> rusqlite::Result<(Rule, i64)> {
-    Ok((
-        Rule {
-            id: r.get("id")?,
-            connection: r.get("connection_id")?,
-            workspace: r.get("workspace_id")?,
-            kind: r.get("type")?,
-            resource: r.get("resource")?,
-            resource_id: r.get("resource_id")?,
-            event: r.get("event")?,
-            metadata: serde_json::from_str(&r.get::<_, String>("metadata")?).unwrap_or_default(),
-            active: r.get("active")?,
-            hidden: r.get("hidden")?,
-            created_by: r.get("created_by")?,
-            created_at: r.get("created_at")?,
-            updated_at: r.get("updated_at")?,
-        },
-        r.get("seq")?,
-    ))
 }
 
 /// `GET /api/v1/workspaces/{id}/rules?event&resource&resource_id&connection`
@@ -138,78 +119,6 @@ pub async fn get(
 ) -> ApiResult<Json<Rule>> {
     caller.require(EmbedPage::Rules, Action::Read)?;
     Ok(Json(visible(&state, &caller, &id)?))
-}
-
-/// The action must exist for the integration, its pickers must name live items, and required
-/// typed-in inputs must be filled.
-fn check_action(kind: &str, metadata: &Map<String, Value>) -> Vec<ParamError> {
-    let mut errors = check_rule_metadata(metadata);
-    let Some(integration) = integration(kind) else {
-        return errors;
-    };
-    let Some(action_key) = metadata.get("action").and_then(Value::as_str) else {
-        return errors;
-    };
-    let Some(action) = integration.actions.get(action_key) else {
-        let known: Vec<&str> = integration.actions.keys().map(String::as_str).collect();
-        errors.push(ParamError::new(
-            "metadata.action",
-            format!(
-                "{} has no action {action_key:?}; one of: {}",
-                integration.name,
-                known.join(", ")
-            ),
-        ));
-        return errors;
-    };
-    let live = live_action_data(kind);
-    for input in &action.data {
-        let value = metadata
-            .get(input.field())
-            .and_then(Value::as_str)
-            .filter(|s| !s.trim().is_empty());
-        let param = format!("metadata.{}", input.field());
-        let Some(v) = value else {
-            if input.is_required() {
-                errors.push(ParamError::new(
-                    param,
-                    format!("{} is required", input.label()),
-                ));
-            }
-            continue;
-        };
-        if let Some(key) = input.data_key() {
-            let item = live.get(key).and_then(Value::as_array).and_then(|items| {
-                items
-                    .iter()
-                    .find(|i| i.get("id").and_then(Value::as_str) == Some(v))
-            });
-            match (item, input.kind) {
-                (None, _) => errors.push(ParamError::new(
-                    param,
-                    format!("{v:?} is not one of this connection's {key}"),
-                )),
-                (Some(item), InputKind::Advanced) => {
-                    let chosen = metadata.get("value").and_then(Value::as_str);
-                    let ok = item
-                        .get("options")
-                        .and_then(Value::as_array)
-                        .is_some_and(|opts| {
-                            opts.iter()
-                                .any(|o| o.get("id").and_then(Value::as_str) == chosen)
-                        });
-                    if !ok {
-                        errors.push(ParamError::new(
-                            "metadata.value",
-                            "pick one of the item's values",
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    errors
 }
 
 /// `POST /api/v1/rules` -> 201 `{rule}`.
