@@ -5,9 +5,8 @@
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::meshes::api::caller::Caller;
-use crate::meshes::api::events::visible_event;
 use crate::store::db::ts;
+use crate::store::rows::{EVENT_COLUMNS, event_from_row};
 use meshes_protocol::api::{Event, OutcomeCode, Rule, Status};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
@@ -45,9 +44,9 @@ pub fn enqueue(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
         params![uuid::Uuid::new_v4().to_string(), event_id, rule.workspace, rule.id, rule.connection, rule.kind, now],
     )?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
+    let (event, _) = tx.query_row(&sql, [&event_id], event_from_row)?;
     tx.commit()?;
-    drop(conn);
-    let (event, _) = visible_event(state, &Caller::Management, &event_id)?;
     Ok(event)
 }
 

@@ -6,14 +6,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::meshes::api::caller::Caller;
 use crate::meshes::api::caller::WorkspaceScope;
 use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
-use crate::store::db::ts;
 use axum::Json;
 use axum::extract::State;
 use meshes_protocol::api::{CatalogEntry, Integration, Page};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde_json::{Value, json};
 use std::sync::LazyLock;
-use time::OffsetDateTime;
 
 routes! {
     GET "/workspaces/{id}/event-types" => event_types,
@@ -105,47 +103,6 @@ pub fn live_action_data(kind: &str) -> Value {
             "webinars": items("web_", &["Product tour"])}),
         _ => json!({}),
     }
-}
-
-pub const DEFAULT_EVENT_TYPES: &[(&str, &str)] = &[
-    ("contact.created", "Contact created"),
-    ("contact.updated", "Contact updated"),
-    ("deal.won", "Deal won"),
-    ("invoice.paid", "Invoice paid"),
-    ("user.signup", "User signed up"),
-    ("ticket.created", "Ticket created"),
-    ("page.viewed", "Page viewed"),
-];
-
-pub const DEFAULT_RESOURCES: &[(&str, &str)] = &[
-    ("contact", "Contact"),
-    ("deal", "Deal"),
-    ("invoice", "Invoice"),
-    ("user", "User"),
-    ("ticket", "Ticket"),
-];
-
-/// Give a new workspace the default catalogs (idempotent).
-pub fn ensure_defaults(
-    conn: &Connection,
-    workspace_id: &str,
-    now: OffsetDateTime,
-) -> rusqlite::Result<()> {
-    let now = ts(now);
-    let mut stmt = conn.prepare(
-        "INSERT OR IGNORE INTO catalog_entries (id, workspace_id, kind, key, label, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-    )?;
-    for (kind, entries) in [
-        ("event_type", DEFAULT_EVENT_TYPES),
-        ("resource", DEFAULT_RESOURCES),
-    ] {
-        for (key, label) in entries {
-            let id = uuid::Uuid::new_v4().to_string();
-            stmt.execute(params![id, workspace_id, kind, key, label, now])?;
-        }
-    }
-    Ok(())
 }
 
 fn entries(state: &AppState, id: &str, kind: &str) -> ApiResult<Json<Vec<CatalogEntry>>> {

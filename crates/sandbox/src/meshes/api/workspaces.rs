@@ -78,7 +78,7 @@ pub async fn create(
         }
         other => other?,
     };
-    crate::meshes::api::catalog::ensure_defaults(&conn, &id, state.clock.now())?;
+    crate::store::defaults::ensure_defaults(&conn, &id, state.clock.now())?;
     drop(conn);
     let workspace = Workspace {
         id,

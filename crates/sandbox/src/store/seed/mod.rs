@@ -49,7 +49,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         .query_map([], |r| r.get("id"))?
         .collect::<Result<_, _>>()?;
     for ws in ids {
-        crate::meshes::api::catalog::ensure_defaults(&conn, &ws, now)?;
+        crate::store::defaults::ensure_defaults(&conn, &ws, now)?;
     }
     let exists: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM workspaces WHERE id = ?1) AS seeded",
@@ -73,7 +73,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         "INSERT INTO workspaces (id, name, description, public_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![DEMO_WORKSPACE_ID, DEMO_WORKSPACE_NAME, "Demo tenant of the Acme CRM host app", "pk_test_acmedemo", created],
     )?;
-    crate::meshes::api::catalog::ensure_defaults(&tx, DEMO_WORKSPACE_ID, now - Duration::days(30))?;
+    crate::store::defaults::ensure_defaults(&tx, DEMO_WORKSPACE_ID, now - Duration::days(30))?;
     let conns = connections();
     let mut conn_ids = vec![];
     for c in &conns {
