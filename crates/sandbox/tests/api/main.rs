@@ -15,6 +15,7 @@ mod host;
 mod launch;
 mod mappings;
 mod oauth;
+mod protocol_requests;
 mod reads;
 mod session_lifecycle;
 mod session_rules;

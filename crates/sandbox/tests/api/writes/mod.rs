@@ -7,14 +7,24 @@ mod rules;
 
 use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
+use meshes_protocol::api::CreateConnection;
 use meshes_sandbox::store::delivery::tick;
 use serde_json::{Value, json};
 
+/// A webhook connection as the embed creates it (`CreateConnection`), with every kind of secret.
 pub fn webhook(name: &str, url: &str) -> Value {
-    json!({"workspace": WS, "type": "webhook", "name": name, "metadata": {
+    let metadata = json!({
         "url": url, "auth_scheme": "bearer", "bearer_token": "s3cret-token",
         "signing_algorithm": "hmac_sha256", "signing_secret": "whsec_123",
-        "custom_headers": [{"name": "X-Tenant", "value": "acme"}]}})
+        "custom_headers": [{"name": "X-Tenant", "value": "acme"}]});
+    serde_json::to_value(CreateConnection {
+        workspace: WS.into(),
+        kind: "webhook".into(),
+        name: name.into(),
+        metadata: serde_json::from_value(metadata).unwrap(),
+        hidden: None,
+    })
+    .unwrap()
 }
 
 pub async fn admin(app: &TestApp) -> String {

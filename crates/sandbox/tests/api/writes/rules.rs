@@ -1,6 +1,7 @@
 //! Rules and their validation.
 
 use super::*;
+use meshes_protocol::api::CreateRule;
 
 pub async fn create_rule(app: &TestApp, t: &str, connection: &str) -> String {
     let r = app
@@ -8,9 +9,19 @@ pub async fn create_rule(app: &TestApp, t: &str, connection: &str) -> String {
             Method::POST,
             "/api/v1/rules",
             Some(t),
-            Some(json!({
-        "workspace": WS, "connection": connection, "event": "invoice.paid",
-        "metadata": {"action": "send_webhook"}})),
+            Some(
+                serde_json::to_value(CreateRule {
+                    workspace: WS.into(),
+                    connection: connection.into(),
+                    event: "invoice.paid".into(),
+                    metadata: serde_json::from_value(json!({"action": "send_webhook"})).unwrap(),
+                    resource: None,
+                    resource_id: None,
+                    active: None,
+                    hidden: None,
+                })
+                .unwrap(),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
