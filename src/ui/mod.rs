@@ -4,9 +4,11 @@
 mod feedback;
 mod labels;
 mod states;
+mod table;
 mod time;
 
 pub use feedback::{ConfirmButton, Notice, NoticeView, param_error};
 pub use labels::{CopyId, StatusBadge, integration_label};
 pub use states::{ErrorState, PageHeader, ReadOnlyNote, Skeleton};
+pub use table::Table;
 pub use time::{Time, local_input_to_utc, local_time, utc_to_local_input};

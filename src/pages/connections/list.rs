@@ -5,7 +5,7 @@ use crate::api::use_api;
 use crate::error::AppError;
 use crate::oauth::{OauthFlow, Target};
 use crate::pages::kit::{Mutation, Paged, page_link};
-use crate::ui::{ConfirmButton, Notice, Time, integration_label};
+use crate::ui::{ConfirmButton, Notice, Table, Time, integration_label};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::Action;
@@ -46,28 +46,15 @@ pub fn ConnectionList(
                 }
             }
         >
-            <table class="table" id="connections-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Integration"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">
-                            <span class="sr-only">"Actions"</span>
-                        </th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For
-                        each=move || visible(&items.get(), &filter.get())
-                        key=|c| c.id.clone()
-                        let:c
-                    >
-                        <ConnectionRow c ctx />
-                    </For>
-                </tbody>
-            </table>
+            <Table
+                id="connections-table"
+                columns=&["Name", "Integration", "Status", "Created"]
+                actions="Actions"
+            >
+                <For each=move || visible(&items.get(), &filter.get()) key=|c| c.id.clone() let:c>
+                    <ConnectionRow c ctx />
+                </For>
+            </Table>
         </Show>
         {more}
     }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::session::Session;
 use crate::shell::router::Link;
 use crate::ui::{
-    ConfirmButton, CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Time,
+    ConfirmButton, CopyId, Notice, NoticeView, PageHeader, ReadOnlyNote, StatusBadge, Table, Time,
 };
 use delivery::Delivery;
 use leptos::prelude::*;
@@ -205,29 +205,19 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                     }
                 }
             >
-                <table class="table" id="deliveries">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Connection"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Attempts"</th>
-                            <th scope="col">"Last error"</th>
-                            <th scope="col">"Timing"</th>
-                            <th scope="col">
-                                <span class="sr-only">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || ev.with(|e| e.rule_events.clone().unwrap_or_default())
-                            key=|r| (r.id.clone(), r.status, r.attempt_count)
-                            let:r
-                        >
-                            <Delivery r names=names.get_value() can_act ev change />
-                        </For>
-                    </tbody>
-                </table>
+                <Table
+                    id="deliveries"
+                    columns=&["Connection", "Status", "Attempts", "Last error", "Timing"]
+                    actions="Actions"
+                >
+                    <For
+                        each=move || ev.with(|e| e.rule_events.clone().unwrap_or_default())
+                        key=|r| (r.id.clone(), r.status, r.attempt_count)
+                        let:r
+                    >
+                        <Delivery r names=names.get_value() can_act ev change />
+                    </For>
+                </Table>
             </Show>
         </section>
         {payload_view}

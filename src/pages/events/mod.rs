@@ -7,7 +7,7 @@ use super::kit::{Paged, authed_resource, every, page_link, render_loaded, staged
 use crate::api::use_api;
 use crate::error::AppError;
 use crate::shell::router::use_location;
-use crate::ui::{PageHeader, StatusBadge, Time};
+use crate::ui::{PageHeader, StatusBadge, Table, Time};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::api::{Event, Page};
@@ -131,22 +131,14 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
                 }
             }
         >
-            <table class="table" id="events-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Event"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Resource"</th>
-                        <th scope="col">"Deliveries"</th>
-                        <th scope="col">"Received"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
-                        <EventRow e />
-                    </For>
-                </tbody>
-            </table>
+            <Table
+                id="events-table"
+                columns=&["Event", "Status", "Resource", "Deliveries", "Received"]
+            >
+                <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
+                    <EventRow e />
+                </For>
+            </Table>
         </Show>
         {more}
     }

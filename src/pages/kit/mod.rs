@@ -3,11 +3,13 @@
 //! with a busy state and a notice ([`Mutation`]), "Load more" ([`Paged`]) and form errors
 //! ([`FormErrors`]).
 
+mod form_actions;
 mod form_errors;
 mod mutation;
 mod paged;
 mod staged;
 
+pub use form_actions::FormActions;
 pub use form_errors::FormErrors;
 pub use mutation::Mutation;
 pub use paged::Paged;

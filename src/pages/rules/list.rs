@@ -5,7 +5,7 @@ use super::Catalogs;
 use super::test_event;
 use crate::api::use_api;
 use crate::pages::kit::{Mutation, staged};
-use crate::ui::{ConfirmButton, Notice, Time, integration_label};
+use crate::ui::{ConfirmButton, Notice, Table, Time, integration_label};
 use leptos::prelude::*;
 use meshes_protocol::access::Action;
 use meshes_protocol::api::{Rule, UpdateRule};
@@ -28,25 +28,15 @@ pub fn RuleList(
     let rows = staged(items);
     let cats = StoredValue::new(cats);
     view! {
-        <table class="table" id="rules-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Event"</th>
-                    <th scope="col">"Connection"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Active"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">
-                        <span class="sr-only">"Actions"</span>
-                    </th>
-                </tr>
-            </thead>
-            <tbody>
-                <For each=move || rows.get() key=|r| (r.id.clone(), r.active) let:r>
-                    <RuleRow r cats=cats.get_value() items fresh notice />
-                </For>
-            </tbody>
-        </table>
+        <Table
+            id="rules-table"
+            columns=&["Event", "Connection", "Action", "Active", "Created"]
+            actions="Actions"
+        >
+            <For each=move || rows.get() key=|r| (r.id.clone(), r.active) let:r>
+                <RuleRow r cats=cats.get_value() items fresh notice />
+            </For>
+        </Table>
     }
     .into_any()
 }

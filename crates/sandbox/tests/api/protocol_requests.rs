@@ -4,7 +4,7 @@
 //! drifts from the types fails this module.
 
 use crate::common::{TestApp, WS};
-use crate::writes::admin;
+use crate::writes::{admin, invoice_rule};
 use axum::http::{Method, StatusCode};
 use meshes_protocol::api::{
     CreateConnection, CreateRule, CreateSession, CreateWorkspace, DeleteConnection, FieldSource,
@@ -150,16 +150,7 @@ async fn the_requests_the_embed_builds_are_accepted() {
         schema
     );
 
-    let rule = CreateRule {
-        workspace: WS.into(),
-        connection: id.clone(),
-        event: "invoice.paid".into(),
-        metadata: serde_json::from_value(json!({"action": "send_webhook"})).unwrap(),
-        resource: None,
-        resource_id: None,
-        active: None,
-        hidden: None,
-    };
+    let rule = invoice_rule(&id);
     let r = app
         .call(Method::POST, "/api/v1/rules", Some(&t), Some(wire(&rule)))
         .await;

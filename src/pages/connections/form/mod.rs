@@ -5,8 +5,7 @@
 mod fields;
 
 use crate::api::use_api;
-use crate::pages::kit::{FormErrors, Mutation};
-use crate::ui::ErrorState;
+use crate::pages::kit::{FormActions, FormErrors, Mutation};
 use fields::{AuthFieldInput, CustomHeaders, value_or_default};
 use leptos::prelude::*;
 use meshes_protocol::api::{
@@ -230,28 +229,13 @@ pub fn ConnectionForm(
                     "Skip URL payload test"
                 </label>
             </Show>
-            {move || errors.server().map(|err| view! { <ErrorState err /> })}
-            <div class="form-actions">
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    id="conn-save"
-                    disabled=move || !save.ready()
-                >
-                    {move || {
-                        if save.busy() {
-                            "Saving…"
-                        } else if is_edit {
-                            "Save changes"
-                        } else {
-                            "Create connection"
-                        }
-                    }}
-                </button>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>
-                    "Cancel"
-                </button>
-            </div>
+            <FormActions
+                id="conn-save"
+                label=if is_edit { "Save changes" } else { "Create connection" }
+                save
+                errors
+                on_cancel
+            />
         </form>
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Row, Transform};
 use crate::pages::kit::FormErrors;
+use crate::ui::Table;
 use leptos::prelude::*;
 use meshes_protocol::api::{FieldCatalog, MAX_TRANSFORMS, ON_ERROR, TRANSFORMS};
 
@@ -15,26 +16,17 @@ pub fn RowsEditor(
 ) -> impl IntoView {
     let count = move || rows.with(Vec::len);
     view! {
-        <table class="table" id="mapping-rows">
-            <thead>
-                <tr>
-                    <th scope="col">"Destination field"</th>
-                    <th scope="col">"Source"</th>
-                    <th scope="col">"Transforms"</th>
-                    <th scope="col">"On error"</th>
-                    <th scope="col">
-                        <span class="sr-only">"Remove"</span>
-                    </th>
-                </tr>
-            </thead>
-            <tbody>
-                {move || {
-                    (0..count())
-                        .map(|i| view! { <RowView i rows catalog can_edit errors /> })
-                        .collect_view()
-                }}
-            </tbody>
-        </table>
+        <Table
+            id="mapping-rows"
+            columns=&["Destination field", "Source", "Transforms", "On error"]
+            actions="Remove"
+        >
+            {move || {
+                (0..count())
+                    .map(|i| view! { <RowView i rows catalog can_edit errors /> })
+                    .collect_view()
+            }}
+        </Table>
         <Show when=move || count() == 0>
             <p class="empty">
                 "No fields are mapped yet. Add a field to send a payload value to the destination."

@@ -6,7 +6,7 @@ mod inputs;
 
 use super::Catalogs;
 use crate::api::use_api;
-use crate::pages::kit::{FormErrors, Mutation, authed_resource};
+use crate::pages::kit::{FormActions, FormErrors, Mutation, authed_resource};
 use crate::ui::ErrorState;
 use inputs::{ActionInputField, live_items};
 use leptos::prelude::*;
@@ -213,20 +213,7 @@ pub fn RuleForm(
                     })
             }}
             {move || live.get().and_then(Result::err).map(|err| view! { <ErrorState err /> })}
-            {move || errors.server().map(|err| view! { <ErrorState err /> })}
-            <div class="form-actions">
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    id="rule-save"
-                    disabled=move || !save.ready()
-                >
-                    {move || if save.busy() { "Saving…" } else { "Create rule" }}
-                </button>
-                <button type="button" class="btn" on:click=move |_| on_cancel.run(())>
-                    "Cancel"
-                </button>
-            </div>
+            <FormActions id="rule-save" label="Create rule" save errors on_cancel />
         </form>
     }
 }

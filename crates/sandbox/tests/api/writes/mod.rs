@@ -7,7 +7,7 @@ mod rules;
 
 use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
-use meshes_protocol::api::CreateConnection;
+use meshes_protocol::api::{CreateConnection, CreateRule};
 use meshes_sandbox::store::delivery::tick;
 use serde_json::{Value, json};
 
@@ -25,6 +25,20 @@ pub fn webhook(name: &str, url: &str) -> Value {
         hidden: None,
     })
     .unwrap()
+}
+
+/// An `invoice.paid` webhook rule on `connection`, as the embed's rule builder creates it.
+pub fn invoice_rule(connection: &str) -> CreateRule {
+    CreateRule {
+        workspace: WS.into(),
+        connection: connection.into(),
+        event: "invoice.paid".into(),
+        metadata: serde_json::from_value(json!({"action": "send_webhook"})).unwrap(),
+        resource: None,
+        resource_id: None,
+        active: None,
+        hidden: None,
+    }
 }
 
 pub async fn admin(app: &TestApp) -> String {

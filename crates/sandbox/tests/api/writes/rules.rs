@@ -1,7 +1,6 @@
 //! Rules and their validation.
 
 use super::*;
-use meshes_protocol::api::CreateRule;
 
 pub async fn create_rule(app: &TestApp, t: &str, connection: &str) -> String {
     let r = app
@@ -9,19 +8,7 @@ pub async fn create_rule(app: &TestApp, t: &str, connection: &str) -> String {
             Method::POST,
             "/api/v1/rules",
             Some(t),
-            Some(
-                serde_json::to_value(CreateRule {
-                    workspace: WS.into(),
-                    connection: connection.into(),
-                    event: "invoice.paid".into(),
-                    metadata: serde_json::from_value(json!({"action": "send_webhook"})).unwrap(),
-                    resource: None,
-                    resource_id: None,
-                    active: None,
-                    hidden: None,
-                })
-                .unwrap(),
-            ),
+            Some(serde_json::to_value(invoice_rule(connection)).unwrap()),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
