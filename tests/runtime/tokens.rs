@@ -169,3 +169,33 @@ async fn a_failed_host_refresh_pauses_at_once_and_is_asked_again() {
     assert!(a.accept_auth(jwt_gen(SID, 2)).await);
     assert_eq!(a.session.status.get_untracked(), AuthStatus::Authed);
 }
+
+/// A token's claims are read without verifying it, only to bind it to our session: a JWT's
+/// payload (base64url, unpadded) with `sid`, `ws` and a whole-number `gen`; anything else is
+/// not ours.
+#[wasm_bindgen_test]
+fn claims_are_read_from_the_payload() {
+    use base64::Engine;
+    use meshes_embed::session::peek_claims;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let token = |claims: &str| format!("eyJhbGciOiJIUzI1NiJ9.{}.sig", b64.encode(claims));
+    // `?>` and `~~~` encode to `-` and `_` in base64url.
+    let c = peek_claims(&token(r#"{"sid":"sess_1","ws":"w","gen":7,"x":"?>~~~"}"#)).unwrap();
+    assert_eq!(
+        (c.sid.as_str(), c.ws.as_str(), c.generation),
+        ("sess_1", "w", 7)
+    );
+    assert_eq!(peek_claims(&jwt(SID)).map(|c| c.generation), Some(1));
+    for not_ours in [
+        "not-a-jwt".to_owned(),
+        "a.!!!.c".to_owned(),
+        token(r#"{"sid":"sess_1"}"#),
+        token(r#"{"sid":"sess_1","ws":"w","gen":1.5}"#),
+        token(r#"{"sid":"sess_1","ws":"w","gen":-1}"#),
+        token(r#"{"sid":1,"ws":"w","gen":1}"#),
+        token("null"),
+        token("[1,2]"),
+    ] {
+        assert_eq!(peek_claims(&not_ours), None, "{not_ours}");
+    }
+}
