@@ -102,8 +102,9 @@ impl AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn launch_errors_use_the_documented_wording() {
         assert_eq!(
             AppError::Launch(ExpiredReason::LaunchTokenUsed).to_string(),
@@ -111,7 +112,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn http_errors_prefer_the_server_detail() {
         let body = ErrorBody::new(409, "Connection has active rules", vec![]);
         let e = AppError::Http {
@@ -142,7 +143,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn without_a_sentence_the_status_decides() {
         let titled = |status| AppError::Http {
             status,

@@ -191,8 +191,9 @@ fn prefetched(params: &LaunchParams) -> Option<js_sys::Promise> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn fragment_token_is_taken_and_session_ref_kept() {
         let (p, q) = split_launch("?session=sess_1", "#launch=abc");
         assert_eq!(p.token.as_deref(), Some("abc"));
@@ -200,7 +201,7 @@ mod tests {
         assert_eq!(q, "?session=sess_1");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn query_token_is_stripped() {
         let (p, q) = split_launch("?launch=abc&session=sess_1&theme=dark", "");
         assert_eq!(p.token.as_deref(), Some("abc"));
@@ -210,7 +211,7 @@ mod tests {
         assert_eq!(q, "");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn oauth_params_are_taken_out_of_the_url() {
         let (p, q) = split_launch(
             "?session=s&return_to=https%3A%2F%2Fapp.example.com%2F%3Fa%3Db+c&oauth_attempt=0b6f-12&tab=1",
@@ -226,7 +227,7 @@ mod tests {
         assert_eq!(p.oauth_attempt, None, "only id-shaped values");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn escaped_keys_read_as_the_server_reads_them() {
         // The sandbox frames `?sess%69on=` as `session`: the runtime must exchange for it too.
         let (p, q) = split_launch("?sess%69on=sess_1&%6Caunch=abc", "");
@@ -237,7 +238,7 @@ mod tests {
         assert_eq!(p.token.as_deref(), Some("x-y"));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn missing_or_empty_token() {
         assert_eq!(split_launch("", "").0.token, None);
         assert_eq!(split_launch("?launch=", "#launch=").0.token, None);

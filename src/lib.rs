@@ -19,3 +19,8 @@ pub mod shell;
 pub mod ui;
 
 pub use boot::start;
+
+// The unit tests run where the runtime does, in the browser (with the browser tests); natively
+// they are plain `#[test]`s (`unsupported = test`).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -33,25 +33,49 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(0)
+/// `N` distinct free ports: every listener is held until all are chosen, so no two are the same.
+fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<_> = (0..N)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").ok())
+        .collect();
+    std::array::from_fn(|i| {
+        held[i]
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map_or(0, |a| a.port())
+    })
 }
 
-async fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not start listening on {port}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+/// Start a server on ports of its own: `spawn` gets `N` free ports and `listening` says which
+/// of them to wait for. A port taken between choosing and binding (another process's outbound
+/// connection can land on it) makes the server exit, and it is started again on others.
+async fn start_listening<const N: usize>(
+    what: &str,
+    spawn: impl Fn([u16; N]) -> Child,
+    listening: impl Fn([u16; N]) -> Vec<u16>,
+) -> (Child, [u16; N]) {
+    for _ in 0..3 {
+        let ports = free_ports::<N>();
+        let mut child = spawn(ports);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if child.try_wait().ok().flatten().is_some() {
+                break; // it exited: a port was taken; try others
+            }
+            let mut up = true;
+            for port in listening(ports) {
+                up &= tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok();
+            }
+            if up {
+                return (child, ports);
+            }
+            assert!(Instant::now() < deadline, "{what} did not start listening");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
+    panic!("{what} could not start on free ports (three tries)")
 }
 
 /// A running sandbox + chromedriver + browser session. Processes die with it.
@@ -80,8 +104,6 @@ impl Stack {
     /// their host page's process, so CPU throttling applies to them too).
     pub async fn start_custom(env: &[(&str, &str)], chrome_args: &[&str]) -> Stack {
         let data = tempfile::tempdir().expect("tempdir");
-        let (host_port, api_port, provider_port, driver_port) =
-            (free_port(), free_port(), free_port(), free_port());
         let bin = std::env::var_os("MESHES_SANDBOX_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo_root().join("target/debug/meshes-sandbox"));
@@ -93,34 +115,39 @@ impl Stack {
             "no embed build at {} (run `cargo xtask test`)",
             dist.display()
         );
-        let sandbox = Command::new(&bin)
-            .env("MESHES_API_ADDR", format!("127.0.0.1:{api_port}"))
-            .env("MESHES_HOST_ADDR", format!("localhost:{host_port}"))
-            .env("MESHES_PROVIDER_ADDR", format!("127.0.0.1:{provider_port}"))
-            .env("MESHES_DB", data.path().join("sandbox.db"))
-            .env("MESHES_DIST", &dist)
-            .env("MESHES_WWW", repo_root().join("www"))
-            .env("MESHES_MANAGEMENT_KEY", MANAGEMENT_KEY)
-            // Request log + fault injection, and tokens short enough to watch them expire.
-            .env("MESHES_TEST_HOOKS", "true")
-            .env("MESHES_MIN_TTL_SECONDS", "20")
-            .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let chromedriver =
-            Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-                .arg(format!("--port={driver_port}"))
+        let spawn_sandbox = |[host_port, api_port, provider_port]: [u16; 3]| {
+            Command::new(&bin)
+                .env("MESHES_API_ADDR", format!("127.0.0.1:{api_port}"))
+                .env("MESHES_HOST_ADDR", format!("localhost:{host_port}"))
+                .env("MESHES_PROVIDER_ADDR", format!("127.0.0.1:{provider_port}"))
+                .env("MESHES_DB", data.path().join("sandbox.db"))
+                .env("MESHES_DIST", &dist)
+                .env("MESHES_WWW", repo_root().join("www"))
+                .env("MESHES_MANAGEMENT_KEY", MANAGEMENT_KEY)
+                // Request log + fault injection, and tokens short enough to watch them expire.
+                .env("MESHES_TEST_HOOKS", "true")
+                .env("MESHES_MIN_TTL_SECONDS", "20")
+                .env("RUST_LOG", "warn")
+                .envs(env.iter().copied())
+                .stdout(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()))
+        };
+        let (sandbox, [host_port, api_port, _]) =
+            start_listening("the sandbox", spawn_sandbox, |[h, a, p]| vec![h, a, p]).await;
+        let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let spawn_driver = |[port]: [u16; 1]| {
+            Command::new(&driver)
+                .arg(format!("--port={port}"))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .kill_on_drop(true)
                 .spawn()
-                .expect("cannot start chromedriver");
-        wait_for_port(api_port, "sandbox").await;
-        wait_for_port(host_port, "host app").await;
-        wait_for_port(driver_port, "chromedriver").await;
+                .expect("cannot start chromedriver")
+        };
+        let (chromedriver, [driver_port]) =
+            start_listening("chromedriver", spawn_driver, |ports| ports.to_vec()).await;
 
         let mut caps = DesiredCapabilities::chrome();
         caps.set_binary(

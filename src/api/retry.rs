@@ -47,7 +47,8 @@ pub fn parse_retry_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[test]
+    use wasm_bindgen_test::wasm_bindgen_test;
+    #[wasm_bindgen_test(unsupported = test)]
     fn transient_failures() {
         for s in [
             None,
@@ -73,7 +74,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn backoff_is_capped_jittered_and_bounded() {
         assert_eq!(retry_delay(1, None, 0.999).map(|d| d.round()), Some(250.0));
         assert_eq!(retry_delay(2, None, 0.5), Some(250.0));
@@ -101,7 +102,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn retry_after_forms() {
         let date = |s: &str| (s == "Wed, 21 Oct 2026 07:28:00 GMT").then_some(1_000_030.0);
         assert_eq!(parse_retry_after("120", date, 1_000_000.0), Some(120.0));

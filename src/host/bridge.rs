@@ -201,35 +201,3 @@ fn short_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
     }
     s.as_string()
 }
-
-#[cfg(test)]
-mod tests {
-    /// No sender anywhere in the runtime may use the wildcard target origin.
-    #[test]
-    fn no_wildcard_target_origin_in_sources() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![dir];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(d).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                for (i, line) in text.lines().enumerate() {
-                    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-                    let wildcard = ["\"*\")", "'*')", "\"*\",", "'*',"]
-                        .iter()
-                        .any(|w| compact.contains(w));
-                    assert!(
-                        !(compact.contains("post_message") && wildcard),
-                        "{}:{} posts to '*'",
-                        path.display(),
-                        i + 1
-                    );
-                }
-            }
-        }
-    }
-}

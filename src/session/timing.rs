@@ -89,7 +89,8 @@ impl Reask {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[test]
+    use wasm_bindgen_test::wasm_bindgen_test;
+    #[wasm_bindgen_test(unsupported = test)]
     fn refresh_lead_follows_the_lifetime() {
         // (lifetime s, refresh after s)
         for (life, at) in [
@@ -106,7 +107,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn timing_is_relative_to_receipt_not_the_wall_clock() {
         // A wall clock skewed by ±10 min changes nothing: only receipt time and lifetime count.
         let a = Timing::new(0.0, 600.0);
@@ -116,7 +117,7 @@ mod tests {
         assert!(!a.is_dead(599_999.0) && a.is_dead(600_000.0));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn reasks_back_off_to_a_minute_and_restart_after_a_token() {
         let mut r = Reask::default();
         let delays: Vec<f64> = (0..6).map(|_| r.next_delay()).collect();

@@ -47,8 +47,9 @@ pub fn peek_claims(token: &str) -> Option<ClaimedSession> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn token_debug_is_redacted() {
         let t = AccessToken("eyJ.secret.sig".into());
         assert_eq!(format!("{t:?}"), "AccessToken([REDACTED])");

@@ -123,8 +123,9 @@ pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::with_session;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn in_embed_urls_keep_the_session_reference() {
         assert_eq!(
             with_session(Some("sess_1"), "/workspace/events"),

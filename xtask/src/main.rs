@@ -3,9 +3,10 @@
 //!   setup   install what is missing (idempotent): Debian chromium/chromedriver/brotli, the wasm32
 //!           target, trunk, wasm-bindgen-cli matching Cargo.lock, npm binaryen 132, cargo fetch
 //!   dev     setup, build the embed, start the sandbox with seeded demo data (args pass through)
-//!   test    setup, fmt, clippy (native + wasm32), native tests, browser tests, release build,
-//!           e2e against it, bundle-size report
+//!   test    setup, fmt, clippy (native + wasm32), native tests and browser tests with the
+//!           release build beside them, e2e against it, bundle-size report (`test.rs`)
 //!   build   setup, release build of the embed, size report
+//!   release the release build alone (what `test` runs in the background)
 //!   size    size report of the current dist/
 //!   bench   setup, release build, then the embed against a hand-written page in headless
 //!           Chromium at 1× and 4× CPU (writes target/bench-report.md; not part of `test`)
@@ -13,6 +14,7 @@
 mod setup;
 mod size;
 mod split;
+mod test;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -23,13 +25,13 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn target_dir(&self) -> PathBuf {
+    pub fn target_dir(&self) -> PathBuf {
         std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| self.root.join("target"))
     }
 
-    fn dist(&self) -> PathBuf {
+    pub fn dist(&self) -> PathBuf {
         self.root.join("dist")
     }
 
@@ -48,7 +50,7 @@ impl Ctx {
         parts.join(":")
     }
 
-    fn cmd(&self, program: &str) -> Command {
+    pub fn cmd(&self, program: &str) -> Command {
         let mut c = Command::new(program);
         c.current_dir(&self.root)
             .env("PATH", self.path())
@@ -94,7 +96,7 @@ pub fn step(name: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), St
     r
 }
 
-fn build_embed(ctx: &Ctx) -> Result<(), String> {
+pub fn build_embed(ctx: &Ctx) -> Result<(), String> {
     step("release build, split at the lazy pages", || {
         split::build(ctx)
     })?;
@@ -103,7 +105,7 @@ fn build_embed(ctx: &Ctx) -> Result<(), String> {
     })
 }
 
-fn size_report(ctx: &Ctx) -> Result<(), String> {
+pub fn size_report(ctx: &Ctx) -> Result<(), String> {
     let r = size::report(&ctx.dist());
     let mut text = match &r {
         Ok(t) | Err(t) => t.clone(),
@@ -113,87 +115,6 @@ fn size_report(ctx: &Ctx) -> Result<(), String> {
     let _ = std::fs::create_dir_all(ctx.target_dir());
     let _ = std::fs::write(ctx.target_dir().join("size-report.txt"), &text);
     r.map(|_| ())
-}
-
-fn test(ctx: &Ctx) -> Result<(), String> {
-    setup::setup(ctx)?;
-    step("rustfmt and leptosfmt", || {
-        run(ctx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
-        run(ctx
-            .cmd("leptosfmt")
-            .args(["--quiet", "--check", "src", "tests"]))
-    })?;
-    step("clippy (native)", || {
-        run(ctx.cmd("cargo").args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    step("clippy (wasm32)", || {
-        let wasm = ["--target", "wasm32-unknown-unknown"];
-        run(ctx
-            .cmd("cargo")
-            .args(["clippy", "-p", "meshes-embed", "--all-targets"])
-            .args(wasm)
-            .args(["--", "-D", "warnings"]))?;
-        // The split release build compiles the pages as `#[lazy]` functions.
-        run(ctx
-            .cmd("cargo")
-            .args([
-                "clippy",
-                "-p",
-                "meshes-embed",
-                "--lib",
-                "--features",
-                "split",
-            ])
-            .args(wasm)
-            .args(["--", "-D", "warnings"]))?;
-        run(ctx
-            .cmd("cargo")
-            .args(["clippy", "-p", "meshes-protocol", "--lib"])
-            .args(wasm)
-            .args(["--", "-D", "warnings"]))
-    })?;
-    step("native tests", || {
-        run(ctx
-            .cmd("cargo")
-            .args(["test", "--workspace", "--exclude", "e2e"]))
-    })?;
-    step(
-        "browser tests (wasm-bindgen-test, headless Chromium)",
-        || {
-            run(ctx
-                .cmd("cargo")
-                .args([
-                    "test",
-                    "-p",
-                    "meshes-embed",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ])
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
-        },
-    )?;
-    build_embed(ctx)?;
-    step("e2e (three origins, real Chromium, release build)", || {
-        run(ctx.cmd("cargo").args(["build", "-p", "meshes-sandbox"]))?;
-        run(ctx
-            .cmd("cargo")
-            .args(["test", "-p", "e2e", "--", "--test-threads=1"])
-            .env("MESHES_DIST", ctx.dist())
-            .env(
-                "MESHES_SANDBOX_BIN",
-                ctx.target_dir().join("debug/meshes-sandbox"),
-            )
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    })?;
-    step("bundle size", || size_report(ctx))
 }
 
 /// `cargo xtask dev -- --no-seed`: cargo passes the `--` through; the sandbox's flags follow it.
@@ -249,7 +170,9 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::setup(&ctx),
         Some("dev") => dev(&ctx, &args[1..]),
-        Some("test") => test(&ctx),
+        Some("test") => test::test(&ctx),
+        // The release build alone: what `test` runs beside the tests.
+        Some("release") => build_embed(&ctx),
         Some("build") => setup::setup(&ctx)
             .and_then(|_| build_embed(&ctx))
             .and_then(|_| size_report(&ctx)),

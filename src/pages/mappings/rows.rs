@@ -161,8 +161,9 @@ pub fn summary(schema: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn schema_round_trips_through_rows() {
         let schema = json!({"schema_version": 1, "fields": [
             {"dest": "email", "source": {"type": "path", "value": "email"}, "on_error": "skip_field",

@@ -144,6 +144,7 @@ pub fn describe(phase: &Phase, name: &str, redirect: bool) -> Option<StatusLine>
 mod tests {
     use super::*;
     use meshes_protocol::api::{AttemptError, OauthAttempt, OauthMode};
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn finished(status: AttemptStatus) -> Phase {
         Phase::Finished(Box::new(OauthAttempt {
@@ -167,7 +168,7 @@ mod tests {
         }))
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn every_state_says_what_next() {
         assert_eq!(describe(&Phase::Idle, "Slack", false), None);
         assert_eq!(

@@ -1,0 +1,199 @@
+//! `cargo xtask test`: every check and test the repo has, in the order that finds a mistake
+//! soonest, with the release build running beside the tests.
+//!
+//! Where the time goes on a fresh clone (2 cores): clippy checks every dependency twice (native
+//! and wasm32, about 100 s each); the native tests compile the sandbox and protocol (about
+//! 110 s); the browser tests compile the runtime for wasm32 and run it in Chromium (about 90 s);
+//! the release build (LTO, wasm-split, wasm-opt) takes about 145 s, its last minute on one core,
+//! so it runs in the background from the native tests on; the e2e suite then takes about 205 s,
+//! a third of it on real token timelines (refresh timeouts of 30 s are the contract).
+
+use crate::{Ctx, run, size_report, step};
+use std::fs::File;
+use std::path::Path;
+use std::process::Child;
+
+pub fn test(ctx: &Ctx) -> Result<(), String> {
+    crate::setup::setup(ctx)?;
+    step("rustfmt and leptosfmt", || {
+        run(ctx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
+        run(ctx
+            .cmd("leptosfmt")
+            .args(["--quiet", "--check", "src", "tests"]))
+    })?;
+    step("clippy (native)", || {
+        run(ctx.cmd("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (wasm32)", clippy_wasm(ctx))?;
+    let log = ctx.target_dir().join("release-build.log");
+    let mut release = start_release_build(ctx, &log)?;
+    let tests = native_and_browser_tests(ctx);
+    if tests.is_err() {
+        // Say what broke now, not after the build.
+        let _ = release.kill();
+    }
+    let built = step(
+        "release build (running since the native tests began)",
+        || finish_release_build(release, &log),
+    );
+    tests?;
+    built?;
+    step("e2e (three origins, real Chromium, release build)", || {
+        run(ctx
+            .cmd("cargo")
+            .args(["test", "-p", "e2e", "--", "--test-threads=1"])
+            .env("MESHES_DIST", ctx.dist())
+            .env(
+                "MESHES_SANDBOX_BIN",
+                ctx.target_dir().join("debug/meshes-sandbox"),
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    })?;
+    step("bundle size", || size_report(ctx))
+}
+
+fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
+    move || {
+        let wasm = ["--target", "wasm32-unknown-unknown"];
+        run(ctx
+            .cmd("cargo")
+            .args(["clippy", "-p", "meshes-embed", "--all-targets"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]))?;
+        // The split release build compiles the pages as split functions.
+        run(ctx
+            .cmd("cargo")
+            .args([
+                "clippy",
+                "-p",
+                "meshes-embed",
+                "--lib",
+                "--features",
+                "split",
+            ])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]))?;
+        run(ctx
+            .cmd("cargo")
+            .args(["clippy", "-p", "meshes-protocol", "--lib"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]))
+    }
+}
+
+/// The runtime's unit tests run with its browser tests (in the browser, where the runtime
+/// runs), so the native tests never compile the Leptos stack for the host.
+fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
+    step("native tests", || {
+        run(ctx.cmd("cargo").args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "e2e",
+            "--exclude",
+            "meshes-embed",
+        ]))
+    })?;
+    step(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        || {
+            run(ctx
+                .cmd("cargo")
+                .args([
+                    "test",
+                    "-p",
+                    "meshes-embed",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        },
+    )?;
+    step("e2e build (the sandbox and the browser suite)", || {
+        run(ctx.cmd("cargo").args(["build", "-p", "meshes-sandbox"]))?;
+        run(ctx.cmd("cargo").args(["test", "-p", "e2e", "--no-run"]))
+    })
+}
+
+/// `cargo xtask release` in the background (its own target directory, so no lock is shared
+/// with the tests), its output in `log`.
+fn start_release_build(ctx: &Ctx, log: &Path) -> Result<Child, String> {
+    println!(
+        "==> release build, in the background (log: {})",
+        log.display()
+    );
+    let _ = std::fs::create_dir_all(ctx.target_dir());
+    let out = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let err = out.try_clone().map_err(|e| e.to_string())?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    ctx.cmd(&exe.to_string_lossy())
+        .arg("release")
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("release build: {e}"))
+}
+
+fn finish_release_build(mut release: Child, log: &Path) -> Result<(), String> {
+    let status = release.wait().map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    // Its own step lines, so the summary shows where its time went.
+    for line in text.lines().filter(|l| l.starts_with("<== ")) {
+        println!("    {line}");
+    }
+    if status.success() {
+        Ok(())
+    } else {
+        println!("{text}");
+        Err(format!(
+            "the release build failed ({status}); its log is above"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// No sender anywhere in the runtime, its loader or the host kit may use the wildcard
+    /// target origin (docs/contract.md §3). A source scan: it runs natively, with the repo at hand.
+    #[test]
+    fn nothing_posts_to_the_wildcard_origin() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut stack = vec![root.join("src"), root.join("www"), root.join("assets")];
+        let mut scanned = 0;
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                scanned += 1;
+                for (i, line) in text.lines().enumerate() {
+                    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+                    let wildcard = ["\"*\")", "'*')", "\"*\",", "'*',"]
+                        .iter()
+                        .any(|w| compact.contains(w));
+                    let sends = compact.contains("post_message") || compact.contains("postMessage");
+                    assert!(
+                        !(sends && wildcard),
+                        "{}:{} posts to '*'",
+                        path.display(),
+                        i + 1
+                    );
+                }
+            }
+        }
+        assert!(scanned > 50, "the scan saw the sources ({scanned} files)");
+    }
+}
