@@ -27,55 +27,13 @@ mod hooks;
 mod host;
 pub mod kit;
 pub mod profile;
+mod servers;
 mod windows;
+
+use servers::{seeded_template, start_listening};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// `N` distinct free ports: every listener is held until all are chosen, so no two are the same.
-fn free_ports<const N: usize>() -> [u16; N] {
-    let held: Vec<_> = (0..N)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").ok())
-        .collect();
-    std::array::from_fn(|i| {
-        held[i]
-            .as_ref()
-            .and_then(|l| l.local_addr().ok())
-            .map_or(0, |a| a.port())
-    })
-}
-
-/// Start a server on ports of its own: `spawn` gets `N` free ports and `listening` says which
-/// of them to wait for. A port taken between choosing and binding (another process's outbound
-/// connection can land on it) makes the server exit, and it is started again on others.
-async fn start_listening<const N: usize>(
-    what: &str,
-    spawn: impl Fn([u16; N]) -> Child,
-    listening: impl Fn([u16; N]) -> Vec<u16>,
-) -> (Child, [u16; N]) {
-    for _ in 0..3 {
-        let ports = free_ports::<N>();
-        let mut child = spawn(ports);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if child.try_wait().ok().flatten().is_some() {
-                break; // it exited: a port was taken; try others
-            }
-            let mut up = true;
-            for port in listening(ports) {
-                up &= tokio::net::TcpStream::connect(("127.0.0.1", port))
-                    .await
-                    .is_ok();
-            }
-            if up {
-                return (child, ports);
-            }
-            assert!(Instant::now() < deadline, "{what} did not start listening");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-    panic!("{what} could not start on free ports (three tries)")
 }
 
 /// A running sandbox + chromedriver + browser session. Processes die with it.
@@ -104,6 +62,7 @@ impl Stack {
     /// their host page's process, so CPU throttling applies to them too).
     pub async fn start_custom(env: &[(&str, &str)], chrome_args: &[&str]) -> Stack {
         let data = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(seeded_template(), data.path().join("sandbox.db")).expect("copy the seed");
         let bin = std::env::var_os("MESHES_SANDBOX_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo_root().join("target/debug/meshes-sandbox"));

@@ -16,13 +16,13 @@ use std::process::Child;
 pub fn test(ctx: &Ctx) -> Result<(), String> {
     crate::setup::setup(ctx)?;
     step("rustfmt and leptosfmt", || {
-        run(ctx.cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
+        run(cargo(ctx).args(["fmt", "--all", "--", "--check"]))?;
         run(ctx
             .cmd("leptosfmt")
             .args(["--quiet", "--check", "src", "tests"]))
     })?;
     step("clippy (native)", || {
-        run(ctx.cmd("cargo").args([
+        run(cargo(ctx).args([
             "clippy",
             "--workspace",
             "--all-targets",
@@ -59,6 +59,14 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
     step("bundle size", || size_report(ctx))
 }
 
+/// Cargo for CI: not incremental (a fresh clone builds everything once; the incremental caches
+/// would only cost time).
+fn cargo(ctx: &Ctx) -> std::process::Command {
+    let mut c = ctx.cmd("cargo");
+    c.env("CARGO_INCREMENTAL", "0");
+    c
+}
+
 fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
     move || {
         let wasm = ["--target", "wasm32-unknown-unknown"];
@@ -92,7 +100,7 @@ fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
 /// runs), so the native tests never compile the Leptos stack for the host.
 fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
     step("native tests", || {
-        run(ctx.cmd("cargo").args([
+        run(cargo(ctx).args([
             "test",
             "--workspace",
             "--exclude",
@@ -118,8 +126,8 @@ fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
         },
     )?;
     step("e2e build (the sandbox and the browser suite)", || {
-        run(ctx.cmd("cargo").args(["build", "-p", "meshes-sandbox"]))?;
-        run(ctx.cmd("cargo").args(["test", "-p", "e2e", "--no-run"]))
+        run(cargo(ctx).args(["build", "-p", "meshes-sandbox"]))?;
+        run(cargo(ctx).args(["test", "-p", "e2e", "--no-run"]))
     })
 }
 

@@ -40,6 +40,14 @@ struct SeedConnection {
     error: &'static str,
 }
 
+/// A database file holding only the demo data, seeded now and closed (its journal folded in),
+/// ready to be copied: test harnesses seed once per run instead of once per sandbox.
+pub fn seeded_file(path: &std::path::Path) -> rusqlite::Result<()> {
+    let db = Db::open(path)?;
+    seed(&db, OffsetDateTime::now_utc())?;
+    Ok(())
+}
+
 /// Seed the demo workspace unless it exists. Returns whether anything was written.
 pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
     let mut conn = db.conn();
