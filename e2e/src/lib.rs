@@ -62,7 +62,7 @@ impl Stack {
     /// their host page's process, so CPU throttling applies to them too).
     pub async fn start_custom(env: &[(&str, &str)], chrome_args: &[&str]) -> Stack {
         let data = tempfile::tempdir().expect("tempdir");
-        std::fs::copy(seeded_template(), data.path().join("sandbox.db")).expect("copy the seed");
+        std::fs::write(data.path().join("sandbox.db"), seeded_template()).expect("write the seed");
         let bin = std::env::var_os("MESHES_SANDBOX_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo_root().join("target/debug/meshes-sandbox"));

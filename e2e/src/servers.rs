@@ -1,34 +1,28 @@
 //! Starting the servers a test needs: on distinct free ports (again on others if one was taken
 //! meanwhile), over a copy of the demo data seeded once per run.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::process::Child;
 
-/// The demo data, seeded once per test run and copied for each test: seeding is most of a
-/// sandbox's start (about 0.7 s), and the suite starts one per test.
-pub fn seeded_template() -> &'static std::path::Path {
-    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = TEMPLATE.get_or_init(|| {
+/// The demo data, seeded once per test run and written out for each test: seeding is most of a
+/// sandbox's start (about 0.7 s), and the suite starts one per test. Kept in memory, so nothing
+/// is left behind when the run ends.
+pub fn seeded_template() -> &'static [u8] {
+    static TEMPLATE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("seeded.db");
         meshes_sandbox::store::seed::seeded_file(&path).expect("seed the template database");
-        (dir, path)
-    });
-    path
+        std::fs::read(&path).expect("read the template database")
+    })
 }
 
 /// `N` distinct free ports: every listener is held until all are chosen, so no two are the same.
 fn free_ports<const N: usize>() -> [u16; N] {
     let held: Vec<_> = (0..N)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").ok())
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
         .collect();
-    std::array::from_fn(|i| {
-        held[i]
-            .as_ref()
-            .and_then(|l| l.local_addr().ok())
-            .map_or(0, |a| a.port())
-    })
+    std::array::from_fn(|i| held[i].local_addr().expect("its address").port())
 }
 
 /// Start a server on ports of its own: `spawn` gets `N` free ports and `listening` says which

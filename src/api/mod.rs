@@ -78,16 +78,26 @@ impl Api {
         self.scope?.try_with_value(|c| c.signal())
     }
 
+    /// Has the component that asked gone away? (Once it has, its controller is gone too: a read
+    /// that wakes from a backoff or a token wait afterwards must not go out either.)
     fn canceled(&self) -> bool {
-        self.abort_signal().is_some_and(|s| s.aborted())
+        self.scope
+            .is_some_and(|s| s.try_with_value(|c| c.signal().aborted()).unwrap_or(true))
     }
 
-    async fn send_raw(&self, mut req: ApiRequest, token: &str) -> Result<String, AppError> {
+    /// A read: aborted with the component that asked for it.
+    async fn send_read(&self, mut req: ApiRequest, token: &str) -> Result<String, AppError> {
         if self.canceled() {
             return Err(AppError::Canceled);
         }
-        req.token = Some(token.to_owned());
         req.abort = self.abort_signal();
+        self.send_raw(req, token).await
+    }
+
+    /// Writes are never aborted: the first try may already have taken effect, and the user
+    /// should hear how it ended even if the row that asked was rebuilt meanwhile.
+    async fn send_raw(&self, mut req: ApiRequest, token: &str) -> Result<String, AppError> {
+        req.token = Some(token.to_owned());
         let transport = self.transport.get_value();
         send_raw(&transport, req).await
     }
@@ -129,7 +139,7 @@ impl Api {
     async fn get_retrying(&self, path: &str, token: &str) -> Result<String, AppError> {
         let mut attempt = 1;
         loop {
-            let result = self.send_raw(ApiRequest::get(path), token).await;
+            let result = self.send_read(ApiRequest::get(path), token).await;
             let (status, retry_after) = match &result {
                 Err(AppError::Http {
                     status,

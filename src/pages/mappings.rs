@@ -75,8 +75,11 @@ fn Editor(d: Loaded) -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let schema = serde_json::to_value(to_schema(&rows.get_untracked())).unwrap_or_default();
-        if !errors.check(check_schema(&schema)) {
+        let typed = rows.get_untracked();
+        let schema = serde_json::to_value(to_schema(&typed)).unwrap_or_default();
+        let mut found = check_schema(&schema);
+        found.extend(rows::unknown_transforms(&typed));
+        if !errors.check(found) {
             return;
         }
         // Always based on a version: 0 (the generated mapping) means "nobody saved one yet".

@@ -85,3 +85,31 @@ async fn leaving_a_page_aborts_its_requests() {
     assert!(signal.aborted(), "the events request was aborted");
     assert_eq!(held.lock().unwrap().len(), 1, "and not sent again");
 }
+
+/// A read that would start after its page is gone never goes out: leaving Events while its list
+/// waits out a retry's backoff ends the read there, without a second request.
+#[wasm_bindgen_test]
+async fn a_retry_after_leaving_the_page_is_not_sent() {
+    let (t, requests) = fake(vec![
+        ("/dashboard", vec![status(500)]),
+        ("/events?", vec![(503, common::error_body("Busy"))]),
+    ]);
+    let m = mount_ctx("/workspace/events", ctx_as(Role::Owner, vec![]), t);
+    assert!(m.api.accept_auth(jwt(SID)).await);
+    until("the first events request", || {
+        common::count(&requests, "/events?") == 1
+    })
+    .await;
+    m.click(".ws-nav a[href^='/workspace/dashboard']");
+    until("the dashboard", || {
+        heading(&m).as_deref() == Some("Dashboard")
+    })
+    .await;
+    // Backoff before a second try is at most 2 s (three tries in all).
+    gloo_timers::future::TimeoutFuture::new(2_500).await;
+    assert_eq!(
+        common::count(&requests, "/events?"),
+        1,
+        "no retry for a page that is gone"
+    );
+}

@@ -46,8 +46,7 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
     tests?;
     built?;
     step("e2e (three origins, real Chromium, release build)", || {
-        run(ctx
-            .cmd("cargo")
+        run(cargo(ctx)
             .args(["test", "-p", "e2e", "--", "--test-threads=1"])
             .env("MESHES_DIST", ctx.dist())
             .env(
@@ -70,14 +69,12 @@ fn cargo(ctx: &Ctx) -> std::process::Command {
 fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
     move || {
         let wasm = ["--target", "wasm32-unknown-unknown"];
-        run(ctx
-            .cmd("cargo")
+        run(cargo(ctx)
             .args(["clippy", "-p", "meshes-embed", "--all-targets"])
             .args(wasm)
             .args(["--", "-D", "warnings"]))?;
         // The split release build compiles the pages as split functions.
-        run(ctx
-            .cmd("cargo")
+        run(cargo(ctx)
             .args([
                 "clippy",
                 "-p",
@@ -88,8 +85,7 @@ fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
             ])
             .args(wasm)
             .args(["--", "-D", "warnings"]))?;
-        run(ctx
-            .cmd("cargo")
+        run(cargo(ctx)
             .args(["clippy", "-p", "meshes-protocol", "--lib"])
             .args(wasm)
             .args(["--", "-D", "warnings"]))
@@ -99,6 +95,18 @@ fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
 /// The runtime's unit tests run with its browser tests (in the browser, where the runtime
 /// runs), so the native tests never compile the Leptos stack for the host.
 fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
+    // One build of every native test binary, the e2e suite's included: one cargo run keeps
+    // both cores busy where two in a row would each end on one.
+    step("native build (tests, sandbox, e2e suite)", || {
+        run(cargo(ctx).args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "meshes-embed",
+            "--no-run",
+        ]))?;
+        run(cargo(ctx).args(["build", "-p", "meshes-sandbox"]))
+    })?;
     step("native tests", || {
         run(cargo(ctx).args([
             "test",
@@ -112,8 +120,7 @@ fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
     step(
         "browser tests (wasm-bindgen-test, headless Chromium)",
         || {
-            run(ctx
-                .cmd("cargo")
+            run(cargo(ctx)
                 .args([
                     "test",
                     "-p",
@@ -124,11 +131,7 @@ fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver")
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
         },
-    )?;
-    step("e2e build (the sandbox and the browser suite)", || {
-        run(cargo(ctx).args(["build", "-p", "meshes-sandbox"]))?;
-        run(cargo(ctx).args(["test", "-p", "e2e", "--no-run"]))
-    })
+    )
 }
 
 /// `cargo xtask release` in the background (its own target directory, so no lock is shared

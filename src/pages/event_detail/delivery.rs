@@ -2,7 +2,7 @@
 //! cancel.
 
 use super::load;
-use crate::api::{DeliveryAction, use_api};
+use crate::api::{Api, DeliveryAction};
 use crate::pages::kit::{Mutation, authed_resource, render_loaded};
 use crate::ui::{StatusBadge, Time, integration_label};
 use leptos::prelude::*;
@@ -16,8 +16,9 @@ pub fn Delivery(
     can_act: bool,
     ev: RwSignal<Event>,
     change: Mutation,
+    /// The page's handle: a row is rebuilt when its delivery changes, the page's reads go on.
+    api: Api,
 ) -> impl IntoView {
-    let api = use_api();
     let open = RwSignal::new(false);
     let name = names
         .get(&r.connection)

@@ -215,7 +215,7 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                         key=|r| (r.id.clone(), r.status, r.attempt_count)
                         let:r
                     >
-                        <Delivery r names=names.get_value() can_act ev change />
+                        <Delivery r names=names.get_value() can_act ev change api />
                     </For>
                 </Table>
             </Show>

@@ -73,8 +73,10 @@ impl Mutation {
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             let result = work.await;
-            // The view may be gone (its requests were aborted): nothing left to update.
+            // A read the view asked for ended with it: nothing to say, and nothing stays busy
+            // if the view is still there after all.
             if matches!(result, Err(AppError::Canceled)) {
+                let _ = self.busy.try_set(false);
                 return;
             }
             then(result);

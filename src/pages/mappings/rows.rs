@@ -6,7 +6,8 @@ mod editor;
 
 pub use editor::RowsEditor;
 use meshes_protocol::api::{
-    FieldSource, MappingField, MappingSchema, MappingTransform, ON_ERROR, SourceKind,
+    FieldSource, MappingField, MappingSchema, MappingTransform, ON_ERROR, ParamError, SourceKind,
+    TRANSFORMS,
 };
 use serde_json::Value;
 
@@ -116,6 +117,23 @@ fn transform(t: &Transform) -> Option<MappingTransform> {
     })
 }
 
+/// Transforms this version cannot send (a newer kind in a saved mapping), named where the
+/// editor shows them: saving must not drop them without a word.
+pub fn unknown_transforms(rows: &[Row]) -> Vec<ParamError> {
+    let mut found = vec![];
+    for (i, r) in rows.iter().enumerate() {
+        for (j, t) in r.transforms.iter().enumerate() {
+            if transform(t).is_none() {
+                found.push(ParamError::new(
+                    format!("schema.fields[{i}].transforms[{j}].type"),
+                    format!("must be one of: {}", TRANSFORMS.join(", ")),
+                ));
+            }
+        }
+    }
+    found
+}
+
 pub fn to_schema(rows: &[Row]) -> MappingSchema {
     let fields = rows
         .iter()
@@ -172,5 +190,19 @@ mod tests {
              "transforms": [{"type": "default", "value": "x"}, {"type": "to_date", "timezone": "Europe/Berlin"}]}]});
         let rebuilt = serde_json::to_value(to_schema(&from_schema(&schema))).unwrap();
         assert_eq!(rebuilt, schema);
+    }
+
+    /// A transform of a kind this version doesn't know is named, not dropped on save.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn unknown_transforms_are_named_not_dropped() {
+        let schema = json!({"schema_version": 1, "fields": [
+            {"dest": "email", "source": {"type": "path", "value": "email"}, "on_error": "skip_field",
+             "transforms": [{"type": "lower"}, {"type": "slugify"}]}]});
+        let rows = from_schema(&schema);
+        let params: Vec<String> = unknown_transforms(&rows)
+            .into_iter()
+            .map(|e| e.param)
+            .collect();
+        assert_eq!(params, ["schema.fields[0].transforms[1].type"]);
     }
 }

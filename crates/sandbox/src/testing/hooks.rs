@@ -79,10 +79,12 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let from_host = header(header::HOST)
-            .as_deref()
-            .and_then(crate::config::authority)
-            == crate::config::authority(&state.cfg.host_addr);
+        let ours = crate::config::authority(&state.cfg.host_addr);
+        let from_host = ours.is_some()
+            && header(header::HOST)
+                .as_deref()
+                .and_then(crate::config::authority)
+                == ours;
         let server = if from_host { "host" } else { "meshes" };
         let at_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
