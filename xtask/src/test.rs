@@ -24,14 +24,9 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
             .args(["--quiet", "--check", "src", "tests"]))
     })?;
     step("clippy (native)", || {
-        let deny = ["--", "-D", "warnings"];
         run(cargo(ctx)
             .args(["clippy", "--workspace", "--all-targets"])
-            .args(deny))?;
-        // The e2e suite is `test = false`, so `--all-targets` passes it by: named here.
-        run(cargo(ctx)
-            .args(["clippy", "--workspace", "--test", "browser"])
-            .args(deny))
+            .args(["--", "-D", "warnings"]))
     })?;
     step("clippy (wasm32)", clippy_wasm(ctx))?;
     let log = ctx.target_dir().join("release-build.log");
@@ -49,8 +44,8 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
     built?;
     step("e2e (three origins, real Chromium, release build)", || {
         run(cargo(ctx)
-            .args(["test", "--workspace", "--exclude", "meshes-embed"])
-            .args(["--test", "browser", "--", "--test-threads=1"])
+            .args(NATIVE)
+            .args(["--test", E2E_SUITE, "--", "--test-threads=1"])
             .env("MESHES_DIST", ctx.dist())
             .env(
                 "MESHES_SANDBOX_BIN",
@@ -95,6 +90,46 @@ fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
     }
 }
 
+/// Every native cargo command selects the same packages: with another selection cargo unifies
+/// features differently and builds much of it again. Which tests run is chosen by target.
+const NATIVE: [&str; 4] = ["test", "--workspace", "--exclude", "meshes-embed"];
+/// The e2e suite's test target: run last, against the release build.
+const E2E_SUITE: &str = "browser";
+
+/// The native test targets, from `cargo metadata`: every package's but the e2e suite (run
+/// later) and the runtime's (its unit tests run in the browser).
+fn native_tests(ctx: &Ctx) -> Result<Vec<String>, String> {
+    let out = ctx
+        .cmd("cargo")
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut args = vec!["--lib".to_owned(), "--bins".to_owned()];
+    for package in meta["packages"].as_array().into_iter().flatten() {
+        if package["name"] == "meshes-embed" {
+            continue;
+        }
+        for target in package["targets"].as_array().into_iter().flatten() {
+            let is_test = target["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "test"));
+            let name = target["name"].as_str().unwrap_or_default();
+            if is_test && !(package["name"] == "e2e" && name == E2E_SUITE) {
+                args.extend(["--test".to_owned(), name.to_owned()]);
+            }
+        }
+    }
+    Ok(args)
+}
+
 /// The runtime's unit tests run with its browser tests (in the browser, where the runtime
 /// runs), so the native tests never compile the Leptos stack for the host.
 fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
@@ -107,10 +142,8 @@ fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
             .args(native)
             .args(["--test", "browser", "--no-run"]))
     })?;
-    // The e2e suite is `test = false`: left out here, run by name below. The selection stays
-    // the same everywhere, or cargo unifies features differently and builds it all again.
     step("native tests", || {
-        run(cargo(ctx).args(["test", "--workspace", "--exclude", "meshes-embed"]))
+        run(cargo(ctx).args(NATIVE).args(native_tests(ctx)?))
     })?;
     step(
         "browser tests (wasm-bindgen-test, headless Chromium)",
