@@ -48,10 +48,6 @@ impl ApiRequest {
     pub fn get(path: impl Into<String>) -> Self {
         ApiRequest::new(Method::Get, path, None)
     }
-
-    pub fn post(path: impl Into<String>, body: String) -> Self {
-        ApiRequest::new(Method::Post, path, Some(body))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -22,7 +22,7 @@ impl Api {
     /// dropped for a hiccup, and an outage never piles up checks of superseded tokens.
     pub async fn accept_auth(self, token: String) -> bool {
         let ctx = self.session.ctx();
-        let Some(claims) = peek_claims(&token).filter(|_| self.session.claims_match(&token)) else {
+        let Some(claims) = peek_claims(&token).filter(|c| self.session.claims_match(c)) else {
             self.session.bridge().post(&EmbedMessage::TokenExpired {
                 reason: ExpiredReason::SessionMismatch,
             });

@@ -12,10 +12,10 @@ mod token;
 use crate::host::bridge::Bridge;
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use meshes_protocol::ExpiredReason;
 use meshes_protocol::SessionType;
 use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::api::SessionContext;
+use meshes_protocol::{ClaimedSession, ExpiredReason};
 use std::sync::Arc;
 use timing::{Reask, Timing};
 use token::AccessToken;
@@ -111,9 +111,9 @@ impl Session {
     }
 
     /// Does this token claim to belong to our session? (decision 17; the API confirms afterwards.)
-    pub fn claims_match(&self, token: &str) -> bool {
-        peek_claims(token)
-            .is_some_and(|c| c.sid == self.ctx().session_id && c.ws == self.ctx().workspace.id)
+    pub fn claims_match(&self, claims: &ClaimedSession) -> bool {
+        let ctx = self.ctx();
+        claims.sid == ctx.session_id && claims.ws == ctx.workspace.id
     }
 
     /// Whether this session's type and role allow `action` (the API checks again); if not, the

@@ -51,9 +51,4 @@ impl FormErrors {
     pub fn server(self) -> Option<AppError> {
         self.server.get()
     }
-
-    /// Reactive: any local findings at all?
-    pub fn any_local(self) -> bool {
-        self.local.with(|l| !l.is_empty())
-    }
 }

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_view_payload;
-use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status};
+use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status, Workspace};
 use rusqlite::{OptionalExtension, params};
 
 routes! {
@@ -23,10 +23,12 @@ routes! {
 /// `GET /api/v1/workspaces/{id}/events?limit&cursor&event&status&resource&resource_id`
 pub async fn list(
     State(state): State<AppState>,
-    WorkspaceScope { caller, workspace }: WorkspaceScope,
+    WorkspaceScope {
+        caller,
+        workspace: Workspace { id, .. },
+    }: WorkspaceScope,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Event>>> {
-    let id = workspace.id.clone();
     caller.require_page(EmbedPage::Events)?;
     let mut errors: Vec<ParamError> = vec![];
     let page = PageQuery::parse(&q, &mut errors);

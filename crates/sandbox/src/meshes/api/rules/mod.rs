@@ -25,7 +25,7 @@ use meshes_protocol::EmbedPage;
 use meshes_protocol::access::Action;
 use meshes_protocol::api::{
     EventCreated, InputKind, MAX_TEST_PAYLOAD, Page, ParamError, Rule, RuleCreated, RuleDeleted,
-    check_rule_metadata, valid_event_key,
+    Workspace, check_rule_metadata, valid_event_key,
 };
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
@@ -42,10 +42,12 @@ routes! {
 /// `GET /api/v1/workspaces/{id}/rules?event&resource&resource_id&connection`
 pub async fn list(
     State(state): State<AppState>,
-    WorkspaceScope { caller, workspace }: WorkspaceScope,
+    WorkspaceScope {
+        caller,
+        workspace: Workspace { id, .. },
+    }: WorkspaceScope,
     QueryMap(q): QueryMap,
 ) -> ApiResult<Json<Page<Rule>>> {
-    let id = workspace.id.clone();
     caller.require(EmbedPage::Rules, Action::Read)?;
     let mut errors = vec![];
     let page = PageQuery::parse(&q, &mut errors);
