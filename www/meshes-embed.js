@@ -131,6 +131,15 @@ export function mountMeshesEmbed(container, {
         iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
         break;
       }
+      case 'meshes:scroll-into-view': {
+        // Additive: a box of the frame's viewport the user must see (a notice, the first error,
+        // a form that opened). Scroll only if it is out of view; no smooth scrolling for users
+        // who asked for less motion.
+        const { top, height } = msg;
+        if (![top, height].every(Number.isFinite) || height < 0) return;
+        reveal(top, height);
+        break;
+      }
       case 'meshes:connection':
         // Additive: an OAuth connection was set up or re-authorized. Ids only, never a token.
         if (typeof msg.connection_id !== 'string' || typeof msg.integration !== 'string') return;
@@ -142,6 +151,22 @@ export function mountMeshesEmbed(container, {
         return;
     }
     onEvent(msg);
+  }
+
+  // Bring a box of the frame (its top and height, in the frame's viewport) into the window's
+  // view: its top below a margin if it is above or too tall, its bottom in view if below.
+  function reveal(top, height) {
+    const frame = iframe.getBoundingClientRect();
+    const start = frame.top + iframe.clientTop + Math.max(0, Math.min(top, frame.height));
+    const end = start + Math.min(height, frame.height);
+    const margin = 16;
+    const view = window.innerHeight;
+    let delta = 0;
+    if (start < 0 || end - start > view - 2 * margin) delta = start - margin;
+    else if (end > view) delta = end - view + margin;
+    if (!delta) return;
+    const calm = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    window.scrollBy({ top: delta, behavior: calm ? 'auto' : 'smooth' });
   }
 
   window.addEventListener('message', onMessage);

@@ -1,8 +1,8 @@
-//! `/rules…`: create, pause or resume, delete, and the test event.
+//! `/rules…`: create, edit, pause or resume, delete, and the test event.
 
 use super::{Api, Method, Reply, body};
 use meshes_protocol::api::{
-    CreateRule, EventCreated, Rule, RuleCreated, RuleDeleted, TestEvent, UpdateRule,
+    CreateRule, EditRule, EventCreated, Rule, RuleCreated, RuleDeleted, TestEvent, UpdateRule,
 };
 
 fn path(id: &str) -> String {
@@ -16,6 +16,10 @@ impl Api {
 
     pub fn update_rule(self, id: &str, u: &UpdateRule) -> Reply<Rule> {
         self.write(Method::Patch, path(id), body(u))
+    }
+
+    pub fn edit_rule(self, id: &str, e: &EditRule) -> Reply<Rule> {
+        self.write(Method::Patch, path(id), body(e))
     }
 
     pub fn delete_rule(self, id: &str) -> Reply<RuleDeleted> {

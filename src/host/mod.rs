@@ -5,6 +5,7 @@
 pub mod bridge;
 mod navigate;
 pub mod resize;
+pub mod scroll;
 
 pub use navigate::NavigationReporter;
 

@@ -5,11 +5,13 @@
 mod connect;
 mod form;
 mod list;
+mod row;
 
 use super::kit::{authed_resource, render_loaded};
 use crate::api::use_api;
 use crate::oauth::{OauthFlow, RedirectInfo};
-use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, integration_label};
+use crate::shell::router::use_location;
+use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, integration_label, use_focus};
 use leptos::prelude::*;
 use list::{ConnectionList, RowCtx};
 use meshes_protocol::EmbedMessage;
@@ -23,10 +25,10 @@ pub fn ConnectionsPage() -> impl IntoView {
     let integrations = authed_resource(|api| api.integrations());
     // Which types connect through the hosted OAuth flow instead of a credentials form: the
     // catalog says, not a list in code. None until the catalog is in.
+    let catalog = Memo::new(move |_| integrations.get().and_then(Result::ok).map(|l| l.records));
     let oauth_apps = Memo::new(move |_| {
-        integrations.get().and_then(Result::ok).map(|list| {
-            list.records
-                .into_iter()
+        catalog.get().map(|list| {
+            list.into_iter()
                 .filter(|i| i.authentication.kind == AuthType::Oauth)
                 .collect::<Vec<_>>()
         })
@@ -41,6 +43,19 @@ pub fn ConnectionsPage() -> impl IntoView {
     let editing = RwSignal::new(None::<Connection>);
     let notice = RwSignal::new(None::<Notice>);
     let fresh = RwSignal::new(None::<String>);
+    // `?connection=<id>` (the Dashboard's "Reconnect", "Update credentials"): that row is
+    // highlighted and its fix takes focus.
+    let target = StoredValue::new(
+        use_location()
+            .search
+            .get_untracked()
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|p| p.strip_prefix("connection="))
+            .filter(|id| meshes_protocol::route::is_id(id))
+            .map(str::to_owned),
+    );
+    fresh.set(target.get_value());
     let on_saved = Callback::new(move |c: Connection| {
         let verb = if editing.get_untracked().is_some() {
             "saved"
@@ -56,9 +71,16 @@ pub fn ConnectionsPage() -> impl IntoView {
         editing.set(None);
         first.refetch();
     });
+    // Closing gives focus back to what opened the form.
+    let focus = use_focus();
     let on_cancel = Callback::new(move |_| {
+        let opener = match editing.get_untracked() {
+            Some(c) => format!("tr[data-connection-id='{}'] .edit-connection", c.id),
+            None => "#new-connection".to_owned(),
+        };
         creating.set(false);
         editing.set(None);
+        focus.later(opener);
     });
     // A finished OAuth flow: refetch, highlight and announce the connection, and tell the host
     // (ids only — never a token).
@@ -106,6 +128,10 @@ pub fn ConnectionsPage() -> impl IntoView {
         }
     }
     let ctx = RowCtx {
+        target,
+        catalog,
+        on_saved,
+        on_cancel,
         editing,
         notice,
         fresh,
@@ -139,6 +165,7 @@ pub fn ConnectionsPage() -> impl IntoView {
                             type="button"
                             class="btn btn-primary"
                             id="new-connection"
+                            aria-expanded=move || creating.get().to_string()
                             on:click=move |_| {
                                 editing.set(None);
                                 creating.set(true);
@@ -150,6 +177,25 @@ pub fn ConnectionsPage() -> impl IntoView {
                 })}
         </div>
         <NoticeView notice />
+        // Right under the button that opened it, before the Connect buttons.
+        {move || {
+            creating
+                .get()
+                .then(|| render_loaded(
+                    integrations,
+                    4,
+                    move |catalog| {
+                        view! {
+                            <form::ConnectionForm
+                                integrations=catalog.records
+                                existing=None
+                                on_saved
+                                on_cancel
+                            />
+                        }
+                    },
+                ))
+        }}
         {can_create
             .then_some(move || {
                 oauth_apps
@@ -161,24 +207,6 @@ pub fn ConnectionsPage() -> impl IntoView {
                         }
                     })
             })}
-        {move || {
-            let existing = editing.get();
-            (creating.get() || existing.is_some())
-                .then(|| render_loaded(
-                    integrations,
-                    4,
-                    move |catalog| {
-                        view! {
-                            <form::ConnectionForm
-                                integrations=catalog.records
-                                existing=existing.clone()
-                                on_saved
-                                on_cancel
-                            />
-                        }
-                    },
-                ))
-        }}
         {render_loaded(first, 4, move |page| view! { <ConnectionList first=page filter ctx /> })}
     }
 }

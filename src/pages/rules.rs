@@ -9,7 +9,7 @@ mod test_event;
 use super::kit::{authed_resource, render_loaded};
 use crate::api::use_api;
 use crate::error::AppError;
-use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, Skeleton};
+use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, Skeleton, use_focus};
 pub use catalogs::Catalogs;
 use catalogs::load_catalogs;
 use leptos::prelude::*;
@@ -71,6 +71,7 @@ pub fn RulesPage() -> impl IntoView {
         rules.refetch();
     });
     let can_create = permits.is_ok();
+    let focus = use_focus();
     view! {
         <PageHeader title="Rules" subtitle="Which events go where" />
         {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
@@ -135,6 +136,7 @@ pub fn RulesPage() -> impl IntoView {
                                 type="button"
                                 class="btn btn-primary"
                                 id="new-rule"
+                                aria-expanded=move || creating.get().to_string()
                                 on:click=move |_| creating.set(true)
                             >
                                 "New rule"
@@ -154,8 +156,11 @@ pub fn RulesPage() -> impl IntoView {
                     view! {
                         <form::RuleForm
                             catalogs=c
-                            on_created
-                            on_cancel=Callback::new(move |_| creating.set(false))
+                            on_saved=on_created
+                            on_cancel=Callback::new(move |_| {
+                                creating.set(false);
+                                focus.later("#new-rule");
+                            })
                         />
                     }
                 },

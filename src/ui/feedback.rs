@@ -1,6 +1,6 @@
 //! What an action says back: the page's notice, a confirm-in-place button, per-field errors.
 
-use super::ErrorState;
+use super::{ErrorState, use_focus};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -21,21 +21,49 @@ pub fn param_error(err: &Option<AppError>, param: &str) -> Option<String> {
 pub enum Notice {
     Done(String),
     Failed(AppError),
+    /// Something the user started ended badly, told in the page's words (a retry that failed).
+    Problem(String),
 }
 
+/// The notice, brought into the host's view whenever it changes (and focused if the control
+/// the user was on went away with the change).
 #[component]
 pub fn NoticeView(notice: RwSignal<Option<Notice>>) -> impl IntoView {
-    move || match notice.get() {
-        None => None,
-        Some(Notice::Done(text)) => Some(
-            view! {
-                <p class="notice-ok" role="status">
-                    {text}
-                </p>
-            }
-            .into_any(),
-        ),
-        Some(Notice::Failed(err)) => Some(view! { <ErrorState err /> }.into_any()),
+    let slot = NodeRef::<leptos::html::Div>::new();
+    let focus = use_focus();
+    Effect::new(move |_| {
+        let shown = notice.with(Option::is_some);
+        if let (true, Some(el)) = (shown, slot.get_untracked()) {
+            focus.announce(el.into());
+        }
+    });
+    view! {
+        <div class="notice-slot" node_ref=slot>
+            {move || match notice.get() {
+                None => None,
+                Some(Notice::Done(text)) => {
+                    Some(
+                        view! {
+                            <p class="notice-ok" role="status" tabindex="-1">
+                                {text}
+                            </p>
+                        }
+                            .into_any(),
+                    )
+                }
+                Some(Notice::Failed(err)) => Some(view! { <ErrorState err /> }.into_any()),
+                Some(Notice::Problem(text)) => {
+                    Some(
+                        view! {
+                            <p class="notice-bad" role="alert" tabindex="-1">
+                                {text}
+                            </p>
+                        }
+                            .into_any(),
+                    )
+                }
+            }}
+        </div>
     }
 }
 
@@ -45,19 +73,39 @@ pub fn NoticeView(notice: RwSignal<Option<Notice>>) -> impl IntoView {
 #[component]
 pub fn ConfirmButton(
     label: &'static str,
+    /// What it acts on, for its accessible name ("Delete Order Webhook"): lists repeat the
+    /// button on every row.
+    #[prop(optional, into)]
+    what: Option<String>,
     #[prop(into)] question: String,
     yes: &'static str,
     class: &'static str,
     #[prop(into)] enabled: Signal<bool>,
     on_yes: Callback<()>,
 ) -> impl IntoView {
+    let aria_label = StoredValue::new(what.map(|w| format!("{label} {w}")));
     let asking = RwSignal::new(false);
     let keep = NodeRef::<leptos::html::Button>::new();
+    let trigger = NodeRef::<leptos::html::Button>::new();
+    // Keep and Escape give focus back to the button that asked.
+    let give_back = StoredValue::new(false);
     Effect::new(move || {
         if let Some(b) = keep.get() {
             let _ = b.focus();
         }
     });
+    Effect::new(move || {
+        if let Some(b) = trigger.get()
+            && give_back.get_value()
+        {
+            give_back.set_value(false);
+            let _ = b.focus();
+        }
+    });
+    let keep_it = move || {
+        give_back.set_value(true);
+        asking.set(false);
+    };
     let question = StoredValue::new(question);
     view! {
         <Show
@@ -67,6 +115,8 @@ pub fn ConfirmButton(
                     <button
                         type="button"
                         class=class
+                        node_ref=trigger
+                        aria-label=aria_label.get_value()
                         disabled=move || !enabled.get()
                         on:click=move |_| asking.set(true)
                     >
@@ -78,10 +128,10 @@ pub fn ConfirmButton(
             <span
                 class="confirm"
                 role="group"
-                aria-label=label
+                aria-label=move || aria_label.get_value().unwrap_or_else(|| label.to_owned())
                 on:keydown=move |e| {
                     if e.key() == "Escape" {
-                        asking.set(false)
+                        keep_it()
                     }
                 }
             >
@@ -101,7 +151,7 @@ pub fn ConfirmButton(
                     type="button"
                     class="btn confirm-no"
                     node_ref=keep
-                    on:click=move |_| asking.set(false)
+                    on:click=move |_| keep_it()
                 >
                     "Keep"
                 </button>

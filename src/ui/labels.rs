@@ -1,12 +1,25 @@
 //! How things are named on screen: status badges, integration names, copyable ids.
 
 use leptos::prelude::*;
-use meshes_protocol::api::Status;
+use meshes_protocol::api::{ConnectionState, Status};
 
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {
     let class = format!("badge badge-{}", status.as_str());
-    view! { <span class=class>{status.as_str()}</span> }
+    view! { <span class=class>{status_label(status)}</span> }
+}
+
+/// A status in words, as the badges and the Events filter say it (the API's codes stay in
+/// `data-status` and in URLs).
+pub fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Pending => "Pending",
+        Status::Processing => "In progress",
+        Status::Retrying => "Retrying",
+        Status::Completed => "Completed",
+        Status::Failed => "Failed",
+        Status::Canceled => "Canceled",
+    }
 }
 
 /// Display names of integration types (meshes-spec §5.3).
@@ -28,6 +41,21 @@ pub fn integration_label(kind: &str) -> &str {
         "webhook" => "Webhook",
         "zoom" => "Zoom",
         other => other,
+    }
+}
+
+/// How history names a connection, never by its id: its name (`None` when the API gave none:
+/// a connection hidden from this session, or an API without the additive fields), marked
+/// "(deleted)" or "(hidden)" when that is the case, else the integration's name.
+pub fn connection_label(name: Option<&str>, state: Option<ConnectionState>, kind: &str) -> String {
+    let name = name.filter(|n| !n.is_empty()).map_or_else(
+        || format!("{} connection", integration_label(kind)),
+        str::to_owned,
+    );
+    match state {
+        Some(ConnectionState::Deleted) => format!("{name} (deleted)"),
+        Some(ConnectionState::Hidden) => format!("{name} (hidden)"),
+        Some(ConnectionState::Live) | None => name,
     }
 }
 
@@ -73,5 +101,36 @@ pub fn CopyId(#[prop(into)] id: String) -> impl IntoView {
                 }}
             </span>
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn history_names_connections_and_says_what_became_of_them() {
+        let label = |name, state, kind| connection_label(name, state, kind);
+        assert_eq!(label(Some("Reject hook"), None, "webhook"), "Reject hook");
+        assert_eq!(
+            label(
+                Some("Reject hook"),
+                Some(ConnectionState::Deleted),
+                "webhook"
+            ),
+            "Reject hook (deleted)"
+        );
+        // Hidden from this session: no name came, so the integration stands in (never the id).
+        assert_eq!(
+            label(None, Some(ConnectionState::Hidden), "hubspot"),
+            "HubSpot connection (hidden)"
+        );
+        assert_eq!(
+            label(Some(""), Some(ConnectionState::Deleted), "slack"),
+            "Slack connection (deleted)"
+        );
+        // An API without the additive fields: a neutral name, no guess about why.
+        assert_eq!(label(None, None, "webhook"), "Webhook connection");
     }
 }

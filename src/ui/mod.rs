@@ -2,13 +2,15 @@
 //! nothing from the API or a message can become markup.
 
 mod feedback;
+mod focus;
 mod labels;
 mod states;
 mod table;
 mod time;
 
 pub use feedback::{ConfirmButton, Notice, NoticeView, param_error};
-pub use labels::{CopyId, StatusBadge, integration_label};
+pub use focus::{Focus, focus_lost, use_focus};
+pub use labels::{CopyId, StatusBadge, connection_label, integration_label, status_label};
 pub use states::{ErrorState, PageHeader, ReadOnlyNote, Skeleton};
 pub use table::Table;
 pub use time::{Time, local_input_to_utc, local_time, utc_to_local_input};

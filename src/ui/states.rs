@@ -25,7 +25,7 @@ pub fn ErrorState(
     let remedy = err.remedy();
     let retry = retry.filter(|_| err.is_retryable() || matches!(err, AppError::Http { .. }));
     view! {
-        <div class="error-state" role="alert">
+        <div class="error-state" role="alert" tabindex="-1">
             <p class="error-title">{err.message()}</p>
             <p class="error-remedy">{remedy}</p>
             {retry

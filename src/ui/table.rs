@@ -1,5 +1,7 @@
 //! The data table every list uses: its column headings, an actions column named for screen
-//! readers only, and the rows the page gives it.
+//! readers only, and the rows the page gives it. Below 900 px the stylesheet turns rows into
+//! cards: each cell but the first and the actions names its column in `data-label`, and rows
+//! that belong to the row above (a form, a confirmation, attempts) carry `row-panel`.
 
 use leptos::prelude::*;
 
@@ -13,21 +15,23 @@ pub fn Table(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <table class="table" id=id>
-            <thead>
-                <tr>
-                    {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
-                    {actions
-                        .map(|a| {
-                            view! {
-                                <th scope="col">
-                                    <span class="sr-only">{a}</span>
-                                </th>
-                            }
-                        })}
-                </tr>
-            </thead>
-            <tbody>{children()}</tbody>
-        </table>
+        <div class="table-wrap">
+            <table class="table" id=id>
+                <thead>
+                    <tr>
+                        {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                        {actions
+                            .map(|a| {
+                                view! {
+                                    <th scope="col">
+                                        <span class="sr-only">{a}</span>
+                                    </th>
+                                }
+                            })}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 mod faults;
+mod focus;
 mod foundation;
 mod host_kit;
 mod leaks;
@@ -16,3 +17,4 @@ mod oauth;
 mod pages;
 mod security;
 mod split;
+mod widths;

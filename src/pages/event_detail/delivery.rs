@@ -4,10 +4,10 @@
 use super::load;
 use crate::api::{Api, DeliveryAction};
 use crate::pages::kit::{Mutation, authed_resource, render_loaded};
-use crate::ui::{StatusBadge, Time, integration_label};
+use crate::ui::{StatusBadge, Time, connection_label, integration_label};
 use leptos::prelude::*;
 use meshes_protocol::api::{Event, RuleEvent, Status};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[component]
 pub fn Delivery(
@@ -18,12 +18,29 @@ pub fn Delivery(
     change: Mutation,
     /// The page's handle: a row is rebuilt when its delivery changes, the page's reads go on.
     api: Api,
+    /// Rules whose attempts are shown (kept by the page across rebuilds).
+    open: RwSignal<HashSet<String>>,
+    /// Set on a retry: the rule and its attempt count then.
+    retried: RwSignal<Option<(String, u32)>>,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let name = names
-        .get(&r.connection)
-        .cloned()
-        .unwrap_or_else(|| r.connection.clone());
+    let rule_id = StoredValue::new(r.rule.clone());
+    let attempts_then = r.attempt_count;
+    let shown = move || open.with(|o| rule_id.with_value(|r| o.contains(r)));
+    let toggle = move |_| {
+        let rule = rule_id.get_value();
+        open.update(|o| {
+            if !o.remove(&rule) {
+                o.insert(rule);
+            }
+        });
+    };
+    // The live name where this session lists connections, else the one the API kept.
+    let live = names.get(&r.connection).map(String::as_str);
+    let name = connection_label(
+        live.or(r.connection_name.as_deref()),
+        r.connection_state,
+        &r.integration_type,
+    );
     let ids = StoredValue::new((r.event_id.clone(), r.rule.clone()));
     let act = move |action: DeliveryAction| {
         move |_| {
@@ -47,6 +64,9 @@ pub fn Delivery(
                     if let Some(fresh) = fresh {
                         ev.set(fresh);
                     }
+                    if action == DeliveryAction::Retry {
+                        retried.set(Some((rule_id.get_value(), attempts_then)));
+                    }
                     Some(
                         match action {
                             DeliveryAction::Retry => {
@@ -65,23 +85,34 @@ pub fn Delivery(
     let cancelable = can_act && !status.is_terminal();
     view! {
         <tr data-rule-id=r.rule.clone() data-status=status.as_str()>
-            <td>{name}<p class="muted">{integration_label(&r.integration_type).to_owned()}</p></td>
             <td>
+                {name.clone()}
+                <p class="muted">{integration_label(&r.integration_type).to_owned()}</p>
+            </td>
+            <td data-label="Status">
                 <StatusBadge status />
             </td>
-            <td>
+            <td data-label="Attempts">
                 {r.attempt_count}
                 <button
                     type="button"
                     class="btn-link"
-                    aria-expanded=move || open.get().to_string()
-                    on:click=move |_| open.update(|o| *o = !*o)
+                    aria-expanded=move || shown().to_string()
+                    aria-label={
+                        let to = name.clone();
+                        move || {
+                            format!("{} attempts to {to}", if shown() { "Hide" } else { "Show" })
+                        }
+                    }
+                    on:click=toggle
                 >
-                    {move || if open.get() { "Hide" } else { "Show" }}
+                    {move || if shown() { "Hide" } else { "Show" }}
                 </button>
             </td>
-            <td class="error-text">{r.last_error.clone().unwrap_or_default()}</td>
-            <td>
+            <td class="error-text" data-label="Last error">
+                {r.last_error.clone().unwrap_or_default()}
+            </td>
+            <td data-label="Timing">
                 {r
                     .started_at
                     .clone()
@@ -103,6 +134,7 @@ pub fn Delivery(
                             <button
                                 type="button"
                                 class="btn retry"
+                                aria-label=format!("Retry now: {name}")
                                 on:click=act(DeliveryAction::Retry)
                                 disabled=move || !change.ready()
                             >
@@ -116,6 +148,7 @@ pub fn Delivery(
                             <button
                                 type="button"
                                 class="btn cancel"
+                                aria-label=format!("Cancel delivery to {name}")
                                 on:click=act(DeliveryAction::Cancel)
                                 disabled=move || !change.ready()
                             >
@@ -125,8 +158,8 @@ pub fn Delivery(
                     })}
             </td>
         </tr>
-        <Show when=move || open.get()>
-            <tr class="attempts-row">
+        <Show when=shown>
+            <tr class="attempts-row row-panel">
                 <td colspan="6">
                     <Attempts ids=ids.get_value() />
                 </td>

@@ -15,8 +15,8 @@ use delivery::Delivery;
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::{Action, EmbedPage, can_open, can_view_payload};
-use meshes_protocol::api::Event;
-use std::collections::HashMap;
+use meshes_protocol::api::{Event, Status};
+use std::collections::{HashMap, HashSet};
 
 const LIVE_EVERY_MS: u64 = 3_000;
 
@@ -74,6 +74,36 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let change = Mutation::new(session).notices(notice);
     let names = StoredValue::new(names);
+    // Which deliveries show their attempts: rows are rebuilt when their delivery changes, and
+    // what the user opened stays open.
+    let open = RwSignal::new(HashSet::<String>::new());
+    // A retry the user asked for, and its delivery's attempt count then: its outcome replaces
+    // "Retry scheduled" once it is in.
+    let retried = RwSignal::new(None::<(String, u32)>);
+    Effect::new(move |_| {
+        let Some((rule, before)) = retried.get() else {
+            return;
+        };
+        let outcome = ev.with(|e| {
+            e.rule_events
+                .iter()
+                .flatten()
+                .find(|r| r.rule == rule && r.attempt_count > before && r.status.is_terminal())
+                .map(|r| (r.status, r.last_error.clone()))
+        });
+        let Some((status, error)) = outcome else {
+            return;
+        };
+        retried.set(None);
+        notice.set(Some(match status {
+            Status::Completed => Notice::Done("The retry delivered it.".into()),
+            Status::Canceled => Notice::Done("The retry was canceled.".into()),
+            _ => Notice::Problem(format!(
+                "The retry failed too: {}",
+                error.unwrap_or_else(|| "no reason was given".into())
+            )),
+        }));
+    });
     let id = StoredValue::new(initial.id.clone());
     // One re-read at a time: a slow answer is not overtaken by the next tick's.
     let polling = StoredValue::new(false);
@@ -160,9 +190,10 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                 <dd id="event-counts">
                     {move || {
                         ev.with(|e| {
+                            let n = e.total_rules.unwrap_or(0);
                             format!(
-                                "{} rules · {} delivered · {} failed",
-                                e.total_rules.unwrap_or(0),
+                                "{n} {} · {} delivered · {} failed",
+                                if n == 1 { "rule" } else { "rules" },
                                 e.completed_count.unwrap_or(0),
                                 e.failed_count.unwrap_or(0),
                             )
@@ -215,7 +246,7 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                         key=|r| (r.id.clone(), r.status, r.attempt_count)
                         let:r
                     >
-                        <Delivery r names=names.get_value() can_act ev change api />
+                        <Delivery r names=names.get_value() can_act ev change api open retried />
                     </For>
                 </Table>
             </Show>

@@ -1,9 +1,10 @@
 //! The Events filters: typed values stay in these signals until "Apply"; the URL only changes on
 //! submit.
 
+use crate::api::use_api;
 use crate::pages::kit::{authed_resource, href_with_query};
 use crate::shell::router::{navigate, use_location};
-use crate::ui::{local_input_to_utc, utc_to_local_input};
+use crate::ui::{local_input_to_utc, status_label, use_focus, utc_to_local_input};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::api::Status;
@@ -32,21 +33,35 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
     );
     let limit = RwSignal::new(f.limit.unwrap_or(EVENT_PAGE_SIZES[0]).to_string());
     let loc = use_location();
+    let ctx = use_api().session.ctx();
+    let locked = ctx.resource.clone().zip(ctx.resource_id.clone());
     let go = move |f: EventFilters| {
         let href = href_with_query(&EmbedRoute::Events.path(), &f.query());
         navigate(loc, &href, true);
     };
+    // A range that ends before it starts would only ever show nothing: say so at "To".
+    let backwards = RwSignal::new(false);
+    let focus = use_focus();
     let apply = {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let some = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+            let (from, to) = (
+                local_input_to_utc(&since.get_untracked()),
+                local_input_to_utc(&until.get_untracked()),
+            );
+            backwards.set(matches!((&from, &to), (Some(f), Some(t)) if f > t));
+            if backwards.get_untracked() {
+                focus.later("#filter-until");
+                return;
+            }
             go(EventFilters {
                 status: some(status.get_untracked()),
                 event: some(event.get_untracked()),
                 resource: some(resource.get_untracked()),
                 resource_id: some(resource_id.get_untracked()),
-                since: local_input_to_utc(&since.get_untracked()),
-                until: local_input_to_utc(&until.get_untracked()),
+                since: from,
+                until: to,
                 limit: limit.get_untracked().parse().ok(),
             });
         }
@@ -55,6 +70,7 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
         for s in [status, event, resource, resource_id, since, until] {
             s.set(String::new());
         }
+        backwards.set(false);
         go(EventFilters::default());
     };
     let type_options =
@@ -74,7 +90,7 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                 >
                     <option value="">"Any"</option>
                     {Status::ALL
-                        .map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> })
+                        .map(|s| view! { <option value=s.as_str()>{status_label(s)}</option> })
                         .collect_view()}
                 </select>
             </label>
@@ -87,13 +103,50 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                     placeholder="e.g. contact.created"
                 /> <datalist id="event-type-options">{type_options}</datalist>
             </label>
-            <label>
-                "Resource"
-                <input id="filter-resource" bind:value=resource placeholder="e.g. contact" />
-            </label>
-            <label>"Resource id"<input id="filter-resource-id" bind:value=resource_id /></label>
+            {match locked {
+                Some((r, id)) => {
+                    // A resource session sees one resource: its filters would be ignored.
+                    view! {
+                        <p class="help scope-note" id="events-scope">
+                            {format!("Only {r} {id}: this view is limited to it.")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <label>
+                            "Resource"
+                            <input
+                                id="filter-resource"
+                                bind:value=resource
+                                placeholder="e.g. contact"
+                            />
+                        </label>
+                        <label>
+                            "Resource id" <input id="filter-resource-id" bind:value=resource_id />
+                        </label>
+                    }
+                        .into_any()
+                }
+            }}
             <label>"From"<input id="filter-since" type="datetime-local" bind:value=since /></label>
-            <label>"To"<input id="filter-until" type="datetime-local" bind:value=until /></label>
+            <label>
+                "To"
+                <input
+                    id="filter-until"
+                    type="datetime-local"
+                    bind:value=until
+                    aria-invalid=move || backwards.get().then_some("true")
+                    aria-describedby="filter-until-error"
+                /> <span class="field-error" id="filter-until-error">
+                    {move || {
+                        backwards
+                            .get()
+                            .then_some("“To” is before “From”: pick a later end.")
+                    }}
+                </span>
+            </label>
             <label>
                 "Per page"
                 <select

@@ -16,6 +16,8 @@ use meshes_protocol::route::{EVENT_PAGE_SIZES, EventFilters};
 /// At most this many in-flight rows are re-read per tick.
 const LIVE_BATCH: usize = 25;
 const LIVE_EVERY_MS: u64 = 3_000;
+/// How often the first page is asked for events that arrived since.
+const NEW_EVERY_MS: u64 = 10_000;
 
 /// The list's query: the filters, a page size, and where to continue.
 fn list_query(f: &EventFilters, cursor: Option<&str>) -> String {
@@ -36,11 +38,13 @@ pub fn EventsPage() -> impl IntoView {
         let f = filters.get();
         async move { api.events(&list_query(&f, None)).await }
     });
+    let ctx = use_api().session.ctx();
+    let subtitle = match (&ctx.resource, &ctx.resource_id) {
+        (Some(r), Some(id)) => format!("Events for {r} {id} and where they were delivered"),
+        _ => "Every event this workspace received and where it was delivered".to_owned(),
+    };
     view! {
-        <PageHeader
-            title="Events"
-            subtitle="Every event this workspace received and where it was delivered"
-        />
+        <PageHeader title="Events" subtitle />
         <filters::FilterForm filters />
         {render_loaded(
             first,
@@ -109,6 +113,35 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
             let _ = sweeping.try_set_value(false);
         });
     });
+    // New events: the first page again, with the same filters; what is not shown yet goes on
+    // top, and a live region says how many came.
+    let arrived = RwSignal::new(0usize);
+    let checking = StoredValue::new_local(false);
+    every(NEW_EVERY_MS, move || {
+        if checking.get_value() {
+            return;
+        }
+        checking.set_value(true);
+        let query = filters.with_value(|f| list_query(f, None));
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = api.events(&query).await {
+                let new: Vec<Event> = items.with_untracked(|v| {
+                    page.records
+                        .into_iter()
+                        .filter(|e| !v.iter().any(|x| x.id == e.id))
+                        .collect()
+                });
+                if !new.is_empty() {
+                    let n = new.len();
+                    let _ = items.try_update(|v| {
+                        v.splice(0..0, new);
+                    });
+                    let _ = arrived.try_update(|a| *a += n);
+                }
+            }
+            let _ = checking.try_set_value(false);
+        });
+    });
     let rows = staged(items);
     view! {
         <Show
@@ -140,6 +173,13 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
                 </For>
             </Table>
         </Show>
+        <p class="muted" id="events-arrived" role="status">
+            {move || match arrived.get() {
+                0 => String::new(),
+                1 => "1 new event arrived and is at the top.".into(),
+                n => format!("{n} new events arrived and are at the top."),
+            }}
+        </p>
         {more}
     }
 }
@@ -172,12 +212,12 @@ fn EventRow(e: Event) -> impl IntoView {
     view! {
         <tr data-event-id=e.id.clone() data-status=e.status.as_str()>
             <td>{link}</td>
-            <td>
+            <td data-label="Status">
                 <StatusBadge status=e.status />
             </td>
-            <td>{resource}</td>
-            <td>{deliveries}</td>
-            <td>
+            <td data-label="Resource">{resource}</td>
+            <td data-label="Deliveries">{deliveries}</td>
+            <td data-label="Received">
                 <Time at=e.created_at />
             </td>
         </tr>

@@ -10,7 +10,7 @@ mod paged;
 mod staged;
 
 pub use form_actions::FormActions;
-pub use form_errors::FormErrors;
+pub use form_errors::{FieldError, FormErrors};
 pub use mutation::Mutation;
 pub use paged::Paged;
 pub use staged::{STAGE_ROWS, staged};

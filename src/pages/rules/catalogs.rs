@@ -13,6 +13,9 @@ pub struct Catalogs {
     pub integrations: HashMap<String, Integration>,
     pub event_types: Vec<CatalogEntry>,
     pub resources: Vec<CatalogEntry>,
+    /// Loaded (not the empty stand-in for catalogs that failed): a rule's connection missing
+    /// from `connections` is then one hidden from this session.
+    pub complete: bool,
 }
 
 impl Catalogs {
@@ -58,5 +61,6 @@ pub async fn load_catalogs(api: Api) -> Result<Catalogs, AppError> {
             .collect(),
         event_types: event_types?,
         resources: resources?,
+        complete: true,
     })
 }

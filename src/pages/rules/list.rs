@@ -1,14 +1,17 @@
-//! The rules list: each rule's event, connection and action, its on/off switch, a test event,
-//! and delete.
+//! The rules list: each rule's event, connection and action, its on/off switch, edit (under
+//! its row), a test event, and delete.
 
 use super::Catalogs;
+use super::form::RuleForm;
 use super::test_event;
 use crate::api::use_api;
 use crate::pages::kit::{Mutation, staged};
-use crate::ui::{ConfirmButton, Notice, Table, Time, integration_label};
+use crate::ui::{
+    ConfirmButton, Notice, Table, Time, connection_label, integration_label, use_focus,
+};
 use leptos::prelude::*;
 use meshes_protocol::access::Action;
-use meshes_protocol::api::{Rule, UpdateRule};
+use meshes_protocol::api::{ConnectionState, Rule, UpdateRule};
 
 #[component]
 pub fn RuleList(
@@ -27,14 +30,20 @@ pub fn RuleList(
     let items = RwSignal::new(rules);
     let rows = staged(items);
     let cats = StoredValue::new(cats);
+    // The rule whose edit form is open (one at a time).
+    let editing = RwSignal::new(None::<String>);
     view! {
         <Table
             id="rules-table"
             columns=&["Event", "Connection", "Action", "Active", "Created"]
             actions="Actions"
         >
-            <For each=move || rows.get() key=|r| (r.id.clone(), r.active) let:r>
-                <RuleRow r cats=cats.get_value() items fresh notice />
+            <For
+                each=move || rows.get()
+                key=|r| (r.id.clone(), r.active, r.updated_at.clone())
+                let:r
+            >
+                <RuleRow r cats=cats.get_value() items fresh notice editing />
             </For>
         </Table>
     }
@@ -48,6 +57,7 @@ fn RuleRow(
     items: RwSignal<Vec<Rule>>,
     fresh: RwSignal<Option<String>>,
     notice: RwSignal<Option<Notice>>,
+    editing: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let api = use_api();
     let session = api.session;
@@ -56,9 +66,16 @@ fn RuleRow(
     let testing = RwSignal::new(false);
     let change = Mutation::new(session).notices(notice);
     let conn = cats.connection(&r.connection).cloned();
-    let conn_name = conn
-        .as_ref()
-        .map_or(r.connection.clone(), |c| c.name.clone());
+    // A rule can't outlive its connection (deleting one deletes its rules), so one missing
+    // from the full list is hidden from this session.
+    let conn_name = match &conn {
+        Some(c) => c.name.clone(),
+        None => connection_label(
+            None,
+            cats.complete.then_some(ConnectionState::Hidden),
+            &r.kind,
+        ),
+    };
     let inactive_conn = conn.as_ref().is_some_and(|c| !c.active);
     let filter = match (&r.resource, &r.resource_id) {
         (Some(res), Some(id)) => Some(format!("only {res} {id}")),
@@ -66,6 +83,27 @@ fn RuleRow(
         _ => None,
     };
     let rule = StoredValue::new(r.clone());
+    let focus = use_focus();
+    let edit_open =
+        move || editing.with(|e| rule.with_value(|r| e.as_deref() == Some(r.id.as_str())));
+    let on_saved = Callback::new(move |saved: Rule| {
+        editing.set(None);
+        fresh.set(Some(saved.id.clone()));
+        notice.set(Some(Notice::Done(format!(
+            "Rule saved: {} events.",
+            saved.event
+        ))));
+        items.update(|v| {
+            if let Some(slot) = v.iter_mut().find(|x| x.id == saved.id) {
+                *slot = saved;
+            }
+        });
+    });
+    let on_cancel = Callback::new(move |_| {
+        editing.set(None);
+        focus.later(rule.with_value(|r| format!("tr[data-rule-id='{}'] .edit-rule", r.id)));
+    });
+    let form_cats = StoredValue::new(cats.clone());
     let highlight = move || {
         let fresh = fresh.get();
         rule.with_value(|r| fresh.as_deref() == Some(r.id.as_str()))
@@ -94,13 +132,15 @@ fn RuleRow(
         });
     };
     let event_name = r.event.clone();
+    // Every row repeats its controls: their names say which rule they act on.
+    let rule_name = format!("{} to {}", r.event, conn_name);
     view! {
         <tr data-rule-id=r.id.clone() class:highlight=highlight>
             <td>
                 <strong>{r.event.clone()}</strong>
                 {filter.map(|f| view! { <p class="muted">{f}</p> })}
             </td>
-            <td>
+            <td data-label="Connection">
                 {conn_name}<p class="muted">{integration_label(&r.kind).to_owned()}</p>
                 {inactive_conn
                     .then(|| {
@@ -111,8 +151,8 @@ fn RuleRow(
                         }
                     })}
             </td>
-            <td>{cats.describe(&r)}</td>
-            <td>
+            <td data-label="Action">{cats.describe(&r)}</td>
+            <td data-label="Active">
                 <label class="switch">
                     <input
                         type="checkbox"
@@ -121,12 +161,12 @@ fn RuleRow(
                         prop:checked=active
                         disabled=move || !can_write || !change.ready()
                         on:change=toggle
-                        aria-label=format!("Rule for {} active", r.event)
+                        aria-label=format!("Rule {rule_name} active")
                     />
                     {if active { "On" } else { "Off" }}
                 </label>
             </td>
-            <td>
+            <td data-label="Created">
                 <Time at=r.created_at.clone() />
             </td>
             <td class="actions">
@@ -135,7 +175,21 @@ fn RuleRow(
                         view! {
                             <button
                                 type="button"
+                                class="btn edit-rule"
+                                aria-label=format!("Edit rule {rule_name}")
+                                aria-expanded=move || edit_open().to_string()
+                                disabled=move || !change.ready()
+                                on:click=move |_| {
+                                    editing.set(Some(rule.with_value(|r| r.id.clone())))
+                                }
+                            >
+                                "Edit"
+                            </button>
+                            <button
+                                type="button"
                                 class="btn test-rule"
+                                aria-label=format!("Send test event: {rule_name}")
+                                aria-expanded=move || testing.get().to_string()
                                 on:click=move |_| testing.update(|t| *t = !*t)
                                 disabled=move || !change.ready()
                             >
@@ -148,6 +202,7 @@ fn RuleRow(
                         view! {
                             <ConfirmButton
                                 label="Delete"
+                                what=format!("rule {rule_name}")
                                 class="btn btn-danger delete-rule"
                                 question=format!(
                                     "Delete this {event_name} rule? Delivered events keep their history.",
@@ -160,8 +215,20 @@ fn RuleRow(
                     })}
             </td>
         </tr>
+        <Show when=edit_open>
+            <tr class="row-panel edit-row">
+                <td colspan="6">
+                    <RuleForm
+                        catalogs=form_cats.get_value()
+                        existing=rule.get_value()
+                        on_saved
+                        on_cancel
+                    />
+                </td>
+            </tr>
+        </Show>
         <Show when=move || testing.get()>
-            <tr>
+            <tr class="row-panel">
                 <td colspan="6">
                     <test_event::TestEvent rule=rule.get_value() />
                 </td>

@@ -1,11 +1,12 @@
-//! "Send test event": a JSON payload editor that refuses to send until the JSON is an object.
+//! "Send test event": a JSON payload editor that refuses to send until the JSON is an object,
+//! then the delivery's outcome as it arrives.
 
 use crate::api::use_api;
-use crate::pages::kit::{Mutation, page_link};
-use crate::ui::{Notice, NoticeView};
+use crate::pages::kit::{Mutation, every, page_link};
+use crate::ui::{Notice, NoticeView, StatusBadge};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
-use meshes_protocol::api::{self, MAX_TEST_PAYLOAD, Rule};
+use meshes_protocol::api::{self, Event, MAX_TEST_PAYLOAD, Rule};
 use serde_json::Value;
 
 pub const SAMPLE: &str =
@@ -26,6 +27,23 @@ pub fn parse_payload(text: &str) -> Result<Value, String> {
     }
 }
 
+const FOLLOW_EVERY_MS: u64 = 1_500;
+
+/// What became of the test event's one delivery, in a sentence.
+fn describe(e: &Event) -> String {
+    let d = e.rule_events.as_ref().and_then(|r| r.first());
+    let attempts = d.map_or(0, |d| d.attempt_count);
+    match (e.status.is_terminal(), d.and_then(|d| d.last_error.clone())) {
+        (false, None) => "Delivering…".into(),
+        (false, Some(err)) => format!("Attempt {attempts} failed ({err}); retrying."),
+        (true, _) if e.failed_count.unwrap_or(0) == 0 && e.completed_count.unwrap_or(0) > 0 => {
+            "Delivered.".into()
+        }
+        (true, Some(err)) => format!("Not delivered: {err}"),
+        (true, None) => "Ended without a delivery.".into(),
+    }
+}
+
 #[component]
 pub fn TestEvent(rule: Rule) -> impl IntoView {
     let api = use_api();
@@ -34,6 +52,7 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let send_it = Mutation::new(api.session).notices(notice);
     let sent = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Event>);
     let rule_id = StoredValue::new(rule.id.clone());
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -44,11 +63,32 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
         send_it.run(
             async move { api.test_rule(&id, &api::TestEvent { payload }).await },
             move |created| {
+                outcome.set(None);
                 sent.set(Some(created.event.id));
-                Some("Test event sent. It is delivered within a few seconds.".into())
+                Some("Test event sent.".into())
             },
         );
     };
+    // Follow the sent event until its delivery ended: one read at a time.
+    let reading = StoredValue::new(false);
+    every(FOLLOW_EVERY_MS, move || {
+        let Some(id) = sent.get_untracked() else {
+            return;
+        };
+        let ended = outcome.with_untracked(|o| o.as_ref().is_some_and(|e| e.status.is_terminal()));
+        if ended || reading.get_value() {
+            return;
+        }
+        reading.set_value(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(e) = api.event(&id, false).await
+                && sent.try_with_untracked(|s| s.as_deref() == Some(e.id.as_str())) == Some(true)
+            {
+                let _ = outcome.try_set(Some(e));
+            }
+            let _ = reading.try_set_value(false);
+        });
+    });
     let editor_id = format!("test-payload-{}", rule.id);
     let error_id = format!("{editor_id}-error");
     view! {
@@ -68,6 +108,19 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
                 {move || parsed.get().err()}
             </p>
             <NoticeView notice />
+            <p class="test-outcome" role="status">
+                {move || {
+                    outcome
+                        .get()
+                        .map(|e| {
+                            view! {
+                                <StatusBadge status=e.status />
+                                " "
+                                {describe(&e)}
+                            }
+                        })
+                }}
+            </p>
             {move || {
                 sent.get()
                     .map(|id| page_link(

@@ -124,6 +124,8 @@ pub fn delivery(event_id: &str, rule: &str, connection: &str, status: Status) ->
         resource: None,
         resource_id: None,
         connection: connection.into(),
+        connection_name: None,
+        connection_state: None,
         rule: rule.into(),
         integration_type: "webhook".into(),
         status,

@@ -89,7 +89,11 @@ pub struct RecentFailure {
     pub event: String,
     pub rule_event_id: String,
     pub connection: String,
+    /// Empty when the connection is hidden from the caller.
     pub connection_name: String,
+    /// Additive (decision 83).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_state: Option<super::ConnectionState>,
     pub integration_type: String,
     pub last_error: Option<String>,
     pub failed_at: String,

@@ -26,11 +26,22 @@ pub struct RuleCreated {
     pub rule: Rule,
 }
 
-/// `PATCH /api/v1/rules/{id}` (decision: the public API has no rule update; the embed needs the
-/// active toggle, and only that).
+/// `PATCH /api/v1/rules/{id}` as the on/off switch (the public API has no rule update; decision
+/// 87 says what this one takes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateRule {
     pub active: bool,
+}
+
+/// `PATCH /api/v1/rules/{id}` as an edit (decision 87): what a rule does and for which
+/// events. Every field is sent: `resource`/`resource_id` `null` clears the filter. The
+/// connection never changes (that is another rule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditRule {
+    pub event: String,
+    pub metadata: Map<String, Value>,
+    pub resource: Option<String>,
+    pub resource_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -194,6 +194,27 @@ fn event_kind() -> String {
     "event".to_owned()
 }
 
+/// What became of a connection that history points at (additive, decision 83).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    Live,
+    Deleted,
+    /// Hidden from embed sessions by the vendor: sessions get neither its name nor its details.
+    Hidden,
+}
+
+impl ConnectionState {
+    /// From a connections row (`hidden`, `deleted_at`), or `None` when the row is gone.
+    pub fn of(row: Option<(bool, bool)>) -> ConnectionState {
+        match row {
+            None | Some((_, true)) => ConnectionState::Deleted,
+            Some((true, false)) => ConnectionState::Hidden,
+            Some((false, false)) => ConnectionState::Live,
+        }
+    }
+}
+
 /// One rule's delivery of one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleEvent {
@@ -208,6 +229,13 @@ pub struct RuleEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     pub connection: String,
+    /// Additive (decision 83): the connection's name, kept after it is deleted; absent when
+    /// it is hidden from the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_name: Option<String>,
+    /// Additive (decision 83): what became of the connection since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_state: Option<ConnectionState>,
     pub rule: String,
     pub integration_type: String,
     pub status: Status,

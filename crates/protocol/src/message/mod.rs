@@ -56,6 +56,11 @@ pub enum EmbedMessage {
     /// Content height in CSS pixels.
     #[serde(rename = "meshes:resize")]
     Resize { height: u32 },
+    /// Additive: something the user needs to see (a notice, an error, a form that just opened)
+    /// is at this box of the frame's viewport, in whole CSS pixels; the host scrolls its page
+    /// only if the box is out of view. The embed cannot scroll the host page itself.
+    #[serde(rename = "meshes:scroll-into-view")]
+    ScrollIntoView { top: i32, height: u32 },
     /// Additive: an OAuth connection was set up or re-authorized in the embed. Ids only, never
     /// a token; hosts may refresh their own view or record it.
     #[serde(rename = "meshes:connection")]
@@ -150,6 +155,13 @@ mod tests {
                 r#"{"type":"meshes:resize","height":842}"#,
             ),
             (
+                EmbedMessage::ScrollIntoView {
+                    top: -40,
+                    height: 36,
+                },
+                r#"{"type":"meshes:scroll-into-view","top":-40,"height":36}"#,
+            ),
+            (
                 EmbedMessage::TokenExpired {
                     reason: ExpiredReason::LaunchTokenUsed,
                 },
@@ -197,6 +209,7 @@ mod tests {
                 page: EmbedPage::EventDetail,
             },
             EmbedMessage::Resize { height: 10 },
+            EmbedMessage::ScrollIntoView { top: 0, height: 10 },
         ];
         for m in all {
             let json = serde_json::to_string(&m).unwrap();

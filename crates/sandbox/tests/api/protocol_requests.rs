@@ -7,9 +7,9 @@ use crate::common::{TestApp, WS};
 use crate::writes::{admin, invoice_rule};
 use axum::http::{Method, StatusCode};
 use meshes_protocol::api::{
-    CreateConnection, CreateRule, CreateSession, CreateWorkspace, DeleteConnection, FieldSource,
-    MappingEnvelope, MappingField, MappingSchema, MappingTransform, PutMapping, SourceKind,
-    TestEvent, UpdateConnection, UpdateRule,
+    CreateConnection, CreateRule, CreateSession, CreateWorkspace, DeleteConnection, EditRule,
+    FieldSource, MappingEnvelope, MappingField, MappingSchema, MappingTransform, PutMapping,
+    SourceKind, TestEvent, UpdateConnection, UpdateRule,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -184,6 +184,22 @@ async fn the_requests_the_embed_builds_are_accepted() {
             r.text
         );
     }
+
+    // The edit the rule form sends: every field, a cleared filter as null.
+    let edit = EditRule {
+        event: "contact.created".into(),
+        metadata: serde_json::from_value(json!({"action": "send_webhook"})).unwrap(),
+        resource: Some("contact".into()),
+        resource_id: None,
+    };
+    let r = app
+        .call(Method::PATCH, &rule_path, Some(&t), Some(wire(&edit)))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (&r.json["event"], &r.json["resource"]),
+        (&json!("contact.created"), &json!("contact"))
+    );
 
     // An active rule uses the connection: a plain delete (no body) is refused, forcing deletes.
     let r = app.call(Method::DELETE, &path, Some(&t), None).await;

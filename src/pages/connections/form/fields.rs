@@ -1,7 +1,7 @@
 //! The form's inputs: one per `authentication.fields` entry (shown only while its `dependsOn`
 //! holds), and the webhook's custom headers.
 
-use crate::pages::kit::FormErrors;
+use crate::pages::kit::{FieldError, FormErrors};
 use leptos::prelude::*;
 use meshes_protocol::api::{AuthField, FieldType, Integration, MAX_CUSTOM_HEADERS};
 use std::collections::HashMap;
@@ -69,10 +69,18 @@ fn control(
         f.label,
         if f.is_required() { " (required)" } else { "" }
     );
-    let param = format!("metadata.{}", f.key);
+    let param = StoredValue::new(format!("metadata.{}", f.key));
+    let invalid = move || param.with_value(|p| errors.invalid(p));
+    let err_id = format!("{dom_id}-error");
     let input = match f.kind {
         FieldType::Select => view! {
-            <select id=dom_id.clone() prop:value=val on:change=set>
+            <select
+                id=dom_id.clone()
+                prop:value=val
+                on:change=set
+                aria-invalid=invalid
+                aria-describedby=err_id.clone()
+            >
                 {f
                     .options
                     .clone()
@@ -83,9 +91,16 @@ fn control(
             </select>
         }
         .into_any(),
-        FieldType::Textarea => {
-            view! { <textarea id=dom_id.clone() prop:value=val on:input=set></textarea> }.into_any()
+        FieldType::Textarea => view! {
+            <textarea
+                id=dom_id.clone()
+                prop:value=val
+                on:input=set
+                aria-invalid=invalid
+                aria-describedby=err_id.clone()
+            ></textarea>
         }
+        .into_any(),
         _ => {
             let ty = if f.is_secret() {
                 "password"
@@ -107,6 +122,8 @@ fn control(
                     autocomplete="off"
                     prop:value=val
                     on:input=set
+                    aria-invalid=invalid
+                    aria-describedby=err_id.clone()
                 />
             }
             .into_any()
@@ -116,7 +133,7 @@ fn control(
         <label for=dom_id>{label}</label>
         {input}
         {f.help_text.map(|h| view! { <p class="help">{h}</p> })}
-        <p class="field-error">{move || errors.of(&param)}</p>
+        <FieldError errors param=param.get_value() id=err_id />
     }
 }
 

@@ -5,7 +5,8 @@
 mod fields;
 
 use crate::api::use_api;
-use crate::pages::kit::{FormActions, FormErrors, Mutation};
+use crate::pages::kit::{FieldError, FormActions, FormErrors, Mutation};
+use crate::ui::use_focus;
 use fields::{AuthFieldInput, CustomHeaders, value_or_default};
 use leptos::prelude::*;
 use meshes_protocol::api::{
@@ -158,11 +159,25 @@ pub fn ConnectionForm(
         );
     };
     let is_edit = existing.is_some();
+    // Opened where the user asked: the first field takes focus, the form comes into view.
+    let focus = use_focus();
+    Effect::new(move |_| {
+        if let Some(form) = errors.form().get() {
+            focus.form_opened(form.into());
+        }
+    });
     view! {
         <form
             class="form panel"
             id="connection-form"
+            node_ref=errors.form()
             on:submit=submit
+            on:keydown=move |e| {
+                if e.key() == "Escape" {
+                    e.prevent_default();
+                    on_cancel.run(());
+                }
+            }
             aria-label=if is_edit { "Edit connection" } else { "New connection" }
         >
             <h2>{if is_edit { "Edit connection" } else { "New connection" }}</h2>
@@ -199,8 +214,10 @@ pub fn ConnectionForm(
                 prop:value=name
                 on:input=move |e| name.set(event_target_value(&e))
                 placeholder="e.g. Billing webhook"
+                aria-invalid=move || errors.invalid("name")
+                aria-describedby="conn-name-error"
             />
-            <p class="field-error">{move || errors.of("name")}</p>
+            <FieldError errors param="name" id="conn-name-error".to_owned() />
             {move || {
                 integration
                     .get()

@@ -65,7 +65,7 @@ fn RowView(
     let is_literal = move || rows.with(|r| r.get(i).is_some_and(|r| r.literal));
     view! {
         <tr class="mapping-row">
-            <td>
+            <td data-label="Destination field">
                 <select
                     class="map-dest"
                     aria-label=format!("Destination field {}", i + 1)
@@ -97,7 +97,7 @@ fn RowView(
                 </select>
                 <p class="field-error">{move || errors.of(&pd)}</p>
             </td>
-            <td>
+            <td data-label="Source">
                 <select
                     class="map-source-kind"
                     aria-label=format!("Source type {}", i + 1)
@@ -120,7 +120,7 @@ fn RowView(
                 />
                 <p class="field-error">{move || errors.of(&ps)}</p>
             </td>
-            <td>
+            <td data-label="Transforms">
                 {move || {
                     transforms()
                         .into_iter()
@@ -159,7 +159,7 @@ fn RowView(
                         }
                     })} <p class="field-error">{move || errors.of(&pt)}</p>
             </td>
-            <td>
+            <td data-label="On error">
                 <select
                     class="map-on-error"
                     aria-label=format!("On error {}", i + 1)
@@ -172,7 +172,7 @@ fn RowView(
                         .collect_view()}
                 </select>
             </td>
-            <td>
+            <td class="actions">
                 {can_edit
                     .then(|| {
                         view! {

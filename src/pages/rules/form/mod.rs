@@ -1,34 +1,44 @@
 //! The rule builder: event type and resource from the workspace catalogs, a connection, one of
 //! its integration's actions, then that action's inputs — live items (lists, channels…) picked
 //! from the connection, or typed values. Typed input survives failed saves and token renewals.
+//! With `existing` it edits that rule in place (decision 87): everything but its connection.
 
 mod inputs;
+mod start;
 
 use super::Catalogs;
 use crate::api::use_api;
-use crate::pages::kit::{FormActions, FormErrors, Mutation, authed_resource};
-use crate::ui::ErrorState;
+use crate::error::AppError;
+use crate::pages::kit::{FieldError, FormActions, FormErrors, Mutation, authed_resource};
+use crate::ui::{ErrorState, use_focus};
 use inputs::{ActionInputField, live_items};
 use leptos::prelude::*;
-use meshes_protocol::api::{CreateRule, Rule};
+use meshes_protocol::api::{CreateRule, EditRule, Rule};
 use serde_json::{Map, Value};
+use start::Start;
 use std::collections::HashMap;
 
 #[component]
 pub fn RuleForm(
     catalogs: Catalogs,
-    on_created: Callback<Rule>,
+    /// The rule to edit; a new one without.
+    #[prop(optional)]
+    existing: Option<Rule>,
+    on_saved: Callback<Rule>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let api = use_api();
     let session = api.session;
     let cats = StoredValue::new(catalogs);
-    let event = RwSignal::new(String::new());
-    let resource = RwSignal::new(String::new());
-    let resource_id = RwSignal::new(String::new());
-    let connection = RwSignal::new(String::new());
-    let action = RwSignal::new(String::new());
-    let inputs = RwSignal::new(HashMap::<String, String>::new());
+    let start = Start::from(existing.clone());
+    let event = RwSignal::new(start.event);
+    let resource = RwSignal::new(start.resource);
+    let resource_id = RwSignal::new(start.resource_id);
+    let connection = RwSignal::new(start.connection);
+    let action = RwSignal::new(start.action);
+    let inputs = RwSignal::new(start.inputs);
+    let editing = StoredValue::new(existing.map(|r| r.id));
+    let is_edit = editing.with_value(Option::is_some);
     let errors = FormErrors::default();
     let save = Mutation::new(session);
     let kind = Memo::new(move |_| {
@@ -58,7 +68,12 @@ pub fn RuleForm(
             api.actions(&id).await
         }
     });
-    let field_err = move |param: &str| errors.of(param);
+    let focus = use_focus();
+    Effect::new(move |_| {
+        if let Some(form) = errors.form().get() {
+            focus.form_opened(form.into());
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut metadata = Map::new();
@@ -84,24 +99,47 @@ pub fn RuleForm(
             }
         }
         let some = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        let rule = CreateRule {
-            workspace: session.ctx().workspace.id.clone(),
-            connection: connection.get_untracked(),
-            event: event.get_untracked(),
-            metadata,
-            resource: some(resource.get_untracked()),
-            resource_id: some(resource_id.get_untracked()),
-            active: None,
-            hidden: None,
+        // A resource session's rules stay pinned to its resource (the API checks too).
+        let ctx = session.ctx();
+        let (resource, resource_id) = match ctx.resource.clone().zip(ctx.resource_id.clone()) {
+            Some((r, i)) => (Some(r), Some(i)),
+            None => (
+                some(resource.get_untracked()),
+                some(resource_id.get_untracked()),
+            ),
         };
         errors.clear();
-        save.run_then(
-            async move { api.create_rule(&rule).await },
-            move |created| match created {
-                Ok(created) => on_created.run(created.rule),
-                Err(e) => errors.refused(e),
-            },
-        );
+        let done = move |saved: Result<Rule, AppError>| match saved {
+            Ok(rule) => on_saved.run(rule),
+            Err(e) => errors.refused(e),
+        };
+        match editing.get_value() {
+            Some(id) => {
+                let edit = EditRule {
+                    event: event.get_untracked(),
+                    metadata,
+                    resource,
+                    resource_id,
+                };
+                save.run_then(async move { api.edit_rule(&id, &edit).await }, done);
+            }
+            None => {
+                let rule = CreateRule {
+                    workspace: ctx.workspace.id.clone(),
+                    connection: connection.get_untracked(),
+                    event: event.get_untracked(),
+                    metadata,
+                    resource,
+                    resource_id,
+                    active: None,
+                    hidden: None,
+                };
+                save.run_then(
+                    async move { api.create_rule(&rule).await.map(|c| c.rule) },
+                    done,
+                );
+            }
+        }
     };
     let options = |entries: Vec<meshes_protocol::api::CatalogEntry>| {
         entries.into_iter().map(|e| view! { <option value=e.key.clone()>{format!("{} ({})", e.label, e.key)}</option> }).collect_view()
@@ -109,18 +147,32 @@ pub fn RuleForm(
     let ctx = session.ctx();
     let locked = ctx.resource.clone().zip(ctx.resource_id.clone());
     view! {
-        <form class="form panel" id="rule-form" on:submit=submit aria-label="New rule">
-            <h2>"New rule"</h2>
+        <form
+            class="form panel"
+            id="rule-form"
+            node_ref=errors.form()
+            on:submit=submit
+            on:keydown=move |e| {
+                if e.key() == "Escape" {
+                    e.prevent_default();
+                    on_cancel.run(());
+                }
+            }
+            aria-label=if is_edit { "Edit rule" } else { "New rule" }
+        >
+            <h2>{if is_edit { "Edit rule" } else { "New rule" }}</h2>
             <label for="rule-event">"When this event arrives (required)"</label>
             <select
                 id="rule-event"
                 prop:value=event
                 on:change=move |e| event.set(event_target_value(&e))
+                aria-invalid=move || errors.invalid("event")
+                aria-describedby="rule-event-error"
             >
                 <option value="">"Choose an event type…"</option>
                 {options(cats.with_value(|c| c.event_types.clone()))}
             </select>
-            <p class="field-error">{move || field_err("event")}</p>
+            <FieldError errors param="event" id="rule-event-error".to_owned() />
             {match locked {
                 Some((r, id)) => {
                     view! {
@@ -137,6 +189,8 @@ pub fn RuleForm(
                             id="rule-resource"
                             prop:value=resource
                             on:change=move |e| resource.set(event_target_value(&e))
+                            aria-invalid=move || errors.invalid("resource")
+                            aria-describedby="rule-resource-error"
                         >
                             <option value="">"Any resource"</option>
                             {options(cats.with_value(|c| c.resources.clone()))}
@@ -146,10 +200,15 @@ pub fn RuleForm(
                             id="rule-resource-id"
                             bind:value=resource_id
                             placeholder="e.g. cnt_1001"
+                            aria-invalid=move || errors.invalid("resource_id")
+                            aria-describedby="rule-resource-id-error"
                         />
-                        <p class="field-error">
-                            {move || field_err("resource").or_else(|| field_err("resource_id"))}
-                        </p>
+                        <FieldError errors param="resource" id="rule-resource-error".to_owned() />
+                        <FieldError
+                            errors
+                            param="resource_id"
+                            id="rule-resource-id-error".to_owned()
+                        />
                     }
                         .into_any()
                 }
@@ -157,12 +216,15 @@ pub fn RuleForm(
             <label for="rule-connection">"Send to connection (required)"</label>
             <select
                 id="rule-connection"
+                disabled=is_edit
                 prop:value=connection
                 on:change=move |e| {
                     connection.set(event_target_value(&e));
                     action.set(String::new());
                     inputs.set(HashMap::new());
                 }
+                aria-invalid=move || errors.invalid("connection")
+                aria-describedby="rule-connection-error"
             >
                 <option value="">"Choose a connection…"</option>
                 {cats
@@ -178,7 +240,7 @@ pub fn RuleForm(
                     })
                     .collect_view()}
             </select>
-            <p class="field-error">{move || field_err("connection")}</p>
+            <FieldError errors param="connection" id="rule-connection-error".to_owned() />
             <Show when=move || kind.with(Option::is_some)>
                 <label for="rule-action">"Action (required)"</label>
                 <select
@@ -188,6 +250,8 @@ pub fn RuleForm(
                         action.set(event_target_value(&e));
                         inputs.set(HashMap::new());
                     }
+                    aria-invalid=move || errors.invalid("metadata.action")
+                    aria-describedby="rule-action-error"
                 >
                     <option value="">"Choose an action…"</option>
                     {move || {
@@ -200,7 +264,7 @@ pub fn RuleForm(
                             .collect_view()
                     }}
                 </select>
-                <p class="field-error">{move || field_err("metadata.action")}</p>
+                <FieldError errors param="metadata.action" id="rule-action-error".to_owned() />
             </Show>
             {move || {
                 chosen
@@ -213,7 +277,13 @@ pub fn RuleForm(
                     })
             }}
             {move || live.get().and_then(Result::err).map(|err| view! { <ErrorState err /> })}
-            <FormActions id="rule-save" label="Create rule" save errors on_cancel />
+            <FormActions
+                id="rule-save"
+                label=if is_edit { "Save rule" } else { "Create rule" }
+                save
+                errors
+                on_cancel
+            />
         </form>
     }
 }

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::meshes::api::caller::WorkspaceScope;
+use crate::meshes::api::events::connection_ref;
 use crate::meshes::api::validate::QueryMap;
 use crate::store::db::ts;
 use axum::Json;
@@ -142,18 +143,21 @@ pub async fn metrics(
 
     let recent_failures = {
         let mut stmt = conn.prepare(&format!(
-            "SELECT e.id AS event_id, e.event, re.id AS rule_event_id, re.connection_id, COALESCE(c.name, '') AS connection_name, \
+            "SELECT e.id AS event_id, e.event, re.id AS rule_event_id, re.connection_id, c.name AS connection_name, \
+             c.hidden AS connection_hidden, c.deleted_at IS NOT NULL AS connection_deleted, \
              re.integration_type, re.last_error, COALESCE(re.completed_at, re.created_at) AS failed_at FROM rule_events re JOIN events e ON e.id = re.event_id \
              LEFT JOIN connections c ON c.id = re.connection_id WHERE {filter} AND re.status = 'failed' \
              ORDER BY re.created_at DESC, re.seq DESC LIMIT 10"
         ))?;
         stmt.query_map(params![id, from, to, res, rid], |r| {
+            let (name, state) = connection_ref(&caller, r)?;
             Ok(RecentFailure {
+                connection_name: name.unwrap_or_default(),
+                connection_state: Some(state),
                 event_id: r.get("event_id")?,
                 event: r.get("event")?,
                 rule_event_id: r.get("rule_event_id")?,
                 connection: r.get("connection_id")?,
-                connection_name: r.get("connection_name")?,
                 integration_type: r.get("integration_type")?,
                 last_error: r.get("last_error")?,
                 failed_at: r.get("failed_at")?,

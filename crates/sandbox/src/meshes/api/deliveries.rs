@@ -33,7 +33,7 @@ fn find(
     rule_id: &str,
 ) -> ApiResult<(Event, RuleEvent, Option<String>)> {
     let (event, _) = visible_event(state, caller, event_id)?;
-    let re = rule_events(state, &event)?
+    let re = rule_events(state, caller, &event)?
         .into_iter()
         .find(|r| r.rule == rule_id)
         .ok_or_else(|| ApiError::not_found("Rule delivery"))?;
@@ -144,7 +144,7 @@ pub async fn cancel_event(
         )));
     }
     let (mut event, _) = visible_event(&state, &caller, &event_id)?;
-    event.rule_events = Some(rule_events(&state, &event)?);
+    event.rule_events = Some(rule_events(&state, &caller, &event)?);
     Ok(Json(event))
 }
 

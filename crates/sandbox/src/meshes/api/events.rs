@@ -11,7 +11,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_view_payload;
-use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status, Workspace};
+use meshes_protocol::api::{
+    ConnectionState, Event, Page, ParamError, RuleEvent, Status, Workspace,
+};
 use rusqlite::{OptionalExtension, params};
 
 routes! {
@@ -115,15 +117,23 @@ pub fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(
     Ok((event, payload))
 }
 
-pub fn rule_events(state: &AppState, event: &Event) -> ApiResult<Vec<RuleEvent>> {
+/// The event's deliveries, each naming its connection as the caller may see it: a deleted one
+/// keeps its name, a hidden one has none for sessions (decision 83).
+pub fn rule_events(state: &AppState, caller: &Caller, event: &Event) -> ApiResult<Vec<RuleEvent>> {
     let conn = state.db.conn();
     let mut stmt = conn.prepare(
-        "SELECT id, rule_id, connection_id, integration_type, status, attempt_count, started_at, completed_at, \
-         last_error, created_at FROM rule_events WHERE event_id = ?1 ORDER BY seq",
+        "SELECT re.id, re.rule_id, re.connection_id, re.integration_type, re.status, re.attempt_count, \
+         re.started_at, re.completed_at, re.last_error, re.created_at, c.name AS connection_name, \
+         c.hidden AS connection_hidden, c.deleted_at IS NOT NULL AS connection_deleted \
+         FROM rule_events re LEFT JOIN connections c ON c.id = re.connection_id \
+         WHERE re.event_id = ?1 ORDER BY re.seq",
     )?;
     let rows = stmt.query_map([&event.id], |r| {
         let status: String = r.get("status")?;
+        let (name, state) = connection_ref(caller, r)?;
         Ok(RuleEvent {
+            connection_name: name,
+            connection_state: Some(state),
             id: r.get("id")?,
             kind: "rule".into(),
             workspace: event.workspace.clone(),
@@ -153,7 +163,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Event>> {
     let (mut event, _) = visible_event(&state, &caller, &id)?;
-    event.rule_events = Some(rule_events(&state, &event)?);
+    event.rule_events = Some(rule_events(&state, &caller, &event)?);
     Ok(Json(event))
 }
 
@@ -171,7 +181,22 @@ pub async fn payload(
             "Viewing event payloads needs the admin or owner role and the events.payload:read scope",
         ));
     }
-    event.rule_events = Some(rule_events(&state, &event)?);
+    event.rule_events = Some(rule_events(&state, &caller, &event)?);
     event.payload = Some(serde_json::from_str(&payload).unwrap_or_default());
     Ok(Json(event))
+}
+
+/// A history row's connection as `caller` may see it: its name (none if it is hidden from a
+/// session, or gone for good) and its state. Reads `connection_name`, `connection_hidden` and
+/// `connection_deleted` from a LEFT JOIN on connections.
+pub fn connection_ref(
+    caller: &Caller,
+    r: &rusqlite::Row,
+) -> rusqlite::Result<(Option<String>, ConnectionState)> {
+    let name: Option<String> = r.get("connection_name")?;
+    let hidden: Option<bool> = r.get("connection_hidden")?;
+    let deleted: Option<bool> = r.get("connection_deleted")?;
+    let state = ConnectionState::of(hidden.zip(deleted));
+    let shown = state != ConnectionState::Hidden || caller.session().is_none();
+    Ok((name.filter(|_| shown), state))
 }

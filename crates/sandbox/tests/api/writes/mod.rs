@@ -3,6 +3,7 @@
 
 mod connections;
 mod deliveries;
+mod history;
 mod rules;
 
 use crate::common::{TestApp, WS};

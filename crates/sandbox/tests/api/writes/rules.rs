@@ -183,3 +183,88 @@ async fn rule_validation_uses_the_action_catalog_and_live_data() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_rule_is_edited_in_place_with_the_checks_of_create() {
+    let app = TestApp::new();
+    let t = admin(&app).await;
+    let c = app
+        .call(
+            Method::POST,
+            "/api/v1/connections",
+            Some(&t),
+            Some(webhook("Orders", "https://ok.example.com/x")),
+        )
+        .await;
+    let cid = c.json["connection"]["id"].as_str().unwrap().to_owned();
+    let rid = create_rule(&app, &t, &cid).await;
+    let path = format!("/api/v1/rules/{rid}");
+    let patch = |body: Value| app.call(Method::PATCH, &path, Some(&t), Some(body));
+
+    let r =
+        patch(json!({"event": "contact.created", "resource": "contact", "resource_id": "cnt_1"}))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["event"], "contact.created");
+    assert_eq!(r.json["resource_id"], "cnt_1");
+    assert_eq!(
+        r.json["connection"],
+        cid.as_str(),
+        "the connection never changes"
+    );
+    assert_eq!(r.json["active"], true, "what is not named stays");
+
+    // `null` clears the filter; the switch alone leaves the edit alone.
+    let r = patch(json!({"resource": null, "resource_id": null})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json.get("resource").is_none(), "{}", r.text);
+    let r = patch(json!({"active": false})).await;
+    assert_eq!(
+        (r.json["active"].clone(), r.json["event"].clone()),
+        (json!(false), json!("contact.created"))
+    );
+
+    // Bad values are named, and nothing changes.
+    let r =
+        patch(json!({"event": "Not An Event", "metadata": {"action": "fly"}, "resource_id": "x"}))
+            .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.params(), vec!["event"]);
+    let r = patch(json!({"metadata": {"action": "fly"}})).await;
+    assert_eq!(r.params(), vec!["metadata.action"], "{}", r.text);
+    let r = patch(json!({"resource_id": "cnt_1"})).await;
+    assert_eq!(r.params(), vec!["resource"], "an id needs its resource");
+    let r = patch(json!({"connection": cid})).await;
+    assert_eq!(r.params(), vec!["connection"], "not a field of an edit");
+    let r = patch(json!({})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.call(Method::GET, &path, Some(&t), None).await;
+    assert_eq!(r.json["event"], "contact.created");
+
+    // A member may not edit; a resource session may not move a rule out of its resource.
+    let member = app.session(json!({"role": "member"})).await.1;
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&member),
+            Some(json!({"event": "deal.won"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let pinned = app
+        .session(json!({"role": "owner", "session_type": "resource", "resource": "contact", "resource_id": "cnt_1"}))
+        .await
+        .1;
+    let r = patch(json!({"resource": "contact", "resource_id": "cnt_1"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&pinned),
+            Some(json!({"resource": null, "resource_id": null})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+}

@@ -3,8 +3,10 @@
 //! Resource sessions see and create only rules pinned to their own resource pair.
 
 mod check;
+mod update;
 
 use check::check_action;
+use update::update;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -210,28 +212,6 @@ pub async fn create(
     )?;
     let rule = visible(&state, &Caller::Management, &id)?;
     Ok((StatusCode::CREATED, Json(RuleCreated { rule })))
-}
-
-/// `PATCH /api/v1/rules/{id}` `{active}` -> Rule.
-pub async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    JsonObject(map): JsonObject,
-) -> ApiResult<Json<Rule>> {
-    caller.require(EmbedPage::Rules, Action::Write)?;
-    let mut f = Fields::new(&map, &["active"]);
-    let active = f.bool("active");
-    if active.is_none() && !f.present("active") {
-        f.fail("active", "is required");
-    }
-    f.finish("Invalid rule update")?;
-    visible(&state, &caller, &id)?;
-    state.db.conn().execute(
-        "UPDATE rules SET active = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, active.unwrap_or(true), ts(state.clock.now())],
-    )?;
-    Ok(Json(visible(&state, &caller, &id)?))
 }
 
 /// `DELETE /api/v1/rules/{id}` -> `{id, connection, type, event}`. Delivery history stays.
