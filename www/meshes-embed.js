@@ -129,6 +129,7 @@ export function mountMeshesEmbed(container, {
         const h = msg.height;
         if (typeof h !== 'number' || !Number.isFinite(h) || h < 0) return;
         iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
+        if (pending) revealPending();
         break;
       }
       case 'meshes:scroll-into-view': {
@@ -137,7 +138,15 @@ export function mountMeshesEmbed(container, {
         // who asked for less motion.
         const { top, height } = msg;
         if (![top, height].every(Number.isFinite) || height < 0) return;
-        reveal(top, height);
+        // A box below the frame's current bottom (a form that just opened) waits for the
+        // resize that makes room for it: scrolled now, the page could not go far enough.
+        clearTimeout(pending?.timer);
+        pending = null;
+        if (top + height > iframe.clientHeight && iframe.clientHeight < maxHeight) {
+          pending = { top, height, timer: setTimeout(revealPending, 1000) };
+        } else {
+          reveal(top, height);
+        }
         break;
       }
       case 'meshes:connection':
@@ -151,6 +160,15 @@ export function mountMeshesEmbed(container, {
         return;
     }
     onEvent(msg);
+  }
+
+  let pending = null;
+  function revealPending() {
+    const box = pending;
+    pending = null;
+    if (!box) return;
+    clearTimeout(box.timer);
+    reveal(box.top, box.height);
   }
 
   // Bring a box of the frame (its top and height, in the frame's viewport) into the window's
@@ -182,6 +200,8 @@ export function mountMeshesEmbed(container, {
       if (ready) sendAuth();
     },
     destroy() {
+      clearTimeout(pending?.timer);
+      pending = null;
       window.removeEventListener('message', onMessage);
       iframe.remove();
     },

@@ -2,6 +2,7 @@
 //! and delete (with the 409 "rules still use it" path offering a force delete); OAuth apps
 //! connect and reconnect through the hosted flow (`crate::oauth`).
 
+mod conflict;
 mod connect;
 mod form;
 mod list;

@@ -2,12 +2,13 @@
 //! Saves carry `expected_version`; a 409 shows the newer version and lets the user reapply
 //! their rows on top of it (nothing typed is lost).
 
+mod preview;
 mod rows;
 
 use super::kit::{FormErrors, Mutation, authed_resource, href_with_query, render_loaded};
 use crate::api::{Api, use_api};
 use crate::error::AppError;
-use crate::shell::router::Link;
+use crate::shell::router::{Link, use_location};
 use crate::ui::{ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
@@ -65,6 +66,26 @@ fn Editor(d: Loaded) -> impl IntoView {
     let change = Mutation::new(session).notices(notice);
     // The newer version someone else saved, after a 409.
     let newer = RwSignal::new(None::<MappingEnvelope>);
+    // Rows or name that differ from what is stored hold in-app navigation (the shell asks
+    // first) and ask the browser before the page unloads.
+    let loc = use_location();
+    let unsaved = Memo::new(move |_| {
+        base.with(|b| {
+            rows.with(|r| *r != from_schema(&b.mapping.schema))
+                || name.with(|n| *n != b.mapping.name)
+        })
+    });
+    Effect::new(move |_| loc.unsaved.set(can_edit && unsaved.get()));
+    let unload = window_event_listener(leptos::ev::beforeunload, move |e| {
+        if can_edit && unsaved.get_untracked() {
+            e.prevent_default();
+        }
+    });
+    on_cleanup(move || {
+        unload.remove();
+        let _ = loc.unsaved.try_set(false);
+        let _ = loc.held.try_set(None);
+    });
     let refresh = move |_| {
         let id = conn_id.get_value();
         change.run(async move { api.fields(&id, true).await }, move |c| {
@@ -230,5 +251,6 @@ fn Editor(d: Loaded) -> impl IntoView {
                     }
                 })}
         </form>
+        <preview::SamplePreview rows connection=conn_id.get_value() />
     }
 }

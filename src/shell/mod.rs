@@ -47,6 +47,23 @@ pub fn Workspace(api: Api) -> impl IntoView {
         AuthStatus::Expired(reason) => Some(expired_text(reason)),
         _ => None,
     };
+    // A renewal that takes more than a moment is said out loud: the greyed-out buttons have a
+    // reason on screen instead of none for up to 30 s.
+    let renewing = RwSignal::new(false);
+    Effect::new(move |_| {
+        let now = session.status.get() == AuthStatus::Refreshing;
+        renewing.set(false);
+        if now {
+            set_timeout(
+                move || {
+                    if session.status.get_untracked() == AuthStatus::Refreshing {
+                        let _ = renewing.try_set(true);
+                    }
+                },
+                std::time::Duration::from_millis(RENEWING_SAYS_AFTER_MS),
+            );
+        }
+    });
     let name = session.ctx().workspace.name.clone();
 
     view! {
@@ -73,6 +90,15 @@ pub fn Workspace(api: Api) -> impl IntoView {
                         }
                     })
             }}
+            <p
+                class="banner banner-quiet"
+                role="status"
+                id="session-renewing"
+                hidden=move || !renewing.get()
+            >
+                "Renewing your session with the app around this view… Changes pause until it answers; nothing you typed is lost."
+            </p>
+            <LeaveGuard loc=location />
             <main class="ws-main">
                 {move || {
                     route
@@ -87,6 +113,9 @@ pub fn Workspace(api: Api) -> impl IntoView {
     }
 }
 
+/// How long a renewal may take before the page says why changes are paused.
+const RENEWING_SAYS_AFTER_MS: u64 = 2_000;
+
 /// The grace-state banner: what happened, that nothing on screen is lost, and who can fix it.
 fn expired_text(reason: ExpiredReason) -> &'static str {
     match reason {
@@ -99,5 +128,49 @@ fn expired_text(reason: ExpiredReason) -> &'static str {
         _ => {
             "Your session needs to be renewed by the app around this view. What you see stays here and your unsaved input is kept; changes are paused until it reconnects."
         }
+    }
+}
+
+/// Leaving a page with unsaved changes asks first, in the page (a sandboxed frame may not be
+/// allowed `confirm()`): Stay has focus; leaving drops the changes and goes on.
+#[component]
+fn LeaveGuard(loc: router::Location) -> impl IntoView {
+    let stay = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = stay.get() {
+            let _ = b.focus();
+        }
+    });
+    move || {
+        loc.held.get().map(|_| {
+            view! {
+                <div
+                    class="banner banner-warn"
+                    role="alertdialog"
+                    id="leave-guard"
+                    aria-label="Unsaved changes"
+                >
+                    <p>"This page has changes that are not saved. Leave without saving them?"</p>
+                    <div class="form-actions">
+                        <button
+                            type="button"
+                            class="btn"
+                            node_ref=stay
+                            on:click=move |_| loc.held.set(None)
+                        >
+                            "Stay"
+                        </button>
+                        <button
+                            type="button"
+                            class="btn btn-danger"
+                            id="leave-anyway"
+                            on:click=move |_| router::leave_anyway(loc)
+                        >
+                            "Leave without saving"
+                        </button>
+                    </div>
+                </div>
+            }
+        })
     }
 }

@@ -17,6 +17,11 @@ pub struct Location {
     /// reload or a history restore is served with this session's `frame-ancestors` (and can
     /// tell the host its launch is spent) instead of a refused, dead frame.
     session: StoredValue<Option<String>>,
+    /// Set by a page while it holds changes not yet saved: in-app navigation then waits for
+    /// the user ([`Location::held`]) instead of dropping them.
+    pub unsaved: RwSignal<bool>,
+    /// A navigation waiting for the user to leave unsaved changes (`href`, `replace`).
+    pub held: RwSignal<Option<(String, bool)>>,
 }
 
 fn read() -> (String, String) {
@@ -38,6 +43,8 @@ pub fn provide() -> Location {
         path: RwSignal::new(path),
         search: RwSignal::new(search),
         session: StoredValue::new(session),
+        unsaved: RwSignal::new(false),
+        held: RwSignal::new(None),
     };
     provide_context(loc);
     let handle = window_event_listener(leptos::ev::popstate, move |_| sync(loc));
@@ -81,6 +88,10 @@ impl Location {
 /// Go to a same-origin `href` (`/workspace/...?…`). `replace` keeps the history length, for
 /// changes (like filters) that should not add Back steps to the host page.
 pub fn navigate(loc: Location, href: &str, replace: bool) {
+    if loc.unsaved.get_untracked() {
+        loc.held.set(Some((href.to_owned(), replace)));
+        return;
+    }
     let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
         return;
     };
@@ -93,6 +104,15 @@ pub fn navigate(loc: Location, href: &str, replace: bool) {
     };
     if done.is_ok() {
         sync(loc);
+    }
+}
+
+/// The user chose to leave unsaved changes: go where they were going.
+pub fn leave_anyway(loc: Location) {
+    if let Some((href, replace)) = loc.held.get_untracked() {
+        loc.held.set(None);
+        loc.unsaved.set(false);
+        navigate(loc, &href, replace);
     }
 }
 

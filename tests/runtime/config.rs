@@ -1,14 +1,13 @@
-//! Connections, rules and mappings: the pages that change configuration.
+//! Connections and rules: the pages that change configuration (mappings: `mappings.rs`).
 
 use super::*;
-use crate::common::{
-    self, connection, field_catalog, mapping, oauth_app, ok, refusal, rule, until, webhook,
-};
+use crate::common::{self, connection, delivery, oauth_app, ok, refusal, rule, until, webhook};
+use gloo_timers::future::TimeoutFuture;
 use meshes_protocol::api::{Connection, ConnectionDeleted, EventCreated};
 use wasm_bindgen_test::*;
 
 /// The webhook `c1` ("Orders") and the OAuth connection `c2` ("CRM").
-fn connections() -> [Connection; 2] {
+pub fn connections() -> [Connection; 2] {
     let mut orders = connection("c1", "webhook", "Orders");
     orders
         .metadata
@@ -96,6 +95,19 @@ async fn connection_form_checks_before_sending_and_delete_offers_force_on_409() 
     assert_eq!(bodies[1].as_deref(), Some(r#"{"force_delete":true}"#));
 }
 
+/// The test event as the page follows it: a failed attempt being retried, then failed for good.
+fn test_event_reads() -> Vec<(u16, String)> {
+    let read = |status, failed| {
+        let mut e = event("e9", status);
+        e.failed_count = Some(failed);
+        let mut d = delivery("e9", "r1", "c1", status);
+        d.last_error = Some("HTTP 503".into());
+        e.rule_events = Some(vec![d]);
+        ok(&json(&e))
+    };
+    vec![read(Status::Retrying, 0), read(Status::Failed, 1)]
+}
+
 fn rule_routes() -> Vec<(&'static str, Vec<(u16, String)>)> {
     vec![
         (
@@ -107,6 +119,7 @@ fn rule_routes() -> Vec<(&'static str, Vec<(u16, String)>)> {
                 }),
             )],
         ),
+        ("/events/e9", test_event_reads()),
         ("/integrations", vec![ok(&page_of(&[webhook(true)]))]),
         ("/event-types", vec![ok("[]")]),
         ("/resources", vec![ok("[]")]),
@@ -155,6 +168,24 @@ async fn rules_test_event_validates_json_before_sending() {
         sent(&requests, Method::Post, "/rules/r1/test"),
         vec![Some(r#"{"payload":{"email":"a@example.com"}}"#.into())]
     );
+    // The delivery's outcome follows inline, as it happens: never "delivered" for a 503.
+    until("the retry", || {
+        m.text(".test-outcome")
+            .is_some_and(|t| t.contains("Attempt 1 failed (HTTP 503); retrying."))
+    })
+    .await;
+    until("the end", || {
+        m.text(".test-outcome")
+            .is_some_and(|t| t.contains("Failed") && t.contains("Not delivered: HTTP 503"))
+    })
+    .await;
+    let reads = common::count(&requests, "/events/e9");
+    TimeoutFuture::new(3_500).await;
+    assert_eq!(
+        common::count(&requests, "/events/e9"),
+        reads,
+        "no reads once it ended"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -168,82 +199,6 @@ async fn rules_members_see_the_list_but_no_controls() {
             .unwrap()
             .contains("You're signed in as member")
     );
-}
-
-#[wasm_bindgen_test]
-async fn mapping_conflict_keeps_my_rows_and_saves_on_the_newer_version() {
-    let conflict = (
-        409,
-        refusal("Conflict", "VersionConflict", "The mapping changed"),
-    );
-    let (m, requests) = authed(
-        "/workspace/connections/c1/mappings",
-        Role::Admin,
-        vec![],
-        vec![
-            ("/fields", vec![ok(&json(&field_catalog()))]),
-            (
-                "/mappings/default",
-                vec![
-                    ok(&json(&mapping(2, "email"))),
-                    conflict,
-                    ok(&json(&mapping(3, "amount"))),
-                    ok(&json(&mapping(4, "email"))),
-                ],
-            ),
-            ("/connections/c1", vec![ok(&json(&connections()[0]))]),
-        ],
-    )
-    .await;
-    until("the rows", || m.exists(".mapping-row")).await;
-    // A bad path is caught before sending.
-    m.input(".map-source", "user..name");
-    m.submit("#mapping-form");
-    until("the path error", || {
-        m.all_text(".field-error")
-            .iter()
-            .any(|t| t.contains("payload path"))
-    })
-    .await;
-    assert!(sent(&requests, Method::Put, "/mappings/default").is_empty());
-    m.input(".map-source", "user.email");
-    m.submit("#mapping-form");
-    until("the conflict panel", || m.exists("#mapping-conflict")).await;
-    assert!(m.text("#mapping-conflict").unwrap().contains("version 3"));
-    assert!(
-        m.text("#mapping-conflict")
-            .unwrap()
-            .contains("amount ← amount")
-    );
-    m.click("#reapply");
-    assert_eq!(
-        m.el::<web_sys::HtmlInputElement>(".map-source").value(),
-        "user.email",
-        "my change is kept"
-    );
-    m.submit("#mapping-form");
-    until("the saved notice", || {
-        m.text(".notice-ok")
-            .is_some_and(|t| t.contains("version 4"))
-    })
-    .await;
-    let puts = sent(&requests, Method::Put, "/mappings/default");
-    assert_eq!(puts.len(), 2);
-    assert!(
-        puts[0]
-            .as_deref()
-            .unwrap()
-            .contains(r#""expected_version":2"#)
-    );
-    assert!(
-        puts[1]
-            .as_deref()
-            .unwrap()
-            .contains(r#""expected_version":3"#),
-        "{:?}",
-        puts[1]
-    );
-    assert!(puts[1].as_deref().unwrap().contains("user.email"));
 }
 
 /// The rules list names connections from the catalogs: it waits for them rather than showing

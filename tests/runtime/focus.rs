@@ -3,9 +3,9 @@
 //! field in error, a 409 offers the safe choice first. History names connections, never ids.
 
 use super::*;
-use crate::common::{self, connection, delivery, js, ok, refusal, until, webhook};
+use crate::common::{self, connection, delivery, js, ok, refusal, rule, until, webhook};
 use meshes_protocol::EmbedMessage;
-use meshes_protocol::api::{Connection, ConnectionState, Event, Integration};
+use meshes_protocol::api::{Connection, ConnectionState, Event, Integration, Rule};
 
 const ROW2: &str = "tr[data-connection-id='c2']";
 
@@ -30,6 +30,13 @@ async fn connections_page() -> Mounted {
                 vec![ok(&page_of::<Integration>(&[webhook(true)]))],
             ),
             ("/connections/c2", vec![(409, conflict)]),
+            (
+                "/rules",
+                vec![ok(&page_of(&[Rule {
+                    connection: "c2".into(),
+                    ..rule("r1")
+                }]))],
+            ),
             ("/connections", vec![ok(&page_of(&list))]),
         ],
     )
@@ -136,6 +143,11 @@ async fn confirmations_and_the_409_keep_focus_where_the_user_is() {
     m.click(".confirm-yes");
     until("the 409's safe choice takes focus", || {
         focused("[data-conflict-for='c2'] .keep-connection")
+    })
+    .await;
+    until("the panel names the rules that use it", || {
+        m.text(".conflict-rules")
+            .is_some_and(|t| t.contains("Rule for deal.won"))
     })
     .await;
     m.click("[data-conflict-for='c2'] .keep-connection");

@@ -122,3 +122,67 @@ async fn a_catalog_that_lands_after_the_list_costs_the_host_one_resize() {
     gloo_timers::future::TimeoutFuture::new(300).await;
     assert_eq!(m.resizes(), 1, "one resize, with the panel in it");
 }
+
+#[wasm_bindgen_test]
+async fn one_attempt_at_a_time_says_why_and_rows_name_their_account() {
+    common::js("(window.__open = window.open, window.open = () => null, true)");
+    let mut crm = connection("c3", "hubspot", "CRM (ada@acme.test)");
+    crm.metadata
+        .insert("account".into(), "ada@acme.test".into());
+    let (t, _) = fake(vec![
+        (
+            "/integrations",
+            vec![ok(&page_of(&[
+                oauth_app("hubspot", "HubSpot"),
+                oauth_app("salesforce", "Salesforce"),
+            ]))],
+        ),
+        ("/embed/oauth/attempts", vec![common::status(503)]),
+        ("/connections", vec![ok(&page_of(&[crm]))]),
+    ]);
+    // The attempt's creation is held back, so the first Connect stays in progress.
+    let t = common::delayed(t, "/embed/oauth/attempts", 2_500, Default::default());
+    let m = common::mount_ctx(
+        "/workspace/connections",
+        common::ctx_as(Role::Admin, vec![]),
+        t,
+    );
+    assert!(m.api.accept_auth(jwt(SID)).await);
+    until("the row", || {
+        m.exists("tr[data-connection-id='c3'] .account")
+    })
+    .await;
+    assert_eq!(
+        m.text("tr[data-connection-id='c3'] .account").unwrap(),
+        "Account: ada@acme.test"
+    );
+    until("the connect buttons", || {
+        m.all_text(".connect-oauth").len() == 2
+    })
+    .await;
+    assert_eq!(m.text("#connect-one-at-a-time").unwrap(), "");
+    m.click(".connect-oauth");
+    until("the others wait", || {
+        m.text("#connect-one-at-a-time")
+            .is_some_and(|t| t.contains("HubSpot"))
+    })
+    .await;
+    let buttons = m.root.query_selector_all(".connect-oauth").unwrap();
+    for i in 0..buttons.length() {
+        let b: web_sys::HtmlButtonElement =
+            wasm_bindgen::JsCast::unchecked_into(buttons.item(i).unwrap());
+        assert!(
+            b.disabled(),
+            "{} is disabled while HubSpot connects",
+            b.text_content().unwrap()
+        );
+    }
+    // Once that attempt ended (here: refused), the buttons are back.
+    until("enabled again", || {
+        !m.el::<web_sys::HtmlButtonElement>(".connect-oauth")
+            .disabled()
+    })
+    .await;
+    assert_eq!(m.text("#connect-one-at-a-time").unwrap(), "");
+    common::js("(window.open = window.__open, true)");
+}

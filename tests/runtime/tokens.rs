@@ -199,3 +199,39 @@ fn claims_are_read_from_the_payload() {
         assert_eq!(peek_claims(&not_ours), None, "{not_ours}");
     }
 }
+
+/// A renewal the host is slow to answer is said on screen after a moment, and a refresh the
+/// host reports as failed is said at once, in plain words, instead of buttons greying silently.
+#[wasm_bindgen_test]
+async fn a_slow_renewal_is_explained_and_a_failed_one_at_once() {
+    let (t, _) = fake(vec![(
+        "/connections",
+        vec![ok(&crate::shell::connections())],
+    )]);
+    let m = mount("/workspace/connections", SessionType::Workspace, t);
+    m.api.accept_auth(jwt(SID)).await;
+    crate::shell::connections_shown(&m).await;
+    let note = || m.el::<web_sys::HtmlElement>("#session-renewing");
+    assert!(note().hidden());
+    m.api
+        .session
+        .request_refresh(meshes_protocol::RefreshReason::Unauthorized);
+    gloo_timers::future::TimeoutFuture::new(500).await;
+    assert!(note().hidden(), "a quick renewal says nothing");
+    until("the renewal is explained", || !note().hidden()).await;
+    assert!(
+        note()
+            .text_content()
+            .unwrap()
+            .contains("nothing you typed is lost")
+    );
+    meshes_embed::host::receive(m.api, meshes_protocol::HostMessage::RefreshFailed);
+    until("the failure, at once", || {
+        m.text("#session-banner").is_some()
+    })
+    .await;
+    assert!(note().hidden());
+    m.api.accept_auth(jwt_gen(SID, 2)).await;
+    until("the banner to go", || m.text("#session-banner").is_none()).await;
+    assert!(note().hidden());
+}

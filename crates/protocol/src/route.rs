@@ -148,6 +148,8 @@ pub struct EventFilters {
     pub resource_id: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// Delivered to this connection (additive, decision 88).
+    pub connection: Option<String>,
     /// 50 (default) or 100 per page.
     pub limit: Option<u32>,
 }
@@ -167,6 +169,7 @@ fn valid_filter(k: &str, v: &str) -> bool {
         "event" => token_ok(v, 128, b"._"),
         "resource" | "resource_id" => token_ok(v, 64, b"._:-"),
         "since" | "until" => token_ok(v, 35, b"-:.TZ"),
+        "connection" => is_id(v),
         "limit" => v.parse().is_ok_and(|n| EVENT_PAGE_SIZES.contains(&n)),
         _ => false,
     }
@@ -192,6 +195,7 @@ impl EventFilters {
                 "resource_id" => f.resource_id = keep,
                 "since" => f.since = keep,
                 "until" => f.until = keep,
+                "connection" => f.connection = keep,
                 _ => f.limit = v.parse().ok(),
             }
         }
@@ -207,6 +211,7 @@ impl EventFilters {
             ("resource_id", &self.resource_id),
             ("since", &self.since),
             ("until", &self.until),
+            ("connection", &self.connection),
         ];
         for (k, v) in fields {
             if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {

@@ -68,11 +68,12 @@ async fn a_save_far_down_the_list_scrolls_the_host_to_its_notice() -> TestResult
         (f == "conn-name").then_some(())
     })
     .await;
-    let (top, _, height) = on_host_screen(&s, "#connection-form").await;
-    assert!(
-        (0.0..height).contains(&top),
-        "the form opened where the user is, in view: top {top} of {height}"
-    );
+    // The host scrolls it in (smoothly, once the frame has grown to hold it).
+    eventually("the form opened where the user is, in view", || async {
+        let (top, _, height) = on_host_screen(&s, "#connection-form").await;
+        (0.0..height).contains(&top).then_some(())
+    })
+    .await;
 
     s.click_in_embed("#conn-save").await?;
     let saved = eventually("the save's outcome", || async {

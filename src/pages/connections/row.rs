@@ -1,6 +1,7 @@
 //! One connection's row: its status and actions (field mapping, edit under the row, reconnect,
 //! delete with the 409 force-delete path).
 
+use super::conflict::ConflictPanel;
 use super::form::ConnectionForm;
 use super::list::RowCtx;
 use crate::api::use_api;
@@ -50,7 +51,15 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
         .into_any()
     };
     let row = StoredValue::new(c.clone());
+    // OAuth connections remember the account they were signed in with.
+    let account = c
+        .metadata
+        .get("account")
+        .and_then(|a| a.as_str())
+        .map(str::to_owned);
     let focus = use_focus();
+    // The events of the rules that use it, once the 409 panel has read them.
+    let uses = RwSignal::new(Vec::<String>::new());
     let delete = move |force: bool| {
         let (id, name) = row.with_value(|c| (c.id.clone(), c.name.clone()));
         let how = DeleteConnection {
@@ -62,8 +71,15 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
             move |result| match result {
                 Ok(_) => {
                     conflict.set(None);
+                    // A forced delete says what went with it.
+                    let with = uses.with_untracked(|u| match u.len() {
+                        _ if !force => String::new(),
+                        0 => " and the rules that used it".to_owned(),
+                        1 => format!(" and its rule for {}", u[0]),
+                        _ => format!(" and its {} rules ({})", u.len(), u.join(", ")),
+                    });
                     ctx.notice.set(Some(Notice::Done(format!(
-                        "Connection \"{name}\" deleted."
+                        "Connection \"{name}\"{with} deleted."
                     ))));
                     ctx.reload.run(());
                 }
@@ -123,7 +139,10 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     view! {
         <tr data-connection-id=c.id.clone() class:highlight=highlight>
             <td class="conn-name">{c.name}</td>
-            <td data-label="Integration">{integration_label(&c.kind).to_owned()}</td>
+            <td data-label="Integration">
+                {integration_label(&c.kind).to_owned()}
+                {account.map(|a| view! { <p class="muted account">{format!("Account: {a}")}</p> })}
+            </td>
             <td data-label="Status">{status}</td>
             <td data-label="Created">
                 <Time at=c.created_at />
@@ -199,41 +218,19 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
         {move || {
             conflict
                 .get()
-                .map(|msg| {
+                .map(|message| {
                     view! {
-                        <tr
-                            class="conflict-row row-panel"
-                            data-conflict-for=row.with_value(|c| c.id.clone())
-                        >
-                            <td colspan="5">
-                                <div class="warning" role="alert">
-                                    <p>
-                                        <strong>{msg}</strong>
-                                    </p>
-                                    <p>
-                                        "Force delete also deletes those rules: matching events stop being delivered to this connection. This cannot be undone."
-                                    </p>
-                                    <button
-                                        type="button"
-                                        class="btn btn-danger force-delete"
-                                        disabled=move || !change.ready()
-                                        on:click=move |_| delete(true)
-                                    >
-                                        "Force delete connection and its rules"
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="btn keep-connection"
-                                        on:click=move |_| {
-                                            conflict.set(None);
-                                            focus.later(row_delete.get_value());
-                                        }
-                                    >
-                                        "Keep it"
-                                    </button>
-                                </div>
-                            </td>
-                        </tr>
+                        <ConflictPanel
+                            id=row.with_value(|c| c.id.clone())
+                            message
+                            change
+                            uses
+                            on_force=Callback::new(move |_| delete(true))
+                            on_keep=Callback::new(move |_| {
+                                conflict.set(None);
+                                focus.later(row_delete.get_value());
+                            })
+                        />
                     }
                 })
         }}

@@ -17,16 +17,7 @@ pub fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
     let bar_w = (slot * 7 / 10).max(1);
     let total: u32 = days.iter().map(|d| d.total).sum();
     let label = format!("{total} events over {} days", days.len());
-    // The first, middle and last day under the bars: enough to read a date off any bar.
-    let ticks: Vec<String> = match days.len() {
-        0 => vec![],
-        n => [0, n / 2, n - 1]
-            .into_iter()
-            .enumerate()
-            .filter(|(k, i)| *k == 0 || *i > 0)
-            .map(|(_, i)| short_date(&days[i].date))
-            .collect(),
-    };
+    let ticks = ticks(&days);
     let bars = days.into_iter().enumerate().map(move |(i, d)| {
         let x = i as u32 * slot + (slot - bar_w) / 2;
         let h = |n: u32| (u64::from(n) * u64::from(CHART_H) / u64::from(max)) as u32;
@@ -69,6 +60,16 @@ pub fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
     }
 }
 
+/// The first, middle and last day under the bars (each once): enough to read a date off any bar.
+fn ticks(days: &[DailyBucket]) -> Vec<String> {
+    let Some(last) = days.len().checked_sub(1) else {
+        return vec![];
+    };
+    let mut at = vec![0, days.len() / 2, last];
+    at.dedup();
+    at.into_iter().map(|i| short_date(&days[i].date)).collect()
+}
+
 /// `2026-11-17` → `Nov 17` (the UTC day the API counts in).
 pub fn short_date(date: &str) -> String {
     const MONTHS: [&str; 12] = [
@@ -97,5 +98,24 @@ mod tests {
         assert_eq!(short_date("2026-01-31"), "Jan 31");
         assert_eq!(short_date("2026-13-01"), "2026-13-01");
         assert_eq!(short_date("junk"), "junk");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn each_tick_once() {
+        let days = |n: u32| -> Vec<DailyBucket> {
+            (1..=n)
+                .map(|d| DailyBucket {
+                    date: format!("2026-01-{d:02}"),
+                    total: 0,
+                    completed: 0,
+                    failed: 0,
+                })
+                .collect()
+        };
+        assert!(ticks(&days(0)).is_empty());
+        assert_eq!(ticks(&days(1)), ["Jan 1"]);
+        assert_eq!(ticks(&days(2)), ["Jan 1", "Jan 2"]);
+        assert_eq!(ticks(&days(3)), ["Jan 1", "Jan 2", "Jan 3"]);
+        assert_eq!(ticks(&days(30)), ["Jan 1", "Jan 16", "Jan 30"]);
     }
 }

@@ -168,7 +168,14 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
         .into_any()
     };
     view! {
-        <PageHeader title=initial.event.clone() subtitle="Event detail" />
+        <PageHeader
+            title=initial.event.clone()
+            subtitle=if initial.test == Some(true) {
+                "Test event, sent from a rule"
+            } else {
+                "Event detail"
+            }
+        />
         <section class="card summary" id="event-summary">
             <dl class="facts">
                 <dt>"Status"</dt>

@@ -7,6 +7,7 @@ use crate::shell::router::{navigate, use_location};
 use crate::ui::{local_input_to_utc, status_label, use_focus, utc_to_local_input};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
+use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::api::Status;
 use meshes_protocol::route::{EVENT_PAGE_SIZES, EventFilters};
 
@@ -32,6 +33,15 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let limit = RwSignal::new(f.limit.unwrap_or(EVENT_PAGE_SIZES[0]).to_string());
+    let connection = RwSignal::new(f.connection.unwrap_or_default());
+    // Connections to filter by, where this session may list them.
+    let connections = authed_resource(|api| async move {
+        let st = api.session.ctx().session_type;
+        if !can_open(st, EmbedPage::Connections) && !can_open(st, EmbedPage::Rules) {
+            return Ok(vec![]);
+        }
+        Ok(api.all_connections().await?.records)
+    });
     let loc = use_location();
     let ctx = use_api().session.ctx();
     let locked = ctx.resource.clone().zip(ctx.resource_id.clone());
@@ -62,12 +72,21 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                 resource_id: some(resource_id.get_untracked()),
                 since: from,
                 until: to,
+                connection: some(connection.get_untracked()),
                 limit: limit.get_untracked().parse().ok(),
             });
         }
     };
     let clear = move |_| {
-        for s in [status, event, resource, resource_id, since, until] {
+        for s in [
+            status,
+            event,
+            resource,
+            resource_id,
+            since,
+            until,
+            connection,
+        ] {
             s.set(String::new());
         }
         backwards.set(false);
@@ -147,6 +166,28 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                     }}
                 </span>
             </label>
+            {move || {
+                let list = connections.get().and_then(Result::ok).unwrap_or_default();
+                (!list.is_empty())
+                    .then(|| {
+                        view! {
+                            <label>
+                                "Connection"
+                                <select
+                                    id="filter-connection"
+                                    prop:value=connection
+                                    on:change=move |e| connection.set(event_target_value(&e))
+                                >
+                                    <option value="">"Any"</option>
+                                    {list
+                                        .into_iter()
+                                        .map(|c| view! { <option value=c.id>{c.name}</option> })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })
+            }}
             <label>
                 "Per page"
                 <select

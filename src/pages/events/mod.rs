@@ -7,10 +7,10 @@ use super::kit::{Paged, authed_resource, every, page_link, render_loaded, staged
 use crate::api::use_api;
 use crate::error::AppError;
 use crate::shell::router::use_location;
-use crate::ui::{PageHeader, StatusBadge, Table, Time};
+use crate::ui::{PageHeader, StatusBadge, Table, Time, connection_label};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
-use meshes_protocol::api::{Event, Page};
+use meshes_protocol::api::{ConnectionState, Destination, Event, Page};
 use meshes_protocol::route::{EVENT_PAGE_SIZES, EventFilters};
 
 /// At most this many in-flight rows are re-read per tick.
@@ -92,8 +92,21 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
                     Err(AppError::Canceled) => return,
                     Err(_) => continue,
                 };
+                // The list row keeps where it went: the detail's deliveries say it.
+                let destinations = fresh.rule_events.as_ref().map(|r| {
+                    r.iter()
+                        .map(|d| Destination {
+                            connection: d.connection.clone(),
+                            connection_name: d.connection_name.clone(),
+                            connection_state: d.connection_state.unwrap_or(ConnectionState::Live),
+                            integration_type: d.integration_type.clone(),
+                            status: d.status,
+                        })
+                        .collect()
+                });
                 let fresh = Event {
                     rule_events: None,
+                    destinations,
                     ..fresh
                 };
                 // Gone with the page: stop.
@@ -166,7 +179,7 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
         >
             <Table
                 id="events-table"
-                columns=&["Event", "Status", "Resource", "Deliveries", "Received"]
+                columns=&["Event", "Status", "Destination", "Resource", "Deliveries", "Received"]
             >
                 <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
                     <EventRow e />
@@ -209,12 +222,33 @@ fn EventRow(e: Event) -> impl IntoView {
         },
         e.event.clone(),
     );
+    // Where it went, by name (an API without `destinations` leaves this to the detail page).
+    let destination = e.destinations.as_ref().map_or_else(
+        || "—".to_owned(),
+        |d| {
+            if d.is_empty() {
+                return "Nowhere".to_owned();
+            }
+            d.iter()
+                .map(|d| {
+                    connection_label(
+                        d.connection_name.as_deref(),
+                        Some(d.connection_state),
+                        &d.integration_type,
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    let test = e.test == Some(true);
     view! {
         <tr data-event-id=e.id.clone() data-status=e.status.as_str()>
-            <td>{link}</td>
+            <td>{link} {test.then(|| view! { <span class="badge badge-test">"Test"</span> })}</td>
             <td data-label="Status">
                 <StatusBadge status=e.status />
             </td>
+            <td data-label="Destination">{destination}</td>
             <td data-label="Resource">{resource}</td>
             <td data-label="Deliveries">{deliveries}</td>
             <td data-label="Received">

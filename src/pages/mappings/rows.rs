@@ -11,6 +11,33 @@ use meshes_protocol::api::{
 };
 use serde_json::Value;
 
+/// A transform in words (the API's identifier for kinds this version does not know).
+pub fn transform_label(kind: &str) -> &str {
+    match kind {
+        "to_string" => "Convert to text",
+        "to_number" => "Convert to a number",
+        "to_boolean" => "Convert to yes/no",
+        "to_date" => "Convert to a date",
+        "to_datetime" => "Convert to a date and time",
+        "default" => "Use a value when empty",
+        "trim" => "Remove surrounding spaces",
+        "lower" => "Make lowercase",
+        "upper" => "Make uppercase",
+        "substring" => "Keep part of the text",
+        other => other,
+    }
+}
+
+/// What happens when a field cannot be filled, in words.
+pub fn on_error_label(choice: &str) -> &str {
+    match choice {
+        "skip_field" => "Leave this field out",
+        "warn_action" => "Send without it and warn",
+        "fail_action" => "Fail the delivery",
+        other => other,
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Transform {
     pub kind: String,

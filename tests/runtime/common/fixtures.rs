@@ -108,6 +108,8 @@ pub fn event(id: &str, status: Status) -> Event {
         completed_at: None,
         created_by: "api".into(),
         created_at: AT.into(),
+        test: None,
+        destinations: None,
         rule_events: None,
         payload: None,
     }

@@ -183,6 +183,12 @@ pub struct Event {
     pub completed_at: Option<String>,
     pub created_by: String,
     pub created_at: String,
+    /// Additive (decision 88): `true` for an event sent by a rule's "Send test event".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<bool>,
+    /// Additive (decision 88), in lists: where the event went, one entry per delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<Destination>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_events: Option<Vec<RuleEvent>>,
     /// Only from `/events/{id}/payload`, which `events.payload:read` gates in embed.
@@ -192,6 +198,17 @@ pub struct Event {
 
 fn event_kind() -> String {
     "event".to_owned()
+}
+
+/// One delivery of an event in a list: its connection, named as in `RuleEvent`, and its status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Destination {
+    pub connection: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_name: Option<String>,
+    pub connection_state: ConnectionState,
+    pub integration_type: String,
+    pub status: Status,
 }
 
 /// What became of a connection that history points at (additive, decision 83).

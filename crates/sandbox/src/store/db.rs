@@ -95,6 +95,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     // The hosted start page: how the embed proves it created the attempt, and how it went on.
     ("oauth_attempts", "proof_hash", "TEXT"),
     ("oauth_attempts", "started_via", "TEXT"),
+    // Sent by a rule's "Send test event" (decision 88).
+    ("events", "is_test", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 #[derive(Clone)]

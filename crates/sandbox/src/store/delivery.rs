@@ -23,7 +23,7 @@ fn backoff(attempt: u32) -> Duration {
     Duration::seconds(2i64 << attempt.min(6))
 }
 
-/// Create an event delivered by `rule` alone, due now.
+/// Create a test event (`is_test`) delivered by `rule` alone, due now.
 pub fn enqueue(
     state: &AppState,
     rule: &Rule,
@@ -35,8 +35,8 @@ pub fn enqueue(
     let mut conn = state.db.conn();
     let tx = conn.transaction()?;
     tx.execute(
-        "INSERT INTO events (id, workspace_id, event, resource, resource_id, status, payload, total_rules, created_by, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, 1, ?7, ?8)",
+        "INSERT INTO events (id, workspace_id, event, resource, resource_id, status, payload, total_rules, created_by, created_at, is_test) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, 1, ?7, ?8, 1)",
         params![event_id, rule.workspace, rule.event, rule.resource, rule.resource_id, payload.to_string(), created_by, now],
     )?;
     tx.execute(

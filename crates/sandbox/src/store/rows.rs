@@ -29,7 +29,7 @@ pub fn connection_from_row(r: &Row) -> rusqlite::Result<(Connection, i64)> {
 pub const CONNECTION_COLUMNS: &str = "id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at, seq";
 
 pub const EVENT_COLUMNS: &str = "id, workspace_id, event, resource, resource_id, status, total_rules, \
-    completed_count, failed_count, started_at, completed_at, created_by, created_at, seq, payload";
+    completed_count, failed_count, started_at, completed_at, created_by, created_at, seq, payload, is_test";
 
 pub fn event_from_row(r: &Row) -> rusqlite::Result<(Event, i64)> {
     let status: String = r.get("status")?;
@@ -49,6 +49,8 @@ pub fn event_from_row(r: &Row) -> rusqlite::Result<(Event, i64)> {
             completed_at: r.get("completed_at")?,
             created_by: r.get("created_by")?,
             created_at: r.get("created_at")?,
+            test: r.get::<_, bool>("is_test")?.then_some(true),
+            destinations: None,
             rule_events: None,
             payload: None,
         },

@@ -138,6 +138,10 @@ async fn reconnect_reactivates_an_inactive_connection() -> TestResult {
         after.contains("Active") && after.starts_with("highlight"),
         "{after}"
     );
+    assert!(
+        after.contains("Account: Umbrella"),
+        "the row names the account: {after}"
+    );
     let sent = s.wait_for_log("meshes:connection", 1).await;
     assert!(sent[0].contains(r#""outcome":"reauthorized""#), "{sent:?}");
     s.quit().await;

@@ -30,7 +30,8 @@ pub fn ConnectPanel(
                     type="button"
                     class="btn connect-oauth"
                     data-integration=i.kind.clone()
-                    disabled=move || !enabled.get()
+                    disabled=move || !enabled.get() || flow.busy()
+                    aria-describedby="connect-one-at-a-time"
                     on:click=move |_| flow.start(target.clone())
                 >
                     {format!("Connect {}", i.name)}
@@ -51,6 +52,19 @@ pub fn ConnectPanel(
                 "You sign in to the app in a window Meshes opens; your password never passes through this page."
             </p>
             <div class="connect-buttons">{buttons}</div>
+            <p class="help" id="connect-one-at-a-time">
+                {move || {
+                    flow.busy()
+                        .then(|| {
+                            let name = flow
+                                .target
+                                .with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+                            format!(
+                                "One sign-in at a time: finish or cancel connecting {name} first.",
+                            )
+                        })
+                }}
+            </p>
             <FlowStatus flow />
         </section>
     }

@@ -127,7 +127,12 @@ pub fn describe(phase: &Phase, name: &str, redirect: bool) -> Option<StatusLine>
                 AttemptStatus::Expired => format!("Connecting {name} timed out."),
                 _ => format!("{name} could not be connected."),
             };
-            let why = a.error.as_ref().map(|e| e.message.clone()).unwrap_or_else(|| "Nothing was connected.".into());
+            // A denial needs no second sentence saying the same; it needs what to do instead.
+            let why = match (a.status, &a.error) {
+                (AttemptStatus::Denied, _) => format!("To connect it, try again and allow access when {name} asks."),
+                (_, Some(e)) => e.message.clone(),
+                (_, None) => "Nothing was connected.".into(),
+            };
             line(a.status.as_str(), "alert", "flow-status error-state", vec![title, why], vec![Act::Retry, Act::Dismiss])
         }
         Phase::Refused(msg) => line(
@@ -192,7 +197,11 @@ mod tests {
         assert_eq!(denied.phase, "denied");
         assert_eq!(
             denied.lines,
-            ["Slack was not connected: access was denied.", "Because."]
+            [
+                "Slack was not connected: access was denied.",
+                "To connect it, try again and allow access when Slack asks."
+            ],
+            "said once, then what to do"
         );
         assert!(denied.acts.contains(&Act::Retry));
         for s in [

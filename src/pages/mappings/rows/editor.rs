@@ -1,7 +1,7 @@
 //! The rows editor: one table row per field, its transforms under it, and the errors the checks
 //! found next to what they are about.
 
-use super::{Row, Transform};
+use super::{Row, Transform, on_error_label, transform_label};
 use crate::pages::kit::FormErrors;
 use crate::ui::Table;
 use leptos::prelude::*;
@@ -111,6 +111,7 @@ fn RowView(
                 <input
                     class="map-source"
                     aria-label=format!("Source {}", i + 1)
+                    list=move || (!is_literal()).then_some("payload-paths")
                     placeholder=move || {
                         if is_literal() { "e.g. lead" } else { "e.g. email or user.name" }
                     }
@@ -151,9 +152,11 @@ fn RowView(
                                     }
                                 }
                             >
-                                <option value="">"+ transform"</option>
+                                <option value="">"+ Change the value…"</option>
                                 {TRANSFORMS
-                                    .map(|t| view! { <option value=t>{t}</option> })
+                                    .map(|t| {
+                                        view! { <option value=t>{transform_label(t)}</option> }
+                                    })
                                     .collect_view()}
                             </select>
                         }
@@ -168,7 +171,7 @@ fn RowView(
                     disabled=!can_edit
                 >
                     {ON_ERROR
-                        .map(|o| view! { <option value=o>{o.replace('_', " ")}</option> })
+                        .map(|o| view! { <option value=o>{on_error_label(o)}</option> })
                         .collect_view()}
                 </select>
             </td>
@@ -228,7 +231,7 @@ fn TransformView(
     };
     view! {
         <div class="transform">
-            <span>{t.kind.clone()}</span>
+            <span>{transform_label(&t.kind).to_owned()}</span>
             {arg
                 .map(|label| {
                     view! {

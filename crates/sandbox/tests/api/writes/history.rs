@@ -78,6 +78,40 @@ async fn history_keeps_a_deleted_connections_name_and_a_hidden_ones_from_session
         "the vendor still sees it"
     );
 
+    // The list says where each event went, filters by connection and marks test events.
+    let list = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/events?connection={secret}"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    let records = list.json["records"].as_array().unwrap();
+    assert_eq!(
+        records.len(),
+        1,
+        "only the event delivered to it: {}",
+        list.text
+    );
+    assert_eq!(records[0]["id"], secret_event.as_str());
+    assert_eq!(records[0]["test"], true);
+    let d = &records[0]["destinations"][0];
+    assert_eq!(
+        (d["connection_state"].as_str(), d.get("connection_name")),
+        (Some("hidden"), None)
+    );
+    let bad = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/workspaces/{WS}/events?connection=a%20b"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(bad.params(), vec!["connection"]);
+
     // The Dashboard's failures follow the same rule (none here failed; the seed's did).
     let dash = app
         .call(

@@ -11,10 +11,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_view_payload;
-use meshes_protocol::api::{
-    ConnectionState, Event, Page, ParamError, RuleEvent, Status, Workspace,
-};
+use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status, Workspace};
 use rusqlite::{OptionalExtension, params};
+
+mod history;
+pub use history::connection_ref;
+use history::destinations;
 
 routes! {
     GET "/workspaces/{id}/events" => list,
@@ -22,7 +24,8 @@ routes! {
     GET "/events/{id}/payload" => payload,
 }
 
-/// `GET /api/v1/workspaces/{id}/events?limit&cursor&event&status&resource&resource_id`
+/// `GET /api/v1/workspaces/{id}/events?limit&cursor&event&status&resource&resource_id&since&until&connection`
+/// (`connection`: events delivered to it, additive; each event lists its `destinations`).
 pub async fn list(
     State(state): State<AppState>,
     WorkspaceScope {
@@ -62,6 +65,10 @@ pub async fn list(
         }
     };
     let (since, until) = (bound("since"), bound("until"));
+    let connection = q.get("connection");
+    if connection.is_some_and(|c| !meshes_protocol::route::is_id(c)) {
+        errors.push(ParamError::new("connection", "must be a connection id"));
+    }
     if !errors.is_empty() {
         return Err(ApiError::bad_request("Invalid query", errors));
     }
@@ -73,6 +80,8 @@ pub async fn list(
          AND (?3 IS NULL OR event = ?3) AND (?4 IS NULL OR status = ?4) \
          AND (?5 IS NULL OR resource = ?5) AND (?6 IS NULL OR resource_id = ?6) \
          AND (?8 IS NULL OR created_at >= ?8) AND (?9 IS NULL OR created_at < ?9) \
+         AND (?10 IS NULL OR EXISTS (SELECT 1 FROM rule_events re WHERE re.event_id = events.id \
+              AND re.connection_id = ?10)) \
          ORDER BY seq DESC LIMIT ?7"
     ))?;
     let rows = stmt
@@ -86,12 +95,16 @@ pub async fn list(
                 rid,
                 page.limit + 1,
                 since,
-                until
+                until,
+                connection
             ],
             event_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(paginate(rows, page.limit)))
+    drop(stmt);
+    let mut page = paginate(rows, page.limit);
+    destinations(&conn, &caller, &mut page.records)?;
+    Ok(Json(page))
 }
 
 /// Load one event the caller may see, or 404 (never 403: no existence oracle).
@@ -184,19 +197,4 @@ pub async fn payload(
     event.rule_events = Some(rule_events(&state, &caller, &event)?);
     event.payload = Some(serde_json::from_str(&payload).unwrap_or_default());
     Ok(Json(event))
-}
-
-/// A history row's connection as `caller` may see it: its name (none if it is hidden from a
-/// session, or gone for good) and its state. Reads `connection_name`, `connection_hidden` and
-/// `connection_deleted` from a LEFT JOIN on connections.
-pub fn connection_ref(
-    caller: &Caller,
-    r: &rusqlite::Row,
-) -> rusqlite::Result<(Option<String>, ConnectionState)> {
-    let name: Option<String> = r.get("connection_name")?;
-    let hidden: Option<bool> = r.get("connection_hidden")?;
-    let deleted: Option<bool> = r.get("connection_deleted")?;
-    let state = ConnectionState::of(hidden.zip(deleted));
-    let shown = state != ConnectionState::Hidden || caller.session().is_none();
-    Ok((name.filter(|_| shown), state))
 }
