@@ -47,9 +47,30 @@ pub fn provide() -> Location {
         held: RwSignal::new(None),
     };
     provide_context(loc);
-    let handle = window_event_listener(leptos::ev::popstate, move |_| sync(loc));
+    let handle = window_event_listener(leptos::ev::popstate, move |_| popped(loc));
     on_cleanup(move || handle.remove());
     loc
+}
+
+/// Back or forward. With unsaved changes the page stays: its URL goes back on top of the
+/// history, and the guard asks; "Leave without saving" then goes where Back pointed.
+fn popped(loc: Location) {
+    if !loc.unsaved.get_untracked() {
+        return sync(loc);
+    }
+    let (path, search) = read();
+    let here = format!("{}{}", loc.path.get_untracked(), loc.search.get_untracked());
+    let restored = web_sys::window()
+        .and_then(|w| w.history().ok())
+        .is_some_and(|h| {
+            h.push_state_with_url(&JsValue::NULL, "", Some(&here))
+                .is_ok()
+        });
+    if restored {
+        loc.held.set(Some((format!("{path}{search}"), false)));
+    } else {
+        sync(loc);
+    }
 }
 
 fn sync(loc: Location) {

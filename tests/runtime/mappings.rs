@@ -3,6 +3,7 @@
 use super::*;
 use crate::common::{field_catalog, mapping, ok, refusal, until};
 use crate::config::connections;
+use gloo_timers::future::TimeoutFuture;
 use meshes_protocol::api::Event;
 use wasm_bindgen_test::*;
 
@@ -127,10 +128,22 @@ async fn unsaved_mapping_changes_hold_navigation_until_the_user_says() {
         "user.plan",
         "and the change is still there"
     );
-    m.click("nav a[href*='/workspace/rules']");
-    until("asked again", || m.exists("#leave-anyway")).await;
+    // The browser's Forward (Rules is still ahead in the history) is held too: the page and
+    // its URL stay, and "Leave anyway" goes where Forward pointed.
+    crate::common::window()
+        .history()
+        .unwrap()
+        .forward()
+        .unwrap();
+    until("the guard for Forward", || m.exists("#leave-anyway")).await;
+    TimeoutFuture::new(100).await;
+    assert!(path().ends_with("/mappings"), "the URL stays: {}", path());
+    assert!(m.exists(".mapping-row"));
     m.click("#leave-anyway");
-    until("left", || path() == "/workspace/rules").await;
+    until("left", || {
+        path() == "/workspace/rules" && !m.exists(".mapping-row")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
