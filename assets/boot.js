@@ -25,6 +25,10 @@ if (window.parent !== window && token && session) {
   const seen = location.ancestorOrigins && location.ancestorOrigins[0];
   const referred = document.referrer ? new URL(document.referrer).origin : undefined;
   const parent = seen || (referred === 'null' ? undefined : referred);
+  // Said at once (no fields), so a host that never hears meshes:ready can tell a launch that
+  // stalls from a frame the browser refused (where nothing runs). Only an origin the session
+  // allows can see it: the browser framed this document for no other (`frame-ancestors`).
+  if (parent && parent !== 'null') window.parent.postMessage({"type":"meshes:loading"}, parent);
   const early = { inbox: [], ready: null, dropped: 0, overflowed: false };
   const keep = (e) => {
     // Only the parent's messages are kept (nobody else can fake `source`), so other frames
@@ -56,7 +60,8 @@ if (window.parent !== window && token && session) {
           allowed = JSON.parse(body).allowed_origins || [];
         } catch (_) {}
         if (Array.isArray(allowed) && allowed.includes(parent)) {
-          window.parent.postMessage({ type: 'meshes:ready' }, parent);
+          // Exactly the runtime's own `EmbedMessage::ready()` (a protocol test compares them).
+          window.parent.postMessage({"type":"meshes:ready","version":1,"capabilities":["refresh-failed","navigate-to","scroll-into-view","connection","error"]}, parent);
           performance.mark('meshes:ready');
           early.ready = parent;
         }

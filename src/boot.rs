@@ -11,6 +11,7 @@ use crate::shell::Workspace;
 use crate::ui::ErrorState;
 use leptos::prelude::*;
 use meshes_protocol::EmbedMessage;
+use meshes_protocol::message::EmbedErrorCode;
 use meshes_protocol::origin::choose_parent;
 
 #[derive(Clone)]
@@ -79,10 +80,18 @@ async fn exchange_and_bind(params: LaunchParams) -> Phase {
     let observed = bridge::observed_parent_origin();
     match launch::exchange_http(&params, observed.clone()).await {
         Err(err) => {
-            // Tell the host, so it can mint a fresh session. The browser only framed us because
-            // `frame-ancestors` allowed this parent, and the message carries no secret.
-            if let (AppError::Launch(reason), Some(origin)) = (&err, observed) {
-                Bridge::to_parent(origin).post(&EmbedMessage::TokenExpired { reason: *reason });
+            // Tell the host before showing it, so it can mint a fresh session or say the embed
+            // is unreachable. The browser only framed us because `frame-ancestors` allowed this
+            // parent, and the message carries no secret.
+            let told = match &err {
+                AppError::Launch(reason) => Some(EmbedMessage::TokenExpired { reason: *reason }),
+                AppError::Network(_) | AppError::Timeout => Some(EmbedMessage::Error {
+                    code: EmbedErrorCode::Network,
+                }),
+                _ => None,
+            };
+            if let (Some(msg), Some(origin)) = (told, observed) {
+                Bridge::to_parent(origin).post(&msg);
             }
             Phase::Failed(err)
         }

@@ -84,17 +84,29 @@ async function launch() {
     oauthRedirect: preset.get('oauth_redirect') !== 'false',
     path: new FormData(form).get('reopen') ? lastPath ?? undefined : undefined,
     onEvent(message) {
-      record('embed', message);
-      if (message.type === 'meshes:navigate') lastPath = message.path;
+      record(message.type.startsWith('meshes:') ? 'embed' : 'host', message);
       if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });
-      if (message.type === 'meshes:token-expired') {
-        status.textContent = 'The integrations session ended. Launch a new session to continue.';
-      }
     },
+  });
+  embed.on('navigate', ({ path }) => { lastPath = path; });
+  embed.on('expired', ({ remint }) => {
+    if (remint) status.textContent = 'The integrations session ended. Launch a new session to continue.';
+  });
+  embed.on('navigate-refused', ({ path, reason }) => {
+    status.textContent = `The embed did not open ${path} (${reason === 'not_allowed' ? 'not available to this session' : 'not a workspace page'}).`;
+  });
+  embed.on('error', ({ code }) => {
+    status.textContent = `The integrations workspace could not load (${code}).`;
   });
   status.textContent = `Session ${session.session_id} (${session.role}, ${session.session_type})`;
 }
 
+$('#goto-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  embed?.navigate(new FormData(e.target).get('goto')).catch((err) => {
+    status.textContent = err.message;
+  });
+});
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   launch();

@@ -7,7 +7,12 @@
 //     onEvent: (message) => {},            // every contract message, e.g. to route or log
 //     oauthRedirect: false,                // opt in to the OAuth redirect fallback (see below)
 //     path,                                // reopen where the user was: an earlier meshes:navigate path
+//     loader,                              // an element shown until the embed paints (false: none)
+//     readyTimeout: 15000,                 // ms before `error` says why meshes:ready never came
 //   });
+//   await embed.ready;                     // { version, capabilities }, or rejects with a diagnosis
+//   embed.on('navigate', ({ path }) => {}); // typed events: see meshes-embed.d.ts
+//   embed.navigate('/workspace/events?status=failed');
 //
 // OAuth redirect fallback (opt-in): when neither a popup nor a tab can open, the embed may send
 // the whole page to the Meshes-hosted sign-in, which comes back to this page with
@@ -30,7 +35,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const withTimeout = (promise, ms) => Promise.race([
   promise,
-  sleep(ms).then(() => { throw new Error(`refresh() did not settle within ${ms / 1000} s`); }),
+  sleep(ms).then(() => { throw new Error('refresh() did not return an access token in time'); }),
 ]);
 
 const WORKSPACE_PATH = /^\/workspace\/[a-z_]+(\/[A-Za-z0-9_-]+){0,2}(\?[^#]*)?$/;
@@ -39,6 +44,7 @@ const RESERVED_PARAMS = ['session', 'launch', 'return_to', 'oauth_attempt'];
 export function mountMeshesEmbed(container, {
   launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
   title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX, oauthRedirect = false, path,
+  loader, readyTimeout = 15000,
 }) {
   const origin = new URL(launchUrl).origin;
   const src = new URL(launchUrl);
@@ -75,11 +81,55 @@ export function mountMeshesEmbed(container, {
   // The embed may copy text (e.g. an event id) for the user; the clipboard needs the permission.
   iframe.setAttribute('allow', 'clipboard-write');
 
+  // The loader covers the frame until the embed paints (its first meshes:resize): the host's
+  // element, or a plain status line the host can style as .meshes-embed-loader.
+  const holder = document.createElement('div');
+  holder.style.position = 'relative';
+  let cover = loader;
+  if (cover === undefined) {
+    cover = document.createElement('div');
+    cover.className = 'meshes-embed-loader';
+    cover.role = 'status';
+    cover.textContent = 'Loading integrations…';
+    cover.style.cssText = 'display:grid;place-items:center;background:Canvas';
+  }
+  if (cover) Object.assign(cover.style, { position: 'absolute', inset: 0 });
+  const uncover = () => { cover?.remove(); cover = null; };
+
+  const listeners = {};
+  const emit = (name, detail) => listeners[name]?.forEach((callback) => callback(detail));
+
   let token = accessToken;
-  let ready = false;
+  let info = null;
+  let heard = false;
   let refreshing = null;
+  let settle;
+  const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+  // A host that never awaits `ready` gets no unhandled-rejection noise; one that does still sees it.
+  ready.catch(() => {});
   const post = (message) => iframe.contentWindow?.postMessage(message, origin);
   const sendAuth = () => post({ type: 'meshes:auth', token });
+
+  // Ready failed to come: say why, once, to `error`, `ready` and onEvent.
+  function fail(code) {
+    if (info || !settle) return;
+    // What each code means, and what to do: docs/contract.md §6 and meshes-embed.d.ts.
+    const error = Object.assign(new Error(`Meshes embed: ${code}`), { code });
+    // The frame shows what it can (the embed's own error, or the browser's refusal); the host
+    // decides what to say around it.
+    uncover();
+    settle.reject(error);
+    settle = null;
+    const detail = { type: 'error', code };
+    onEvent(detail);
+    emit('error', detail);
+  }
+  // Nothing heard at all: a server that answers means the browser refused the frame.
+  const timer = setTimeout(() => {
+    if (heard) return fail('unknown');
+    fetch(origin, { mode: 'no-cors' })
+      .then(() => fail('frame-refused'), () => fail('network'));
+  }, readyTimeout);
 
   // Ask the host's backend for a token: the result must be a token-shaped string; a failure or
   // a hang is retried with backoff before the embed and the host hear about it. A try that hangs
@@ -91,7 +141,7 @@ export function mountMeshesEmbed(container, {
       const abort = new AbortController();
       try {
         const fresh = await withTimeout(
-          Promise.resolve().then(() => refresh({ signal: abort.signal })),
+          (async () => refresh({ signal: abort.signal }))(),
           REFRESH_TIMEOUT_MS,
         );
         if (typeof fresh === 'string' && TOKEN_SHAPE.test(fresh)) return fresh;
@@ -109,9 +159,20 @@ export function mountMeshesEmbed(container, {
     if (event.origin !== origin || event.source !== iframe.contentWindow) return;
     const msg = event.data;
     if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string' || !msg.type.startsWith('meshes:')) return;
+    heard = true;
+    let name = msg.type.slice(7);
+    let detail = msg;
     switch (msg.type) {
       case 'meshes:ready':
-        ready = true;
+        // Version 1 names what it takes; an older embed says nothing, so nothing is assumed.
+        if (!info) {
+          info = {
+            version: msg.version | 0,
+            capabilities: Array.isArray(msg.capabilities) ? msg.capabilities : [],
+          };
+          settle?.resolve(info);
+        }
+        detail = info;
         sendAuth();
         break;
       case 'meshes:token-refresh':
@@ -121,7 +182,9 @@ export function mountMeshesEmbed(container, {
           .catch((error) => {
             // Tell the embed at once, so it explains the pause (and keeps asking, with backoff).
             post({ type: 'meshes:refresh-failed' });
-            onEvent({ type: 'host:refresh-failed', error: String(error?.message ?? error) });
+            const report = { type: 'host:refresh-failed', error: String(error?.message ?? error) };
+            onEvent(report);
+            emit('refresh-failed', report);
           })
           .finally(() => { refreshing = null; });
         break;
@@ -129,6 +192,7 @@ export function mountMeshesEmbed(container, {
         const h = msg.height;
         if (typeof h !== 'number' || !Number.isFinite(h) || h < 0) return;
         iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
+        uncover();
         if (pending) revealPending();
         break;
       }
@@ -153,13 +217,27 @@ export function mountMeshesEmbed(container, {
         // Additive: an OAuth connection was set up or re-authorized. Ids only, never a token.
         if (typeof msg.connection_id !== 'string' || typeof msg.integration !== 'string') return;
         break;
-      case 'meshes:navigate':
       case 'meshes:token-expired':
+        // Launch reasons (and an ended session) need a new session; the others recover with a
+        // later token for the same session.
+        name = 'expired';
+        msg.remint = /^launch_|^session_ended$/.test(msg.reason);
+        if (!info && /^launch_/.test(msg.reason)) {
+          fail(/_(expired|used)$/.test(msg.reason) ? 'launch-expired' : 'launch-refused');
+        }
+        break;
+      case 'meshes:error':
+        // Additive: the embed's own fatal state, said before it shows it.
+        if (msg.code === 'network') fail('network');
+        break;
+      case 'meshes:navigate':
+      case 'meshes:navigate-refused':
         break;
       default:
         return;
     }
     onEvent(msg);
+    emit(name, detail);
   }
 
   let pending = null;
@@ -189,21 +267,40 @@ export function mountMeshesEmbed(container, {
 
   window.addEventListener('message', onMessage);
   iframe.src = src.href;
-  container.replaceChildren(iframe);
+  holder.append(iframe);
+  if (cover) holder.append(cover);
+  container.replaceChildren(holder);
 
   return {
     iframe,
     origin,
+    ready,
+    /** Listen to one kind of event; returns a function that stops listening. */
+    on(name, callback) {
+      (listeners[name] ??= new Set()).add(callback);
+      return () => listeners[name].delete(callback);
+    },
+    /**
+     * Open an in-app path (`/workspace/...`). The embed checks it like a deep link: a path this
+     * session may not open is reported as `navigate-refused`, never followed.
+     */
+    navigate(to) {
+      return ready.then(({ capabilities }) => {
+        if (!capabilities.includes('navigate-to')) throw new Error('Meshes embed: no navigate-to');
+        post({ type: 'meshes:navigate-to', path: String(to) });
+      });
+    },
     /** Push a token you refreshed on your own schedule. */
     setToken(fresh) {
       token = fresh;
-      if (ready) sendAuth();
+      if (info) sendAuth();
     },
     destroy() {
+      clearTimeout(timer);
       clearTimeout(pending?.timer);
       pending = null;
       window.removeEventListener('message', onMessage);
-      iframe.remove();
+      holder.remove();
     },
   };
 }

@@ -63,6 +63,13 @@ async fn serve(listener: tokio::net::TcpListener, embed: bool, kit: String) {
             let head = String::from_utf8_lossy(&buf[..n]);
             let path = head.split_whitespace().nth(1).unwrap_or("/");
             let path = path.split('?').next().unwrap_or("/");
+            // A frame the browser must refuse (what a host origin missing from the session's
+            // allowed origins gets): nothing in it runs.
+            let csp = if path == "/workspace/refused" {
+                "content-security-policy: frame-ancestors 'none'\r\n"
+            } else {
+                ""
+            };
             let (status, kind, body) = match (embed, path) {
                 (false, "/kit.js") => ("200 OK", "text/javascript", kit),
                 (false, "/host.html") => ("200 OK", "text/html", HOST.to_owned()),
@@ -74,7 +81,7 @@ async fn serve(listener: tokio::net::TcpListener, embed: bool, kit: String) {
             };
             let res = format!(
                 "HTTP/1.1 {status}\r\ncontent-type: {kind}; charset=utf-8\r\ncontent-length: {}\r\n\
-                 referrer-policy: origin\r\nconnection: close\r\n\r\n{body}",
+                 referrer-policy: origin\r\n{csp}connection: close\r\n\r\n{body}",
                 body.len()
             );
             let _ = sock.write_all(res.as_bytes()).await;

@@ -7,7 +7,7 @@ mod navigate;
 pub mod resize;
 pub mod scroll;
 
-pub use navigate::NavigationReporter;
+pub use navigate::{HostNavigation, NavigationReporter};
 
 use crate::api::Api;
 use leptos::prelude::*;
@@ -51,6 +51,9 @@ pub fn connect(api: Api) {
     session.announce_ready(told);
 }
 
+/// `meshes:navigate-to` messages kept between two runs of the shell's effect.
+const MAX_QUEUED_NAVIGATIONS: usize = 16;
+
 /// Act on one host message that passed the bridge checks. Every token is verified on its own;
 /// which one is used is decided by generation after verification, never by arrival order
 /// (`Api::accept_auth`), so a junk message cannot keep a good token out.
@@ -63,5 +66,12 @@ pub fn receive(api: Api, msg: HostMessage) {
             });
         }
         HostMessage::RefreshFailed => api.session.host_refresh_failed(),
+        // Queued, not replaced: each one is followed or answered, in order. Bounded, so a
+        // flood between two ticks cannot grow it.
+        HostMessage::NavigateTo { path } => api.session.navigate_to.update(|queue| {
+            if queue.len() < MAX_QUEUED_NAVIGATIONS {
+                queue.push(path);
+            }
+        }),
     }
 }

@@ -1,8 +1,10 @@
 //! `meshes:navigate`: the host hears about every route change, so it can keep its URL in step.
+//! `meshes:navigate-to`: the host opens a page, checked like a deep link.
 
 use crate::session::Session;
 use crate::shell::router;
 use leptos::prelude::*;
+use meshes_protocol::navigation::host_target;
 use meshes_protocol::route::EventFilters;
 use meshes_protocol::{EmbedMessage, EmbedRoute};
 
@@ -37,5 +39,29 @@ pub fn NavigationReporter() -> impl IntoView {
             });
         }
         full
+    });
+}
+
+/// Follow the host's `meshes:navigate-to` when the path is one a deep link could open for this
+/// session (`host_target`); otherwise answer `meshes:navigate-refused` and stay. Unsaved changes
+/// hold it like any other navigation.
+#[component]
+pub fn HostNavigation() -> impl IntoView {
+    let location = router::use_location();
+    let session = expect_context::<Session>();
+    Effect::new(move |_| {
+        let queued = session.navigate_to.get();
+        if queued.is_empty() {
+            return;
+        }
+        session.navigate_to.set(vec![]);
+        for path in queued {
+            match host_target(&path, session.ctx().session_type) {
+                Ok(href) => router::navigate(location, &href, false),
+                Err(reason) => session
+                    .bridge()
+                    .post(&EmbedMessage::NavigateRefused { path, reason }),
+            }
+        }
     });
 }

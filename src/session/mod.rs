@@ -44,6 +44,9 @@ pub struct Session {
     /// Exposed as `data-` attributes (counts only) so tests can see what the bridge did.
     pub auth_installed: RwSignal<u32>,
     pub messages_dropped: RwSignal<u32>,
+    /// Hosts' `meshes:navigate-to` paths, in arrival order, until the shell has checked and
+    /// followed or refused each (`host::navigate`); they may arrive before the shell exists.
+    pub navigate_to: RwSignal<Vec<String>>,
     token: RwSignal<Option<AccessToken>>,
     timing: RwSignal<Option<Timing>>,
     /// A `meshes:token-refresh` is outstanding (single flight) until it is answered, the host
@@ -88,6 +91,7 @@ impl Session {
             can_write: Memo::new(move |_| status.get() == AuthStatus::Authed),
             auth_installed: RwSignal::new(0),
             messages_dropped: RwSignal::new(0),
+            navigate_to: RwSignal::new(vec![]),
             token: RwSignal::new(None),
             timing: RwSignal::new(None),
             refreshing: RwSignal::new(false),

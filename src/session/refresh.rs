@@ -96,7 +96,7 @@ impl Session {
     /// already posted it to the bound origin (`assets/boot.js`), so the host hears it once.
     pub fn announce_ready(&self, told: bool) {
         if !told {
-            self.bridge().post(&EmbedMessage::Ready);
+            self.bridge().post(&EmbedMessage::ready());
             crate::perf::mark_once("meshes:ready");
         }
         self.asked();

@@ -5,7 +5,7 @@ pub mod router;
 mod routes;
 
 use crate::api::Api;
-use crate::host::{NavigationReporter, resize};
+use crate::host::{HostNavigation, NavigationReporter, resize};
 use crate::session::AuthStatus;
 use leptos::prelude::*;
 use meshes_protocol::access::{EmbedPage, can_open};
@@ -74,6 +74,7 @@ pub fn Workspace(api: Api) -> impl IntoView {
             data-messages-dropped=move || session.messages_dropped.get()
         >
             <NavigationReporter />
+            <HostNavigation />
             <header class="ws-header">
                 <span class="ws-name">{name}</span>
                 <nav class="ws-nav" aria-label="Workspace">

@@ -16,6 +16,7 @@ mod focus;
 mod follow_up;
 mod host_messages;
 mod mappings;
+mod navigate_to;
 mod oauth;
 mod reads;
 mod rule_edit;

@@ -1,7 +1,7 @@
 //! `cargo xtask <command>` — the repo's two README commands and their parts.
 //!
 //!   setup   install what is missing (idempotent): Debian chromium/chromedriver/brotli, the wasm32
-//!           target, trunk, wasm-bindgen-cli matching Cargo.lock, npm binaryen 132, cargo fetch
+//!           target, trunk, wasm-bindgen-cli matching Cargo.lock, npm binaryen 132, terser and TypeScript, cargo fetch
 //!   dev     setup, build the embed, start the sandbox with seeded demo data (args pass through)
 //!   test    setup, fmt, clippy (native + wasm32), native tests and browser tests with the
 //!           release build beside them, e2e against it, bundle-size report (`test.rs`)
@@ -11,6 +11,7 @@
 //!   bench   setup, release build, then the embed against a hand-written page in headless
 //!           Chromium at 1× and 4× CPU (writes target/bench-report.md; not part of `test`)
 
+mod kit;
 mod setup;
 mod size;
 mod split;
@@ -107,14 +108,18 @@ pub fn build_embed(ctx: &Ctx) -> Result<(), String> {
 
 pub fn size_report(ctx: &Ctx) -> Result<(), String> {
     let r = size::report(&ctx.dist());
+    let k = kit::size(ctx);
     let mut text = match &r {
         Ok(t) | Err(t) => t.clone(),
+    };
+    text += match &k {
+        Ok(t) | Err(t) => t,
     };
     text += &size::twiggy_top(&split::names_wasm(ctx));
     println!("{text}");
     let _ = std::fs::create_dir_all(ctx.target_dir());
     let _ = std::fs::write(ctx.target_dir().join("size-report.txt"), &text);
-    r.map(|_| ())
+    r.and(k).map(|_| ())
 }
 
 /// `cargo xtask dev -- --no-seed`: cargo passes the `--` through; the sandbox's flags follow it.

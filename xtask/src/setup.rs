@@ -13,7 +13,7 @@ pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("wasm32 target", wasm_target)?;
     step("trunk", trunk)?;
     step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
-    step("wasm-opt and terser (npm)", || binaryen(ctx))?;
+    step("wasm-opt, terser and tsc (npm)", || binaryen(ctx))?;
     step("wasm-split-cli", wasm_split)?;
     step("twiggy", twiggy)?;
     step("leptosfmt", leptosfmt)?;
@@ -149,8 +149,13 @@ fn binaryen(ctx: &Ctx) -> Result<(), String> {
     let version = output(&wasm_opt.to_string_lossy(), &["--version"]).unwrap_or_default();
     let terser = ctx.root.join("node_modules/.bin/terser");
     let terser = output(&terser.to_string_lossy(), &["--version"]).unwrap_or_default();
-    if version.starts_with("wasm-opt version 132") && terser == "terser 5.51.4" {
-        println!("    {version}, {terser}");
+    let tsc = ctx.root.join("node_modules/.bin/tsc");
+    let tsc = output(&tsc.to_string_lossy(), &["--version"]).unwrap_or_default();
+    if version.starts_with("wasm-opt version 132")
+        && terser == "terser 5.51.4"
+        && tsc == "Version 5.9.3"
+    {
+        println!("    {version}, {terser}, tsc {tsc}");
         return Ok(());
     }
     run(Command::new("npm")

@@ -23,6 +23,7 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
             .cmd("leptosfmt")
             .args(["--quiet", "--check", "src", "tests"]))
     })?;
+    step("host kit types (tsc --noEmit)", || crate::kit::types(ctx))?;
     step("clippy (native)", || {
         run(cargo(ctx)
             .args(["clippy", "--workspace", "--all-targets"])

@@ -27,6 +27,11 @@ fn round_trip<T: Serialize + DeserializeOwned>(file: &str) {
 fn messages() {
     round_trip::<HostMessage>("msg_auth.json");
     round_trip::<EmbedMessage>("msg_ready.json");
+    round_trip::<EmbedMessage>("msg_ready_v1.json");
+    round_trip::<EmbedMessage>("msg_loading.json");
+    round_trip::<EmbedMessage>("msg_error.json");
+    round_trip::<EmbedMessage>("msg_navigate_refused.json");
+    round_trip::<HostMessage>("msg_navigate_to.json");
     round_trip::<EmbedMessage>("msg_token_refresh.json");
     round_trip::<EmbedMessage>("msg_token_expired.json");
     round_trip::<EmbedMessage>("msg_navigate.json");

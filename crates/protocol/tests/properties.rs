@@ -10,7 +10,7 @@
 )]
 
 use meshes_protocol::HostMessage;
-use meshes_protocol::message::{MAX_TOKEN_LEN, MAX_TYPE_LEN, Reject, check_token};
+use meshes_protocol::message::{MAX_PATH_LEN, MAX_TOKEN_LEN, MAX_TYPE_LEN, Reject, check_token};
 use meshes_protocol::origin::{Origin, choose_parent};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -28,6 +28,7 @@ fn json_tree() -> impl Strategy<Value = Value> {
             .prop_map(|f| serde_json::json!(f)),
         ".{0,40}".prop_map(Value::String),
         Just(Value::String("meshes:auth".into())),
+        Just(Value::String("meshes:navigate-to".into())),
         "[A-Za-z0-9_-]{1,20}\\.[A-Za-z0-9_-]{1,20}\\.[A-Za-z0-9_-]{1,20}".prop_map(Value::String),
     ];
     leaf.prop_recursive(8, 64, 6, |inner| {
@@ -37,6 +38,7 @@ fn json_tree() -> impl Strategy<Value = Value> {
                 prop_oneof![
                     Just("type".to_owned()),
                     Just("token".to_owned()),
+                    Just("path".to_owned()),
                     Just("expires_in".to_owned()),
                     ".{0,8}"
                 ],
@@ -55,6 +57,7 @@ fn message() -> impl Strategy<Value = Value> {
     let ty = prop_oneof![
         4 => Just(json!("meshes:auth")),
         2 => Just(json!("meshes:refresh-failed")),
+        2 => Just(json!("meshes:navigate-to")),
         1 => "meshes:[a-z_-]{0,12}".prop_map(Value::String),
         1 => "[a-z]{1,8}:[a-z]{1,8}".prop_map(Value::String),
         1 => Just(json!("meshes:".repeat(12))),
@@ -71,14 +74,23 @@ fn message() -> impl Strategy<Value = Value> {
         1 => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
         1 => "[0-9]{1,5}".prop_map(Value::String),
     ];
+    let path = prop_oneof![
+        3 => "/workspace/[a-z/?=&]{0,40}".prop_map(Value::String),
+        1 => Just(json!(format!("/workspace/events?q={}", "a".repeat(MAX_PATH_LEN)))),
+        1 => any::<u32>().prop_map(|n| json!(n)),
+    ];
     (
         ty,
         proptest::option::weighted(0.8, token),
         proptest::option::weighted(0.4, expires),
+        proptest::option::weighted(0.7, path),
     )
-        .prop_map(|(ty, token, expires)| {
+        .prop_map(|(ty, token, expires, path)| {
             let mut m = serde_json::Map::new();
             m.insert("type".into(), ty);
+            if let Some(p) = path {
+                m.insert("path".into(), p);
+            }
             if let Some(t) = token {
                 m.insert("token".into(), t);
             }
@@ -91,6 +103,10 @@ fn message() -> impl Strategy<Value = Value> {
 
 /// The decoder's verdict, written from the contract (not from the decoder's code).
 fn expected(v: &Value) -> Result<&'static str, Reject> {
+    // `from_json` bounds the whole text before parsing (the runtime reads fields one by one).
+    if v.to_string().len() > MAX_TOKEN_LEN + 1024 {
+        return Err(Reject::Shape);
+    }
     let Some(ty) = v.get("type").and_then(Value::as_str) else {
         return Err(Reject::Shape);
     };
@@ -103,6 +119,13 @@ fn expected(v: &Value) -> Result<&'static str, Reject> {
     }
     match ty {
         "meshes:refresh-failed" => return Ok("refresh-failed"),
+        // Any string path up to the bound; which paths open is the route table's call.
+        "meshes:navigate-to" => {
+            return match v.get("path").and_then(Value::as_str) {
+                Some(p) if p.encode_utf16().count() <= MAX_PATH_LEN => Ok("navigate-to"),
+                _ => Err(Reject::Path),
+            };
+        }
         "meshes:auth" => {}
         _ if ty.encode_utf16().count() > MAX_TYPE_LEN + 1 => return Err(Reject::Shape),
         _ => return Err(Reject::UnknownType),
@@ -140,6 +163,7 @@ fn every_decoder_branch_is_exercised_and_agrees_with_the_contract() {
             let name = match &got {
                 Ok(HostMessage::Auth { .. }) => "auth".to_owned(),
                 Ok(HostMessage::RefreshFailed) => "refresh-failed".to_owned(),
+                Ok(HostMessage::NavigateTo { .. }) => "navigate-to".to_owned(),
                 Err(r) => format!("{r:?}"),
             };
             *census.borrow_mut().entry(name.clone()).or_default() += 1;
@@ -155,6 +179,8 @@ fn every_decoder_branch_is_exercised_and_agrees_with_the_contract() {
     for branch in [
         "auth",
         "refresh-failed",
+        "navigate-to",
+        "Path",
         "Shape",
         "Foreign",
         "UnknownType",
@@ -186,6 +212,10 @@ proptest! {
             }
             Ok(HostMessage::RefreshFailed) => {
                 prop_assert_eq!(tree["type"].as_str(), Some("meshes:refresh-failed"));
+            }
+            Ok(HostMessage::NavigateTo { path }) => {
+                prop_assert_eq!(tree["type"].as_str(), Some("meshes:navigate-to"));
+                prop_assert_eq!(tree["path"].as_str(), Some(path.as_str()));
             }
             Err(_) => {}
         }

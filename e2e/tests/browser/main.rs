@@ -13,6 +13,7 @@ mod foundation;
 mod host_kit;
 mod leaks;
 mod lifecycle;
+mod navigate_to;
 mod oauth;
 mod pages;
 mod security;

@@ -1,7 +1,10 @@
 //! Inbound messages: the checks each field passes, one decoder for the runtime and the tests,
 //! and why a message was dropped.
 
-use super::{AUTH, HostMessage, MAX_TOKEN_LEN, MAX_TYPE_LEN, NAMESPACE, REFRESH_FAILED};
+use super::{
+    AUTH, HostMessage, MAX_PATH_LEN, MAX_TOKEN_LEN, MAX_TYPE_LEN, NAMESPACE, NAVIGATE_TO,
+    REFRESH_FAILED,
+};
 
 /// Why an inbound message was dropped. Dropping is silent (no reply); this is for tests and
 /// for the runtime's debug counters.
@@ -21,6 +24,8 @@ pub enum Reject {
     Token,
     #[error("expires_in is not a whole number of seconds in range")]
     ExpiresIn,
+    #[error("path is missing, too long or not a string")]
+    Path,
 }
 
 /// Classify a message `type` before reading any other field.
@@ -32,7 +37,7 @@ pub fn check_type(ty: &str) -> Result<&str, Reject> {
         return Err(Reject::UnknownType);
     }
     match ty {
-        AUTH | REFRESH_FAILED => Ok(ty),
+        AUTH | REFRESH_FAILED | NAVIGATE_TO => Ok(ty),
         _ => Err(Reject::UnknownType),
     }
 }
@@ -83,8 +88,14 @@ pub fn decode(fields: &impl MessageFields) -> Result<HostMessage, Reject> {
     let ty = fields
         .string("type", MAX_TYPE_LEN + 1)
         .ok_or(Reject::Shape)?;
-    if check_type(&ty)? == REFRESH_FAILED {
-        return Ok(HostMessage::RefreshFailed);
+    match check_type(&ty)? {
+        REFRESH_FAILED => return Ok(HostMessage::RefreshFailed),
+        // Only bounded here; which paths may be opened is the route table's call.
+        NAVIGATE_TO => {
+            let path = fields.string("path", MAX_PATH_LEN).ok_or(Reject::Path)?;
+            return Ok(HostMessage::NavigateTo { path });
+        }
+        _ => {}
     }
     let token = fields.string("token", MAX_TOKEN_LEN).ok_or(Reject::Token)?;
     check_token(&token)?;
@@ -137,6 +148,18 @@ mod tests {
             Ok(HostMessage::Auth {
                 token: JWT.into(),
                 expires_in: None
+            })
+        );
+    }
+
+    #[test]
+    fn accepts_navigate_to_with_any_bounded_path() {
+        // The decoder bounds it; `route::host_target` decides (and refuses this one).
+        let m = HostMessage::from_json(r#"{"type":"meshes:navigate-to","path":"/admin"}"#);
+        assert_eq!(
+            m,
+            Ok(HostMessage::NavigateTo {
+                path: "/admin".into()
             })
         );
     }
@@ -199,6 +222,18 @@ mod tests {
             (
                 format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":1e308}}"#),
                 Reject::ExpiresIn,
+            ),
+            (r#"{"type":"meshes:navigate-to"}"#.into(), Reject::Path),
+            (
+                r#"{"type":"meshes:navigate-to","path":["/workspace/rules"]}"#.into(),
+                Reject::Path,
+            ),
+            (
+                format!(
+                    r#"{{"type":"meshes:navigate-to","path":"/workspace/events?q={}"}}"#,
+                    "a".repeat(MAX_PATH_LEN)
+                ),
+                Reject::Path,
             ),
         ];
         for (text, want) in cases {

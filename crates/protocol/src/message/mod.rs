@@ -32,18 +32,47 @@ pub enum HostMessage {
     /// so the runtime explains the pause at once instead of after its 30 s timeout. No fields.
     #[serde(rename = "meshes:refresh-failed")]
     RefreshFailed,
+    /// Additive: open an in-app path (`/workspace/...`, the Events filters may ride along as a
+    /// query). Checked like a deep link (`route::host_target`); a refusal is answered with
+    /// `meshes:navigate-refused`, never followed.
+    #[serde(rename = "meshes:navigate-to")]
+    NavigateTo { path: String },
 }
 
 pub const AUTH: &str = "meshes:auth";
 pub const REFRESH_FAILED: &str = "meshes:refresh-failed";
+pub const NAVIGATE_TO: &str = "meshes:navigate-to";
+/// Upper bound on a `meshes:navigate-to` path (the longest real one, Events with every filter,
+/// is well under it).
+pub const MAX_PATH_LEN: usize = 2048;
+
+/// The contract version `meshes:ready` announces (docs/contract.md §3).
+pub const CONTRACT_VERSION: u32 = 1;
+/// What this runtime takes and sends beyond the documented core (`auth`, `ready`,
+/// `token-refresh`, `token-expired`, `navigate`, `resize`), so hosts feature-detect. The loader
+/// (`assets/boot.js`) announces the same list; a test holds them together.
+pub const CAPABILITIES: [&str; 5] = [
+    "refresh-failed",
+    "navigate-to",
+    "scroll-into-view",
+    "connection",
+    "error",
+];
 
 /// Iframe -> parent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum EmbedMessage {
-    /// The runtime is listening and wants `meshes:auth`.
+    /// The runtime is listening and wants `meshes:auth`. `version` and `capabilities` are
+    /// additive ([`EmbedMessage::ready`]).
     #[serde(rename = "meshes:ready")]
-    Ready,
+    Ready {
+        /// 0 (absent): an embed from before the contract was versioned.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        version: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        capabilities: Vec<String>,
+    },
     /// The runtime needs a fresh access token. `reason` is additive.
     #[serde(rename = "meshes:token-refresh")]
     TokenRefresh { reason: RefreshReason },
@@ -69,6 +98,51 @@ pub enum EmbedMessage {
         integration: String,
         outcome: ConnectionOutcome,
     },
+    /// Additive: a `meshes:navigate-to` that was not followed; `path` is the host's own.
+    #[serde(rename = "meshes:navigate-refused")]
+    NavigateRefused {
+        path: String,
+        reason: NavigateRefusal,
+    },
+    /// Additive: the embed document is running and starting its launch (sent by the loader,
+    /// before `meshes:ready`), so a host that never hears `ready` can tell a refused frame
+    /// from a launch that stalls. No fields.
+    #[serde(rename = "meshes:loading")]
+    Loading,
+    /// Additive: a fatal state the embed is about to show (its launch could not reach the
+    /// API), said to the host first.
+    #[serde(rename = "meshes:error")]
+    Error { code: EmbedErrorCode },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl EmbedMessage {
+    /// `meshes:ready` as this runtime sends it.
+    pub fn ready() -> EmbedMessage {
+        EmbedMessage::Ready {
+            version: CONTRACT_VERSION,
+            capabilities: CAPABILITIES.map(str::to_owned).to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NavigateRefusal {
+    /// Not one of the embed's paths.
+    UnknownPath,
+    /// A page this session type may not open.
+    NotAllowed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmbedErrorCode {
+    /// The launch exchange could not reach the API (network or timeout).
+    Network,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,79 +217,4 @@ impl ExpiredReason {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outbound_shapes_are_exact() {
-        let cases = [
-            (EmbedMessage::Ready, r#"{"type":"meshes:ready"}"#),
-            (
-                EmbedMessage::Resize { height: 842 },
-                r#"{"type":"meshes:resize","height":842}"#,
-            ),
-            (
-                EmbedMessage::ScrollIntoView {
-                    top: -40,
-                    height: 36,
-                },
-                r#"{"type":"meshes:scroll-into-view","top":-40,"height":36}"#,
-            ),
-            (
-                EmbedMessage::TokenExpired {
-                    reason: ExpiredReason::LaunchTokenUsed,
-                },
-                r#"{"type":"meshes:token-expired","reason":"launch_token_used"}"#,
-            ),
-            (
-                EmbedMessage::Navigate {
-                    path: "/workspace/rules".into(),
-                    page: EmbedPage::Rules,
-                },
-                r#"{"type":"meshes:navigate","path":"/workspace/rules","page":"rules"}"#,
-            ),
-        ];
-        for (msg, json) in cases {
-            assert_eq!(serde_json::to_string(&msg).unwrap(), json);
-        }
-    }
-
-    #[test]
-    fn expired_reason_codes_match_serde() {
-        for code in [
-            "launch_token_missing",
-            "launch_token_used",
-            "session_mismatch",
-            "refresh_timeout",
-        ] {
-            let r = ExpiredReason::from_code(code).unwrap();
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{code}\""));
-        }
-    }
-
-    #[test]
-    fn outbound_messages_carry_no_secrets() {
-        // Nothing the iframe posts may name or contain a token, payload or email.
-        let all = [
-            EmbedMessage::Ready,
-            EmbedMessage::TokenRefresh {
-                reason: RefreshReason::Scheduled,
-            },
-            EmbedMessage::TokenExpired {
-                reason: ExpiredReason::SessionMismatch,
-            },
-            EmbedMessage::Navigate {
-                path: "/workspace/events/e-1".into(),
-                page: EmbedPage::EventDetail,
-            },
-            EmbedMessage::Resize { height: 10 },
-            EmbedMessage::ScrollIntoView { top: 0, height: 10 },
-        ];
-        for m in all {
-            let json = serde_json::to_string(&m).unwrap();
-            for word in ["\"token\"", "secret", "payload", "email", "access"] {
-                assert!(!json.contains(word), "{json} contains {word}");
-            }
-        }
-    }
-}
+mod tests;

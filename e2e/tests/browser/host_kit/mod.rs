@@ -4,6 +4,7 @@
 //! clamping, the token hand-off (before and after ready, one refresh at a time, retries, the
 //! failure report to both sides) and `destroy`.
 
+mod handle;
 mod stand_in;
 
 use e2e::{TestResult, eventually, eventually_within};

@@ -10,6 +10,12 @@ pub struct Bench {
     pub embed: String,
 }
 
+/// Records what a freshly mounted handle reports (see [`Bench::mount_only`]).
+const WATCH: &str = "const k = window.__kit; window.__seen = []; window.__settled = null; \
+    for (const e of ['ready', 'navigate', 'navigate-refused', 'resize', 'connection', 'expired', 'error', 'refresh-failed']) \
+      k.on(e, (d) => window.__seen.push([e, d])); \
+    k.ready.then((r) => { window.__settled = {ok: r}; }, (e) => { window.__settled = {code: e.code, message: e.message}; });";
+
 impl Bench {
     pub async fn open() -> Bench {
         let s = Stack::start().await;
@@ -26,14 +32,23 @@ impl Bench {
         Bench { s, embed }
     }
 
-    /// Mount with extra options given as JS source (functions allowed); returns the iframe URL.
-    pub async fn mount(&self, options: &str) -> String {
+    /// Mount without waiting for anything to load in the frame (it may never); returns the
+    /// iframe URL. What the handle reports lands in `window.__seen` as `[event, detail]`, and
+    /// how `ready` settled in `window.__settled`.
+    pub async fn mount_only(&self, options: &str) -> String {
         self.host().await;
         let src = self
             .s
-            .js(&format!("return window.__mount({options})"))
+            .js(&format!(
+                "const src = window.__mount({options}); {WATCH} return src;"
+            ))
             .await;
-        let src = src.as_str().expect("iframe src").to_owned();
+        src.as_str().expect("iframe src").to_owned()
+    }
+
+    /// Mount with extra options given as JS source (functions allowed); returns the iframe URL.
+    pub async fn mount(&self, options: &str) -> String {
+        let src = self.mount_only(options).await;
         // Wait for the stand-in to load inside the new iframe.
         eventually("the stand-in embed", || async {
             self.embed_frame().await.ok()?;
@@ -102,5 +117,24 @@ impl Bench {
             .js("return document.querySelector('#box iframe').style.height")
             .await;
         v.as_str().expect("height").to_owned()
+    }
+}
+
+impl Bench {
+    /// What the handle's `on()` listeners heard, as `[event, detail]` pairs.
+    pub async fn seen(&self) -> Vec<Value> {
+        self.host().await;
+        self.s
+            .js("return window.__seen")
+            .await
+            .as_array()
+            .expect("seen")
+            .clone()
+    }
+
+    /// How `ready` settled: `{ok: info}` or `{code, message}`; `Null` while pending.
+    pub async fn settled(&self) -> Value {
+        self.host().await;
+        self.s.js("return window.__settled").await
     }
 }
