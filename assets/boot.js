@@ -26,8 +26,8 @@ if (window.parent !== window && token && session) {
   const referred = document.referrer ? new URL(document.referrer).origin : undefined;
   const parent = seen || (referred === 'null' ? undefined : referred);
   // Said at once (no fields), so a host that never hears meshes:ready can tell a launch that
-  // stalls from a frame the browser refused (where nothing runs). Only an origin the session
-  // allows can see it: the browser framed this document for no other (`frame-ancestors`).
+  // stalls from a frame the browser refused (where nothing runs). It carries nothing: only a
+  // page the session lets frame it (`frame-ancestors`) receives it.
   if (parent && parent !== 'null') window.parent.postMessage({"type":"meshes:loading"}, parent);
   const early = { inbox: [], ready: null, dropped: 0, overflowed: false };
   const keep = (e) => {

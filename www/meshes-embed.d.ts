@@ -53,7 +53,7 @@ export interface MeshesEventMap {
   'navigate-refused': {
     type: 'meshes:navigate-refused';
     path: string;
-    reason: 'unknown_path' | 'not_allowed';
+    reason: 'unknown_path' | 'not_allowed' | 'busy';
   };
   resize: { type: 'meshes:resize'; height: number };
   'scroll-into-view': { type: 'meshes:scroll-into-view'; top: number; height: number };
@@ -101,10 +101,11 @@ export interface MountOptions {
   oauthRedirect?: boolean;
   /** Reopen at an earlier `meshes:navigate` path (`/workspace/...`). */
   path?: string;
-  /** Covers the frame until the embed paints: your element, or `false` for none. The default is
-   * a status line with the class `meshes-embed-loader`. */
+  /** Covers the frame until the embed paints: your element (positioned over the frame), or
+   * `false` for none. The default is a status line with the class `meshes-embed-loader`. */
   loader?: HTMLElement | false;
-  /** How long to wait for `meshes:ready` before the `error` event, in ms (default 15000). */
+  /** How long to wait for `meshes:ready` before the `error` event, in ms (default 15000; a
+   * finite number up to 2147483647). */
   readyTimeout?: number;
 }
 
@@ -112,16 +113,20 @@ export interface MeshesEmbed {
   readonly iframe: HTMLIFrameElement;
   /** The embed's origin (from `launchUrl`): the only origin messages go to or are taken from. */
   readonly origin: string;
-  /** Settles on `meshes:ready`; rejects with an `Error` whose `code` is a `LoadErrorCode`. */
+  /** Settles on `meshes:ready`; rejects with an `Error` whose `code` is a `LoadErrorCode`, or
+   * `destroyed` when `destroy()` came first. A `ready` after a timeout still arrives as the
+   * `ready` event (and `navigate()` works from then on). */
   readonly ready: Promise<ReadyInfo>;
   /** Listen to one event; returns a function that stops listening. */
   on<K extends MeshesEventName>(event: K, callback: (detail: MeshesEventMap[K]) => void): () => void;
-  /** Open an in-app path (`/workspace/events?status=failed`). A path this session may not open
-   * comes back as `navigate-refused`. Rejects if the embed does not offer `navigate-to`. */
+  /** Open an in-app path (`/workspace/events?status=failed`). Every call is answered by a
+   * `navigate` event (followed, or already there) or `navigate-refused` (a path this session may
+   * not open, or `busy` while the user decides about unsaved changes). Waits for `ready`;
+   * rejects if the embed does not offer `navigate-to`. */
   navigate(path: string): Promise<void>;
   /** Push a token you refreshed on your own schedule. */
   setToken(token: string): void;
-  /** Remove the frame and every listener. */
+  /** Remove the frame and the kit's window listener; nothing is reported after it. */
   destroy(): void;
 }
 

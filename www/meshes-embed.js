@@ -35,7 +35,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const withTimeout = (promise, ms) => Promise.race([
   promise,
-  sleep(ms).then(() => { throw new Error('refresh() did not return an access token in time'); }),
+  sleep(ms).then(() => { throw Error('refresh() did not return an access token in time'); }),
 ]);
 
 const WORKSPACE_PATH = /^\/workspace\/[a-z_]+(\/[A-Za-z0-9_-]+){0,2}(\?[^#]*)?$/;
@@ -75,11 +75,14 @@ export function mountMeshesEmbed(container, {
   const iframe = document.createElement('iframe');
   iframe.title = title;
   iframe.className = 'meshes-embed';
-  iframe.setAttribute('sandbox', sandbox);
+  iframe.sandbox = sandbox;
   iframe.style.height = `${minHeight}px`;
 
   // The embed may copy text (e.g. an event id) for the user; the clipboard needs the permission.
-  iframe.setAttribute('allow', 'clipboard-write');
+  iframe.allow = 'clipboard-write';
+  // Where the browser has no ancestorOrigins, the embed learns this page's origin from the
+  // referrer: send the origin (only), whatever this page's own policy.
+  iframe.referrerPolicy = 'strict-origin';
 
   // The loader covers the frame until the embed paints (its first meshes:resize): the host's
   // element, or a plain status line the host can style as .meshes-embed-loader.
@@ -93,11 +96,11 @@ export function mountMeshesEmbed(container, {
     cover.textContent = 'Loading integrations…';
     cover.style.cssText = 'display:grid;place-items:center;background:Canvas';
   }
-  if (cover) Object.assign(cover.style, { position: 'absolute', inset: 0 });
-  const uncover = () => { cover?.remove(); cover = null; };
+  if (cover) cover.style.cssText += ';position:absolute;inset:0';
+  const uncover = () => cover && cover.remove();
 
   const listeners = {};
-  const emit = (name, detail) => listeners[name]?.forEach((callback) => callback(detail));
+  let emit = (name, detail) => listeners[name]?.forEach((callback) => callback(detail));
 
   let token = accessToken;
   let info = null;
@@ -114,7 +117,7 @@ export function mountMeshesEmbed(container, {
   function fail(code) {
     if (info || !settle) return;
     // What each code means, and what to do: docs/contract.md §6 and meshes-embed.d.ts.
-    const error = Object.assign(new Error(`Meshes embed: ${code}`), { code });
+    const error = Object.assign(Error(`Meshes embed: ${code}`), { code });
     // The frame shows what it can (the embed's own error, or the browser's refusal); the host
     // decides what to say around it.
     uncover();
@@ -145,7 +148,7 @@ export function mountMeshesEmbed(container, {
           REFRESH_TIMEOUT_MS,
         );
         if (typeof fresh === 'string' && TOKEN_SHAPE.test(fresh)) return fresh;
-        last = new Error('refresh() did not return an access token string');
+        last = Error('refresh() did not return an access token string');
       } catch (error) {
         last = error;
       } finally {
@@ -168,7 +171,7 @@ export function mountMeshesEmbed(container, {
         if (!info) {
           info = {
             version: msg.version | 0,
-            capabilities: Array.isArray(msg.capabilities) ? msg.capabilities : [],
+            capabilities: msg.capabilities || [],
           };
           settle?.resolve(info);
         }
@@ -190,7 +193,7 @@ export function mountMeshesEmbed(container, {
         break;
       case 'meshes:resize': {
         const h = msg.height;
-        if (typeof h !== 'number' || !Number.isFinite(h) || h < 0) return;
+        if (!Number.isFinite(h) || h < 0) return;
         iframe.style.height = `${Math.min(maxHeight, Math.max(minHeight, Math.ceil(h)))}px`;
         uncover();
         if (pending) revealPending();
@@ -221,15 +224,16 @@ export function mountMeshesEmbed(container, {
         // Launch reasons (and an ended session) need a new session; the others recover with a
         // later token for the same session.
         name = 'expired';
-        msg.remint = /^launch_|^session_ended$/.test(msg.reason);
+        // A copy: the event's data is shared with the page's other message listeners.
+        detail = { ...msg, remint: /^launch_|^session_ended$/.test(msg.reason) };
         if (!info && /^launch_/.test(msg.reason)) {
           fail(/_(expired|used)$/.test(msg.reason) ? 'launch-expired' : 'launch-refused');
         }
         break;
       case 'meshes:error':
-        // Additive: the embed's own fatal state, said before it shows it.
+        // Additive: the embed's own fatal state, said before it shows it; reported as `error`.
         if (msg.code === 'network') fail('network');
-        break;
+        return;
       case 'meshes:navigate':
       case 'meshes:navigate-refused':
         break;
@@ -256,16 +260,18 @@ export function mountMeshesEmbed(container, {
     const start = frame.top + iframe.clientTop + Math.max(0, Math.min(top, frame.height));
     const end = start + Math.min(height, frame.height);
     const margin = 16;
-    const view = window.innerHeight;
+    const view = innerHeight;
     let delta = 0;
     if (start < 0 || end - start > view - 2 * margin) delta = start - margin;
     else if (end > view) delta = end - view + margin;
     if (!delta) return;
-    const calm = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-    window.scrollBy({ top: delta, behavior: calm ? 'auto' : 'smooth' });
+    const calm = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    // To an absolute place measured now: a second box during a smooth scroll replaces its
+    // target instead of adding to it (scrollBy would overshoot).
+    scrollTo({ top: scrollY + delta, behavior: calm ? 'auto' : 'smooth' });
   }
 
-  window.addEventListener('message', onMessage);
+  addEventListener('message', onMessage);
   iframe.src = src.href;
   holder.append(iframe);
   if (cover) holder.append(cover);
@@ -285,8 +291,9 @@ export function mountMeshesEmbed(container, {
      * session may not open is reported as `navigate-refused`, never followed.
      */
     navigate(to) {
-      return ready.then(({ capabilities }) => {
-        if (!capabilities.includes('navigate-to')) throw new Error('Meshes embed: no navigate-to');
+      // After a timeout, a late ready still counts.
+      return (info ? Promise.resolve(info) : ready).then(({ capabilities }) => {
+        if (!capabilities.includes('navigate-to')) throw Error('Meshes embed: no navigate-to');
         post({ type: 'meshes:navigate-to', path: String(to) });
       });
     },
@@ -296,10 +303,12 @@ export function mountMeshesEmbed(container, {
       if (info) sendAuth();
     },
     destroy() {
+      // Nothing is reported after this, and `ready` (if pending) rejects with `destroyed`.
+      onEvent = emit = () => {};
+      fail('destroyed');
       clearTimeout(timer);
       clearTimeout(pending?.timer);
-      pending = null;
-      window.removeEventListener('message', onMessage);
+      removeEventListener('message', onMessage);
       holder.remove();
     },
   };

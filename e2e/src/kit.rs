@@ -19,6 +19,7 @@ const add = window.addEventListener.bind(window), remove = window.removeEventLis
 window.addEventListener = (t, f, o) => { if (t === 'message') window.__listeners += 1; add(t, f, o); };
 window.removeEventListener = (t, f, o) => { if (t === 'message') window.__listeners -= 1; remove(t, f, o); };
 window.__mount = (options) => {
+  window.__kit?.destroy();
   window.__kit = mountMeshesEmbed(document.getElementById('box'), {
     launchUrl: `${embedOrigin}/workspace/dashboard?session=sess_bench#launch=secret-launch`,
     accessToken: 'a.b.first',

@@ -5,6 +5,8 @@ use crate::common::{field_catalog, mapping, ok, refusal, until};
 use crate::config::connections;
 use gloo_timers::future::TimeoutFuture;
 use meshes_protocol::api::Event;
+use meshes_protocol::message::NavigateRefusal;
+use meshes_protocol::{EmbedMessage, HostMessage};
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
@@ -139,6 +141,21 @@ async fn unsaved_mapping_changes_hold_navigation_until_the_user_says() {
     TimeoutFuture::new(100).await;
     assert!(path().ends_with("/mappings"), "the URL stays: {}", path());
     assert!(m.exists(".mapping-row"));
+    // The host asking for another page meanwhile is told the user is deciding; it does not
+    // replace where the user was going.
+    meshes_embed::host::receive(
+        m.api,
+        HostMessage::NavigateTo {
+            path: "/workspace/events".into(),
+        },
+    );
+    until("the host told", || {
+        m.posted(&EmbedMessage::NavigateRefused {
+            path: "/workspace/events".into(),
+            reason: NavigateRefusal::Busy,
+        })
+    })
+    .await;
     m.click("#leave-anyway");
     until("left", || {
         path() == "/workspace/rules" && !m.exists(".mapping-row")

@@ -81,4 +81,16 @@ async fn the_host_opens_what_a_deep_link_could_and_hears_why_not() {
         path_and_query(),
         "/workspace/events?session=sess_test&status=failed"
     );
+    // Already there: no route change, but the host still hears where the embed is.
+    let told = || {
+        m.posted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| matches!(p, EmbedMessage::Navigate { path, .. } if path == "/workspace/events?status=failed"))
+            .count()
+    };
+    assert_eq!(told(), 1);
+    go("/workspace/events?status=failed");
+    until("the host told again", || told() == 2).await;
 }

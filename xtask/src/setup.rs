@@ -13,7 +13,9 @@ pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("wasm32 target", wasm_target)?;
     step("trunk", trunk)?;
     step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
-    step("wasm-opt, terser and tsc (npm)", || binaryen(ctx))?;
+    step("wasm-opt, terser, tsc and React types (npm)", || {
+        binaryen(ctx)
+    })?;
     step("wasm-split-cli", wasm_split)?;
     step("twiggy", twiggy)?;
     step("leptosfmt", leptosfmt)?;
@@ -154,6 +156,10 @@ fn binaryen(ctx: &Ctx) -> Result<(), String> {
     if version.starts_with("wasm-opt version 132")
         && terser == "terser 5.51.4"
         && tsc == "Version 5.9.3"
+        && ctx
+            .root
+            .join("node_modules/@types/react/package.json")
+            .exists()
     {
         println!("    {version}, {terser}, tsc {tsc}");
         return Ok(());

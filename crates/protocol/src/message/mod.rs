@@ -136,6 +136,8 @@ pub enum NavigateRefusal {
     UnknownPath,
     /// A page this session type may not open.
     NotAllowed,
+    /// The user is deciding whether to leave unsaved changes; ask again later.
+    Busy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -85,16 +85,32 @@ async fn ready_events_and_navigate_follow_what_the_embed_says() -> TestResult {
             "expired"
         ]
     );
-    assert_eq!(seen[0][1]["version"], 1);
-    assert_eq!(seen[2][1]["page"], "events");
-    assert_eq!(seen[3][1]["reason"], "not_allowed");
+    // Exactly the shapes meshes-embed.d.ts promises.
     assert_eq!(
-        seen[4][1]["remint"], true,
+        seen[0][1],
+        json!({"version": 1, "capabilities": ready_v1()["capabilities"]})
+    );
+    assert_eq!(seen[1][1], json!({"type": "meshes:resize", "height": 700}));
+    assert_eq!(
+        seen[2][1],
+        json!({"type": "meshes:navigate", "path": "/workspace/events?status=failed", "page": "events"})
+    );
+    assert_eq!(
+        seen[3][1],
+        json!({"type": "meshes:navigate-refused", "path": "/workspace/connections", "reason": "not_allowed"})
+    );
+    assert_eq!(
+        seen[4][1],
+        json!({"type": "meshes:token-expired", "reason": "session_ended", "remint": true}),
         "an ended session needs a new one"
     );
     assert_eq!(
         seen[5][1]["remint"], false,
         "a later token recovers a timeout"
+    );
+    assert!(
+        b.events().await.iter().all(|e| e.get("remint").is_none()),
+        "onEvent gets the message as sent"
     );
     // A listener that stopped hears nothing more; onEvent still gets everything.
     b.s.js("window.__stopped = []; const stop = window.__kit.on('resize', (d) => window.__stopped.push(d)); stop(); return true")
@@ -126,7 +142,19 @@ async fn ready_events_and_navigate_follow_what_the_embed_says() -> TestResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_embed_that_does_not_say_it_takes_navigate_to_is_not_sent_it() -> TestResult {
     let b = Bench::open().await;
-    b.mount("{}").await;
+    // No loader at all: nothing covers the frame, and sizing still works.
+    b.mount("{ loader: false }").await;
+    assert_eq!(
+        b.s.js("return document.querySelectorAll('#box .meshes-embed-loader').length")
+            .await,
+        0
+    );
+    b.send(json!({"type": "meshes:resize", "height": 650}))
+        .await;
+    eventually("the height", || async {
+        (b.height().await == "650px").then_some(())
+    })
+    .await;
     // A version-0 embed: the documented ready without fields.
     b.send(json!({"type": "meshes:ready"})).await;
     assert_eq!(
@@ -205,7 +233,27 @@ async fn a_ready_that_never_comes_is_diagnosed() -> TestResult {
         settled(&b, Duration::from_secs(15)).await["code"],
         "network"
     );
-    // A ready after a failure is still served (late, not wrong).
+    // The embed's own network failure, said before it shows it: one `error`, in its shape.
+    b.s.js("window.__events = []; return true").await;
+    b.mount("{ readyTimeout: 60000 }").await;
+    b.send(json!({"type": "meshes:loading"})).await;
+    b.send(json!({"type": "meshes:error", "code": "network"}))
+        .await;
+    assert_eq!(settled(&b, Duration::from_secs(3)).await["code"], "network");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        b.seen().await,
+        [json!(["error", {"type": "error", "code": "network"}])]
+    );
+    let reported: Vec<Value> = b
+        .events()
+        .await
+        .into_iter()
+        .filter(|e| e["type"].as_str().is_some_and(|t| t.contains("error")))
+        .collect();
+    assert_eq!(reported, [json!({"type": "error", "code": "network"})]);
+
+    // A ready after a failure is still served (late, not wrong), and navigate() works.
     b.mount("{ readyTimeout: 600 }").await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     b.send(ready_v1()).await;
@@ -216,6 +264,30 @@ async fn a_ready_that_never_comes_is_diagnosed() -> TestResult {
             .find(|m| m["data"]["type"] == "meshes:auth")
     })
     .await;
+    assert!(b.seen().await.iter().any(|e| e[0] == "ready"));
+    b.s.js("window.__kit.navigate('/workspace/rules'); return true")
+        .await;
+    eventually("navigate-to after a late ready", || async {
+        b.got()
+            .await
+            .into_iter()
+            .find(|m| m["data"]["type"] == "meshes:navigate-to")
+    })
+    .await;
+
+    // Destroyed while the diagnosis is on its way: nothing more is reported.
+    b.mount_only(&format!(
+        "{{ readyTimeout: 300, launchUrl: '{}/workspace/refused?session=s#launch=x' }}",
+        b.embed
+    ))
+    .await;
+    b.s.js("window.__kit.destroy(); return true").await;
+    assert_eq!(
+        settled(&b, Duration::from_secs(3)).await["code"],
+        "destroyed"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(b.seen().await.is_empty(), "{:?}", b.seen().await);
     b.s.quit().await;
     Ok(())
 }

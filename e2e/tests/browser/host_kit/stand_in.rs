@@ -10,11 +10,12 @@ pub struct Bench {
     pub embed: String,
 }
 
-/// Records what a freshly mounted handle reports (see [`Bench::mount_only`]).
-const WATCH: &str = "const k = window.__kit; window.__seen = []; window.__settled = null; \
+/// Records what a freshly mounted handle reports on the handle itself (see
+/// [`Bench::mount_only`]), so an earlier handle settling late cannot write over it.
+const WATCH: &str = "const k = window.__kit; k.seen = []; k.settled = null; \
     for (const e of ['ready', 'navigate', 'navigate-refused', 'resize', 'connection', 'expired', 'error', 'refresh-failed']) \
-      k.on(e, (d) => window.__seen.push([e, d])); \
-    k.ready.then((r) => { window.__settled = {ok: r}; }, (e) => { window.__settled = {code: e.code, message: e.message}; });";
+      k.on(e, (d) => k.seen.push([e, d])); \
+    k.ready.then((r) => { k.settled = {ok: r}; }, (e) => { k.settled = {code: e.code, message: e.message}; });";
 
 impl Bench {
     pub async fn open() -> Bench {
@@ -33,8 +34,8 @@ impl Bench {
     }
 
     /// Mount without waiting for anything to load in the frame (it may never); returns the
-    /// iframe URL. What the handle reports lands in `window.__seen` as `[event, detail]`, and
-    /// how `ready` settled in `window.__settled`.
+    /// iframe URL. What the handle reports lands in its `seen` as `[event, detail]`, and how
+    /// `ready` settled in its `settled`.
     pub async fn mount_only(&self, options: &str) -> String {
         self.host().await;
         let src = self
@@ -125,7 +126,7 @@ impl Bench {
     pub async fn seen(&self) -> Vec<Value> {
         self.host().await;
         self.s
-            .js("return window.__seen")
+            .js("return window.__kit.seen")
             .await
             .as_array()
             .expect("seen")
@@ -135,6 +136,6 @@ impl Bench {
     /// How `ready` settled: `{ok: info}` or `{code, message}`; `Null` while pending.
     pub async fn settled(&self) -> Value {
         self.host().await;
-        self.s.js("return window.__settled").await
+        self.s.js("return window.__kit.settled").await
     }
 }
