@@ -30,6 +30,13 @@ function record(direction, message) {
   log.prepend(item);
 }
 
+// The look the embed gets at mount and, live, whenever a control changes.
+function appearance() {
+  const look = new FormData($('#look-form'));
+  return { theme: look.get('theme'), colorPrimary: look.get('brand') };
+}
+$('#look-form').addEventListener('input', () => embed?.update({ appearance: appearance() }));
+
 function sessionRequest() {
   const data = new FormData(form);
   const body = {};
@@ -83,6 +90,7 @@ async function launch() {
     // Acme opts in to the redirect fallback (?oauth_redirect=false shows a host that did not).
     oauthRedirect: preset.get('oauth_redirect') !== 'false',
     path: new FormData(form).get('reopen') ? lastPath ?? undefined : undefined,
+    appearance: appearance(),
     onEvent(message) {
       record(message.type.startsWith('meshes:') ? 'embed' : 'host', message);
       if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });

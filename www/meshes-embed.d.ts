@@ -38,6 +38,35 @@ export type ExpiredReason =
  */
 export type LoadErrorCode = 'frame-refused' | 'launch-refused' | 'launch-expired' | 'network' | 'unknown';
 
+/** A CSS colour: `#rgb`, `#rrggbb`(`aa`), `rgb()`/`hsl()` of numbers, or a named colour. */
+export type CssColor = string;
+/** CSS pixels, e.g. `"16px"`. */
+export type CssPx = `${number}px`;
+
+/**
+ * The embed's look (capability `appearance`). Each key is checked on its own inside the embed
+ * against a small CSS grammar; a value that fails, and any unknown key, is ignored.
+ */
+export interface Appearance {
+  /** `auto` follows the user's system (`prefers-color-scheme`). Both themes are WCAG AA. */
+  theme?: 'light' | 'dark' | 'auto';
+  colorPrimary?: CssColor;
+  colorBackground?: CssColor;
+  colorText?: CssColor;
+  colorSecondaryText?: CssColor;
+  colorBorder?: CssColor;
+  colorDanger?: CssColor;
+  colorSuccess?: CssColor;
+  /** A family list: `"Inter", system-ui, sans-serif` (names, quoted or not; nothing else). */
+  fontFamily?: string;
+  /** 12–20 px. */
+  fontSizeBase?: CssPx;
+  /** 0–24 px. */
+  borderRadius?: CssPx;
+  /** The base of the page's padding and gaps, 2–8 px (default 4 px). */
+  spacingUnit?: CssPx;
+}
+
 /** What the embed supports (feature-detect instead of assuming). */
 export interface ReadyInfo {
   /** The contract version: 1, or 0 for an embed that does not say. */
@@ -107,6 +136,8 @@ export interface MountOptions {
   /** How long to wait for `meshes:ready` before the `error` event, in ms (default 15000; a
    * finite number up to 2147483647). */
   readyTimeout?: number;
+  /** The look, applied before the first page paints. */
+  appearance?: Appearance;
 }
 
 export interface MeshesEmbed {
@@ -124,6 +155,9 @@ export interface MeshesEmbed {
    * not open, or `busy` while the user decides about unsaved changes). Waits for `ready`;
    * rejects if the embed does not offer `navigate-to`. */
   navigate(path: string): Promise<void>;
+  /** Change the look live, without a reload (sent once the embed is ready; an embed without
+   * the `appearance` capability ignores it). Keys left out keep their current value. */
+  update(options: { appearance?: Appearance }): void;
   /** Push a token you refreshed on your own schedule. */
   setToken(token: string): void;
   /** Remove the frame and the kit's window listener; nothing is reported after it. */

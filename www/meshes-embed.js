@@ -29,13 +29,15 @@ export const DEFAULT_SANDBOX =
 
 // Three tries, 1 s and 2 s apart, 8 s each: the failure is reported within 27 s, before the
 // embed's own 30 s wait for an answer runs out.
-const REFRESH_ATTEMPTS = 3;
+// Before each try: none, then 1 s, then 2 s.
+const REFRESH_WAITS = [0, 1000, 2000];
 const REFRESH_TIMEOUT_MS = 8000;
+const NO_TOKEN = 'refresh() did not return an access token';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const withTimeout = (promise, ms) => Promise.race([
   promise,
-  sleep(ms).then(() => { throw Error('refresh() did not return an access token in time'); }),
+  sleep(ms).then(() => { throw Error(NO_TOKEN); }),
 ]);
 
 const WORKSPACE_PATH = /^\/workspace\/[a-z_]+(\/[A-Za-z0-9_-]+){0,2}(\?[^#]*)?$/;
@@ -44,13 +46,13 @@ const RESERVED_PARAMS = ['session', 'launch', 'return_to', 'oauth_attempt'];
 export function mountMeshesEmbed(container, {
   launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
   title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX, oauthRedirect = false, path,
-  loader, readyTimeout = 15000,
+  loader, readyTimeout = 15000, appearance,
 }) {
-  const origin = new URL(launchUrl).origin;
   const src = new URL(launchUrl);
+  const { origin } = src;
   // A stored meshes:navigate path (e.g. /workspace/events?status=failed) replaces the launch page;
   // its query (the Events filters) rides along. The launch secret and session stay as minted.
-  if (typeof path === 'string' && WORKSPACE_PATH.test(path)) {
+  if (WORKSPACE_PATH.test(path)) {
     const at = new URL(path, origin);
     src.pathname = at.pathname;
     for (const [k, v] of at.searchParams) {
@@ -112,6 +114,9 @@ export function mountMeshesEmbed(container, {
   ready.catch(() => {});
   const post = (message) => iframe.contentWindow?.postMessage(message, origin);
   const sendAuth = () => post({ type: 'meshes:auth', token });
+  // The host's look goes first (before the token, so the first page paints in it). An embed
+  // without the `appearance` capability drops it, as it drops every message it does not know.
+  const configure = () => info && appearance && post({ type: 'meshes:configure', appearance });
 
   // Ready failed to come: say why, once, to `error`, `ready` and onEvent.
   function fail(code) {
@@ -139,8 +144,8 @@ export function mountMeshesEmbed(container, {
   // is aborted (`signal`), so a late answer can't retire the token a later try delivered.
   async function fetchToken() {
     let last;
-    for (let attempt = 0; attempt < REFRESH_ATTEMPTS; attempt += 1) {
-      if (attempt) await sleep(1000 * 2 ** (attempt - 1));
+    for (const wait of REFRESH_WAITS) {
+      await sleep(wait);
       const abort = new AbortController();
       try {
         const fresh = await withTimeout(
@@ -148,7 +153,7 @@ export function mountMeshesEmbed(container, {
           REFRESH_TIMEOUT_MS,
         );
         if (typeof fresh === 'string' && TOKEN_SHAPE.test(fresh)) return fresh;
-        last = Error('refresh() did not return an access token string');
+        last = Error(NO_TOKEN);
       } catch (error) {
         last = error;
       } finally {
@@ -176,6 +181,7 @@ export function mountMeshesEmbed(container, {
           settle?.resolve(info);
         }
         detail = info;
+        configure();
         sendAuth();
         break;
       case 'meshes:token-refresh':
@@ -216,10 +222,6 @@ export function mountMeshesEmbed(container, {
         }
         break;
       }
-      case 'meshes:connection':
-        // Additive: an OAuth connection was set up or re-authorized. Ids only, never a token.
-        if (typeof msg.connection_id !== 'string' || typeof msg.integration !== 'string') return;
-        break;
       case 'meshes:token-expired':
         // Launch reasons (and an ended session) need a new session; the others recover with a
         // later token for the same session.
@@ -234,8 +236,11 @@ export function mountMeshesEmbed(container, {
         // Additive: the embed's own fatal state, said before it shows it; reported as `error`.
         if (msg.code === 'network') fail('network');
         return;
+      // Passed on as sent (only the embed window at its origin gets this far). `connection`:
+      // an OAuth connection was set up or re-authorized; ids only, never a token.
       case 'meshes:navigate':
       case 'meshes:navigate-refused':
+      case 'meshes:connection':
         break;
       default:
         return;
@@ -290,12 +295,15 @@ export function mountMeshesEmbed(container, {
      * Open an in-app path (`/workspace/...`). The embed checks it like a deep link: a path this
      * session may not open is reported as `navigate-refused`, never followed.
      */
-    navigate(to) {
+    async navigate(to) {
       // After a timeout, a late ready still counts.
-      return (info ? Promise.resolve(info) : ready).then(({ capabilities }) => {
-        if (!capabilities.includes('navigate-to')) throw Error('Meshes embed: no navigate-to');
-        post({ type: 'meshes:navigate-to', path: String(to) });
-      });
+      if (!(info || await ready).capabilities.includes('navigate-to')) throw Error('Meshes embed: no navigate-to');
+      post({ type: 'meshes:navigate-to', path: String(to) });
+    },
+    /** Change the look live (`{ appearance }`), now or once the embed is ready. */
+    update(options) {
+      appearance = options.appearance;
+      configure();
     },
     /** Push a token you refreshed on your own schedule. */
     setToken(fresh) {

@@ -13,6 +13,7 @@ const embed: MeshesEmbed = mountMeshesEmbed(document.querySelector('#embed')!, {
     return ((await res.json()) as { access_token: string }).access_token;
   },
   loader: document.createElement('div'),
+  appearance: { theme: 'auto', colorPrimary: '#0b7285', fontSizeBase: '15px' },
   readyTimeout: 10_000,
   onEvent: (message) => console.debug(message.type),
 });
@@ -40,6 +41,11 @@ const stops: Array<() => void> = [
   embed.on('ready', ({ capabilities }) => console.debug(capabilities.join())),
 ];
 
+embed.update({ appearance: { theme: 'dark', borderRadius: '4px', spacingUnit: '5px' } });
+// @ts-expect-error: not a theme
+embed.update({ appearance: { theme: 'sepia' } });
+// @ts-expect-error: lengths are in px
+embed.update({ appearance: { fontSizeBase: '1rem' } });
 // @ts-expect-error: no such event
 embed.on('readdy', () => {});
 // @ts-expect-error: a navigate event has no height

@@ -180,6 +180,11 @@ impl message::MessageFields for JsFields<'_> {
             Err(_) => message::Num::NotANumber,
         }
     }
+
+    fn nested_string(&self, outer: &str, key: &str, max: usize) -> Option<String> {
+        let inner = Reflect::get(self.0, &outer.into()).ok()?;
+        is_plain_object(&inner).then(|| short_string(&inner, key, max))?
+    }
 }
 
 /// `{...}` created by an object literal or JSON (prototype is `Object.prototype` or null):

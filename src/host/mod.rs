@@ -2,6 +2,7 @@
 //! outbound go through the session's bridge (`ready`, token asks), `resize` (frame height) and
 //! `navigate` (route changes).
 
+mod appearance;
 pub mod bridge;
 mod navigate;
 pub mod resize;
@@ -68,6 +69,7 @@ pub fn receive(api: Api, msg: HostMessage) {
         HostMessage::RefreshFailed => api.session.host_refresh_failed(),
         // Queued, not replaced: each one is followed or answered, in order. Bounded, so a
         // flood between two ticks cannot grow it.
+        HostMessage::Configure { appearance } => appearance::apply(&appearance),
         HostMessage::NavigateTo { path } => api.session.navigate_to.update(|queue| {
             if queue.len() < MAX_QUEUED_NAVIGATIONS {
                 queue.push(path);

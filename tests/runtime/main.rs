@@ -8,6 +8,7 @@
 )]
 #![cfg(target_arch = "wasm32")]
 
+mod appearance;
 mod common;
 mod config;
 mod event_detail;

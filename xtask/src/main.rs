@@ -11,6 +11,7 @@
 //!   bench   setup, release build, then the embed against a hand-written page in headless
 //!           Chromium at 1× and 4× CPU (writes target/bench-report.md; not part of `test`)
 
+mod contrast;
 mod kit;
 mod setup;
 mod size;

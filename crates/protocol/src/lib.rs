@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod appearance;
 pub mod message;
 pub mod navigation;
 pub mod origin;

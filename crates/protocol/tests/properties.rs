@@ -10,6 +10,7 @@
 )]
 
 use meshes_protocol::HostMessage;
+use meshes_protocol::appearance::{VARIABLES, valid};
 use meshes_protocol::message::{MAX_PATH_LEN, MAX_TOKEN_LEN, MAX_TYPE_LEN, Reject, check_token};
 use meshes_protocol::origin::{Origin, choose_parent};
 use proptest::prelude::*;
@@ -58,6 +59,7 @@ fn message() -> impl Strategy<Value = Value> {
         4 => Just(json!("meshes:auth")),
         2 => Just(json!("meshes:refresh-failed")),
         2 => Just(json!("meshes:navigate-to")),
+        1 => Just(json!("meshes:configure")),
         1 => "meshes:[a-z_-]{0,12}".prop_map(Value::String),
         1 => "[a-z]{1,8}:[a-z]{1,8}".prop_map(Value::String),
         1 => Just(json!("meshes:".repeat(12))),
@@ -126,6 +128,8 @@ fn expected(v: &Value) -> Result<&'static str, Reject> {
                 _ => Err(Reject::Path),
             };
         }
+        // Always a (possibly empty) change: its keys are checked one by one, never refused whole.
+        "meshes:configure" => return Ok("configure"),
         "meshes:auth" => {}
         _ if ty.encode_utf16().count() > MAX_TYPE_LEN + 1 => return Err(Reject::Shape),
         _ => return Err(Reject::UnknownType),
@@ -164,6 +168,7 @@ fn every_decoder_branch_is_exercised_and_agrees_with_the_contract() {
                 Ok(HostMessage::Auth { .. }) => "auth".to_owned(),
                 Ok(HostMessage::RefreshFailed) => "refresh-failed".to_owned(),
                 Ok(HostMessage::NavigateTo { .. }) => "navigate-to".to_owned(),
+                Ok(HostMessage::Configure { .. }) => "configure".to_owned(),
                 Err(r) => format!("{r:?}"),
             };
             *census.borrow_mut().entry(name.clone()).or_default() += 1;
@@ -180,6 +185,7 @@ fn every_decoder_branch_is_exercised_and_agrees_with_the_contract() {
         "auth",
         "refresh-failed",
         "navigate-to",
+        "configure",
         "Path",
         "Shape",
         "Foreign",
@@ -216,6 +222,14 @@ proptest! {
             Ok(HostMessage::NavigateTo { path }) => {
                 prop_assert_eq!(tree["type"].as_str(), Some("meshes:navigate-to"));
                 prop_assert_eq!(tree["path"].as_str(), Some(path.as_str()));
+            }
+            Ok(HostMessage::Configure { appearance }) => {
+                prop_assert_eq!(tree["type"].as_str(), Some("meshes:configure"));
+                for (var, value) in appearance.vars {
+                    let (key, _, kind) = VARIABLES.iter().find(|v| v.1 == var).unwrap();
+                    prop_assert_eq!(tree["appearance"][key].as_str(), Some(value.as_str()));
+                    prop_assert!(valid(*kind, &value));
+                }
             }
             Err(_) => {}
         }

@@ -2,9 +2,10 @@
 //! and why a message was dropped.
 
 use super::{
-    AUTH, HostMessage, MAX_PATH_LEN, MAX_TOKEN_LEN, MAX_TYPE_LEN, NAMESPACE, NAVIGATE_TO,
-    REFRESH_FAILED,
+    AUTH, CONFIGURE, HostMessage, MAX_PATH_LEN, MAX_TOKEN_LEN, MAX_TYPE_LEN, NAMESPACE,
+    NAVIGATE_TO, REFRESH_FAILED,
 };
+use crate::appearance::{self, Appearance, Theme};
 
 /// Why an inbound message was dropped. Dropping is silent (no reply); this is for tests and
 /// for the runtime's debug counters.
@@ -37,7 +38,7 @@ pub fn check_type(ty: &str) -> Result<&str, Reject> {
         return Err(Reject::UnknownType);
     }
     match ty {
-        AUTH | REFRESH_FAILED | NAVIGATE_TO => Ok(ty),
+        AUTH | REFRESH_FAILED | NAVIGATE_TO | CONFIGURE => Ok(ty),
         _ => Err(Reject::UnknownType),
     }
 }
@@ -81,6 +82,8 @@ pub trait MessageFields {
     /// string, or longer.
     fn string(&self, key: &str, max: usize) -> Option<String>;
     fn number(&self, key: &str) -> Num;
+    /// `outer[key]` as [`MessageFields::string`] reads it, when `outer` is a plain object.
+    fn nested_string(&self, outer: &str, key: &str, max: usize) -> Option<String>;
 }
 
 /// Decode a message whose container already passed the shape checks (a plain object).
@@ -95,6 +98,11 @@ pub fn decode(fields: &impl MessageFields) -> Result<HostMessage, Reject> {
             let path = fields.string("path", MAX_PATH_LEN).ok_or(Reject::Path)?;
             return Ok(HostMessage::NavigateTo { path });
         }
+        CONFIGURE => {
+            return Ok(HostMessage::Configure {
+                appearance: decode_appearance(fields),
+            });
+        }
         _ => {}
     }
     let token = fields.string("token", MAX_TOKEN_LEN).ok_or(Reject::Token)?;
@@ -105,6 +113,22 @@ pub fn decode(fields: &impl MessageFields) -> Result<HostMessage, Reject> {
         Num::NotANumber => return Err(Reject::ExpiresIn),
     };
     Ok(HostMessage::Auth { token, expires_in })
+}
+
+/// Each known key of `appearance` whose value passes its check; the rest is ignored.
+fn decode_appearance(fields: &impl MessageFields) -> Appearance {
+    let read = |key: &str, max: usize| fields.nested_string("appearance", key, max);
+    Appearance {
+        theme: read("theme", 8).as_deref().and_then(Theme::parse),
+        vars: appearance::VARIABLES
+            .iter()
+            .filter_map(|&(key, var, kind)| {
+                read(key, appearance::MAX_VALUE_LEN)
+                    .filter(|v| appearance::valid(kind, v))
+                    .map(|v| (var, v))
+            })
+            .collect(),
+    }
 }
 
 impl MessageFields for serde_json::Map<String, serde_json::Value> {
@@ -118,6 +142,10 @@ impl MessageFields for serde_json::Map<String, serde_json::Value> {
             None | Some(serde_json::Value::Null) => Num::Absent,
             Some(v) => v.as_f64().map_or(Num::NotANumber, Num::Number),
         }
+    }
+
+    fn nested_string(&self, outer: &str, key: &str, max: usize) -> Option<String> {
+        self.get(outer)?.as_object()?.string(key, max)
     }
 }
 
@@ -162,6 +190,39 @@ mod tests {
                 path: "/admin".into()
             })
         );
+    }
+
+    #[test]
+    fn configure_keeps_only_known_keys_with_valid_values() {
+        let m = HostMessage::from_json(
+            r##"{"type":"meshes:configure","appearance":{"theme":"dark","colorPrimary":"#0a7","colorText":"red;background:url(//x)","fontSizeBase":"99px","fontFamily":"Inter, sans-serif","__proto__":"x","colorEvil":"#fff"},"locale":"fr"}"##,
+        );
+        assert_eq!(
+            m,
+            Ok(HostMessage::Configure {
+                appearance: Appearance {
+                    theme: Some(Theme::Dark),
+                    vars: vec![
+                        ("--accent", "#0a7".into()),
+                        ("--font", "Inter, sans-serif".into())
+                    ],
+                }
+            })
+        );
+        for junk in [
+            r#"{"type":"meshes:configure"}"#,
+            r#"{"type":"meshes:configure","appearance":"dark"}"#,
+            r#"{"type":"meshes:configure","appearance":[{"theme":"dark"}]}"#,
+            r#"{"type":"meshes:configure","appearance":{"theme":"DARK"}}"#,
+        ] {
+            assert_eq!(
+                HostMessage::from_json(junk),
+                Ok(HostMessage::Configure {
+                    appearance: Appearance::default()
+                }),
+                "{junk}"
+            );
+        }
     }
 
     #[test]

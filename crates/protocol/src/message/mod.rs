@@ -6,6 +6,7 @@
 mod inbound;
 
 use crate::access::EmbedPage;
+use crate::appearance::Appearance;
 pub use inbound::{MessageFields, Num, Reject, check_expires_in, check_token, check_type, decode};
 use serde::{Deserialize, Serialize};
 
@@ -37,11 +38,17 @@ pub enum HostMessage {
     /// `meshes:navigate-refused`, never followed.
     #[serde(rename = "meshes:navigate-to")]
     NavigateTo { path: String },
+    /// Additive: `{"type":"meshes:configure","appearance":{...}}`, the host's look, applied
+    /// live. Decoded key by key (`appearance::VARIABLES`), never as a whole, so it has no serde
+    /// shape of its own.
+    #[serde(skip)]
+    Configure { appearance: Appearance },
 }
 
 pub const AUTH: &str = "meshes:auth";
 pub const REFRESH_FAILED: &str = "meshes:refresh-failed";
 pub const NAVIGATE_TO: &str = "meshes:navigate-to";
+pub const CONFIGURE: &str = "meshes:configure";
 /// Upper bound on a `meshes:navigate-to` path (the longest real one, Events with every filter,
 /// is well under it).
 pub const MAX_PATH_LEN: usize = 2048;
@@ -51,12 +58,13 @@ pub const CONTRACT_VERSION: u32 = 1;
 /// What this runtime takes and sends beyond the documented core (`auth`, `ready`,
 /// `token-refresh`, `token-expired`, `navigate`, `resize`), so hosts feature-detect. The loader
 /// (`assets/boot.js`) announces the same list; a test holds them together.
-pub const CAPABILITIES: [&str; 5] = [
+pub const CAPABILITIES: [&str; 6] = [
     "refresh-failed",
     "navigate-to",
     "scroll-into-view",
     "connection",
     "error",
+    "appearance",
 ];
 
 /// Iframe -> parent.
