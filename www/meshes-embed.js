@@ -216,7 +216,7 @@ export function mountMeshesEmbed(container, {
         clearTimeout(pending?.timer);
         pending = null;
         if (top + height > iframe.clientHeight && iframe.clientHeight < maxHeight) {
-          pending = { top, height, timer: setTimeout(revealPending, 1000) };
+          pending = { top, height, timer: setTimeout(revealPending, 5000) };
         } else {
           reveal(top, height);
         }

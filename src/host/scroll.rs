@@ -12,7 +12,13 @@ pub fn reveal(bridge: &Bridge, el: &web_sys::Element) {
     opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
     el.scroll_into_view_with_scroll_into_view_options(&opts);
     let rect = el.get_bounding_client_rect();
-    if let Some(msg) = message(rect.top(), rect.height()) {
+    // In document coordinates: until the host applies the new height, the frame is shorter
+    // than its content and the line above may have scrolled it; once grown it shows the
+    // whole document, so a viewport position would be off by that scroll.
+    let scrolled = web_sys::window()
+        .and_then(|w| w.scroll_y().ok())
+        .unwrap_or(0.0);
+    if let Some(msg) = message(rect.top() + scrolled, rect.height()) {
         bridge.post(&msg);
     }
 }
