@@ -61,7 +61,7 @@ if (window.parent !== window && token && session) {
         } catch (_) {}
         if (Array.isArray(allowed) && allowed.includes(parent)) {
           // Exactly the runtime's own `EmbedMessage::ready()` (a protocol test compares them).
-          window.parent.postMessage({"type":"meshes:ready","version":1,"capabilities":["refresh-failed","navigate-to","scroll-into-view","connection","error","appearance"]}, parent);
+          window.parent.postMessage({"type":"meshes:ready","version":1,"capabilities":["refresh-failed","navigate-to","scroll-into-view","connection","error","appearance","locale"]}, parent);
           performance.mark('meshes:ready');
           early.ready = parent;
         }

@@ -36,6 +36,8 @@ fn Root(params: LaunchParams) -> impl IntoView {
         returned_attempt: params.oauth_attempt.clone(),
     }));
     let params = StoredValue::new(params);
+    // The browser's language until the host names one (`meshes:configure {locale}`).
+    crate::i18n::request(&crate::i18n::wanted_by_browser(), HttpTransport::shared());
     let start = move || {
         phase.set(Phase::Starting);
         leptos::task::spawn_local(async move {
@@ -112,7 +114,7 @@ async fn exchange_and_bind(params: LaunchParams) -> Phase {
 fn Splash() -> impl IntoView {
     view! {
         <div class="splash" role="status">
-            "Loading workspace…"
+            {crate::i18n::tr("shell.loading")}
         </div>
     }
 }

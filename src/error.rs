@@ -1,96 +1,92 @@
 //! The runtime's one error type: what went wrong, in words, and who can fix it.
 
+use crate::i18n::{t, tf};
 use meshes_protocol::ExpiredReason;
 use meshes_protocol::api::ErrorBody;
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AppError {
     /// The launch token was missing, spent, expired or refused.
-    #[error("Invalid or expired embed launch token")]
     Launch(ExpiredReason),
     /// Opened directly instead of inside the host's iframe.
-    #[error("This workspace can only be opened inside the app that embeds it")]
     NotFramed,
-    #[error("{0}")]
+    /// No parent origin could be bound (the sentence says why; for support, so not translated).
     Parent(String),
     /// No usable access token yet (or any more).
-    #[error("Authentication required")]
     AwaitingAuth,
-    #[error("The server could not be reached")]
     Network(String),
-    #[error("The server took too long to answer")]
     Timeout,
     /// The page that asked is gone (its requests are aborted on unmount); nobody sees this.
-    #[error("The request was canceled")]
     Canceled,
-    #[error("{}", http_message(*status, body))]
     Http {
         status: u16,
         body: Option<ErrorBody>,
         /// Seconds the server asked us to wait (`Retry-After`).
         retry_after: Option<f64>,
     },
-    #[error("The server sent a response this version cannot read")]
     Decode(String),
 }
 
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for AppError {}
+
 /// What an HTTP error says: the server's own sentence when it sent one (it knows what went
-/// wrong), else a fallback by status. (A body with only the status title has no sentence.)
+/// wrong; the API speaks English, decision 94), else a fallback by status. (A body with only
+/// the status title has no sentence.)
 fn http_message(status: u16, body: &Option<ErrorBody>) -> String {
     if let Some(sentence) = body.as_ref().and_then(ErrorBody::sentence) {
         return sentence.to_owned();
     }
-    match status {
-        403 => "This isn't allowed for this embedded session".to_owned(),
-        404 => "This item doesn't exist in this workspace".to_owned(),
-        409 => "This conflicts with the workspace as it is now".to_owned(),
-        429 => "Too many requests right now".to_owned(),
-        s => format!("The server answered with an error ({s})"),
-    }
+    let key = match status {
+        403 => "error.http_403",
+        404 => "error.http_404",
+        409 => "error.http_409",
+        429 => "error.http_429",
+        _ => "error.http_other",
+    };
+    tf(key, &[("status", &status.to_string())])
 }
 
 impl AppError {
-    /// What went wrong, in one sentence: the one rule every error view uses (the server's
-    /// sentence for an HTTP error when it sent one, else a fallback by status).
+    /// What went wrong, in one sentence, in the viewer's language: the one rule every error
+    /// view uses (the server's sentence for an HTTP error when it sent one, else a fallback by
+    /// status).
     pub fn message(&self) -> String {
-        self.to_string()
+        let key = match self {
+            AppError::Launch(_) => "error.launch",
+            AppError::NotFramed => "error.not_framed",
+            AppError::Parent(why) => return why.clone(),
+            AppError::AwaitingAuth => "error.awaiting_auth",
+            AppError::Network(_) => "error.network",
+            AppError::Timeout => "error.timeout",
+            AppError::Canceled => "error.canceled",
+            AppError::Http { status, body, .. } => return http_message(*status, body),
+            AppError::Decode(_) => "error.decode",
+        };
+        t(key)
     }
 
     /// Who can fix it, and how: shown under every error state.
-    pub fn remedy(&self) -> &'static str {
-        match self {
-            AppError::Launch(_) => {
-                "This embedded view was opened with a link that can only be used once. Reload the page \
-                 around it to start a new session; if it keeps happening, contact the app's support."
-            }
-            AppError::NotFramed | AppError::Parent(_) => {
-                "The app embedding this workspace needs to be configured for it. Contact the app's support."
-            }
-            AppError::AwaitingAuth => "Waiting for the app around this view to sign you in.",
-            AppError::Network(_) | AppError::Timeout | AppError::Canceled => {
-                "Check your connection, then try again."
-            }
-            AppError::Http { status: 401, .. } => {
-                "Your session is being renewed; try again in a moment."
-            }
-            AppError::Http { status: 403, .. } => {
-                "Ask an administrator of this workspace if you need access to this."
-            }
-            AppError::Http { status: 404, .. } => {
-                "It may have been deleted. Go back to the list and try again."
-            }
-            AppError::Http { status: 425, .. } => {
-                "A delivery attempt is running or about to start. Wait a few seconds, then try again."
-            }
-            AppError::Http { status: 409, .. } => {
-                "Nothing was changed. Review the message above; reload the page to see the latest state."
-            }
-            AppError::Http { status, .. } if *status >= 500 => {
-                "Something went wrong on Meshes' side. Try again in a moment."
-            }
-            AppError::Http { .. } => "Check the details above and try again.",
-            AppError::Decode(_) => "Reload the page around this view to update it.",
-        }
+    pub fn remedy(&self) -> String {
+        t(match self {
+            AppError::Launch(_) => "remedy.launch",
+            AppError::NotFramed | AppError::Parent(_) => "remedy.not_framed",
+            AppError::AwaitingAuth => "remedy.awaiting_auth",
+            AppError::Network(_) | AppError::Timeout | AppError::Canceled => "remedy.network",
+            AppError::Http { status: 401, .. } => "remedy.http_401",
+            AppError::Http { status: 403, .. } => "remedy.http_403",
+            AppError::Http { status: 404, .. } => "remedy.http_404",
+            AppError::Http { status: 425, .. } => "remedy.http_425",
+            AppError::Http { status: 409, .. } => "remedy.http_409",
+            AppError::Http { status, .. } if *status >= 500 => "remedy.http_5xx",
+            AppError::Http { .. } => "remedy.http_other",
+            AppError::Decode(_) => "remedy.decode",
+        })
     }
 
     pub fn is_retryable(&self) -> bool {

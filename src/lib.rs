@@ -4,12 +4,14 @@
 //! and trades it for the session context; `session` holds the access token the host delivers and
 //! keeps it fresh; `api` sends it with every request; `shell` frames the workspace and routes to
 //! `pages` (the hosted OAuth flow in `oauth`); `host` is the host page both ways — checked
-//! messages in, `ready`/`resize`/`navigate` and token asks out. `ui` holds shared components.
+//! messages in, `ready`/`resize`/`navigate` and token asks out. `ui` holds shared components;
+//! `i18n` the catalogs every word on screen comes from.
 
 pub mod api;
 pub mod boot;
 pub mod error;
 pub mod host;
+pub mod i18n;
 pub mod launch;
 pub mod oauth;
 pub mod pages;

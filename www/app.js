@@ -35,7 +35,11 @@ function appearance() {
   const look = new FormData($('#look-form'));
   return { theme: look.get('theme'), colorPrimary: look.get('brand') };
 }
-$('#look-form').addEventListener('input', () => embed?.update({ appearance: appearance() }));
+// The language: the select's tag, or (empty) the browser's languages.
+function locale() {
+  return new FormData($('#look-form')).get('locale') || navigator.language;
+}
+$('#look-form').addEventListener('input', () => embed?.update({ appearance: appearance(), locale: locale() }));
 
 function sessionRequest() {
   const data = new FormData(form);
@@ -91,6 +95,7 @@ async function launch() {
     oauthRedirect: preset.get('oauth_redirect') !== 'false',
     path: new FormData(form).get('reopen') ? lastPath ?? undefined : undefined,
     appearance: appearance(),
+    locale: locale(),
     onEvent(message) {
       record(message.type.startsWith('meshes:') ? 'embed' : 'host', message);
       if (message.type === 'meshes:ready') record('host', { type: 'meshes:auth (token sent)' });

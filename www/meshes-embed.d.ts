@@ -138,6 +138,10 @@ export interface MountOptions {
   readyTimeout?: number;
   /** The look, applied before the first page paints. */
   appearance?: Appearance;
+  /** The language, as a BCP 47 tag (`'fr'`, `'fr-CA'`, `'ar'`; capability `locale`). Texts come
+   * from the tag's language when the embed ships it (`en`, `fr`, `de`, `ar`), else English;
+   * dates and numbers follow the whole tag. Left out: the browser's languages decide. */
+  locale?: string;
 }
 
 export interface MeshesEmbed {
@@ -155,9 +159,10 @@ export interface MeshesEmbed {
    * not open, or `busy` while the user decides about unsaved changes). Waits for `ready`;
    * rejects if the embed does not offer `navigate-to`. */
   navigate(path: string): Promise<void>;
-  /** Change the look live, without a reload (sent once the embed is ready; an embed without
-   * the `appearance` capability ignores it). Keys left out keep their current value. */
-  update(options: { appearance?: Appearance }): void;
+  /** Change the look or the language live, without a reload (sent once the embed is ready; an
+   * embed without the `appearance` or `locale` capability ignores that part). Keys left out
+   * keep their current value. */
+  update(options: { appearance?: Appearance; locale?: string }): void;
   /** Push a token you refreshed on your own schedule. */
   setToken(token: string): void;
   /** Remove the frame and the kit's window listener; nothing is reported after it. */

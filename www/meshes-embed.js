@@ -9,6 +9,7 @@
 //     path,                                // reopen where the user was: an earlier meshes:navigate path
 //     loader,                              // an element shown until the embed paints (false: none)
 //     readyTimeout: 15000,                 // ms before `error` says why meshes:ready never came
+//     appearance, locale,                  // the host's look and language (BCP 47, e.g. 'fr-CA')
 //   });
 //   await embed.ready;                     // { version, capabilities }, or rejects with a diagnosis
 //   embed.on('navigate', ({ path }) => {}); // typed events: see meshes-embed.d.ts
@@ -46,7 +47,7 @@ const RESERVED_PARAMS = ['session', 'launch', 'return_to', 'oauth_attempt'];
 export function mountMeshesEmbed(container, {
   launchUrl, accessToken, refresh, onEvent = () => {}, minHeight = 480, maxHeight = 10000,
   title = 'Integrations workspace', sandbox = DEFAULT_SANDBOX, oauthRedirect = false, path,
-  loader, readyTimeout = 15000, appearance,
+  loader, readyTimeout = 15000, appearance, locale,
 }) {
   const src = new URL(launchUrl);
   const { origin } = src;
@@ -69,10 +70,9 @@ export function mountMeshesEmbed(container, {
     }
     here.hash = '';
     src.searchParams.set('return_to', here.href);
-    // A link in the iframe may navigate this page, only when the user clicks it.
-    if (!/\ballow-top-navigation-by-user-activation\b/.test(sandbox)) {
-      sandbox = `${sandbox} allow-top-navigation-by-user-activation`;
-    }
+    // A link in the iframe may navigate this page, only when the user clicks it. (A token
+    // the host already gave is harmless twice: the attribute is a set.)
+    sandbox += ' allow-top-navigation-by-user-activation';
   }
   const iframe = document.createElement('iframe');
   iframe.title = title;
@@ -114,9 +114,10 @@ export function mountMeshesEmbed(container, {
   ready.catch(() => {});
   const post = (message) => iframe.contentWindow?.postMessage(message, origin);
   const sendAuth = () => post({ type: 'meshes:auth', token });
-  // The host's look goes first (before the token, so the first page paints in it). An embed
-  // without the `appearance` capability drops it, as it drops every message it does not know.
-  const configure = () => info && appearance && post({ type: 'meshes:configure', appearance });
+  // The host's look and language go first (before the token, so the first page paints in
+  // them). An embed without the `appearance`/`locale` capability ignores what it does not know.
+  const look = { appearance, locale };
+  const configure = () => info && post({ ...look, type: 'meshes:configure' });
 
   // Ready failed to come: say why, once, to `error`, `ready` and onEvent.
   function fail(code) {
@@ -300,9 +301,9 @@ export function mountMeshesEmbed(container, {
       if (!(info || await ready).capabilities.includes('navigate-to')) throw Error('Meshes embed: no navigate-to');
       post({ type: 'meshes:navigate-to', path: String(to) });
     },
-    /** Change the look live (`{ appearance }`), now or once the embed is ready. */
+    /** Change the look or language live (`{ appearance, locale }`; what is left out stays). */
     update(options) {
-      appearance = options.appearance;
+      Object.assign(look, options);
       configure();
     },
     /** Push a token you refreshed on your own schedule. */

@@ -14,6 +14,7 @@ const embed: MeshesEmbed = mountMeshesEmbed(document.querySelector('#embed')!, {
   },
   loader: document.createElement('div'),
   appearance: { theme: 'auto', colorPrimary: '#0b7285', fontSizeBase: '15px' },
+  locale: 'fr-CA',
   readyTimeout: 10_000,
   onEvent: (message) => console.debug(message.type),
 });
@@ -46,6 +47,9 @@ embed.update({ appearance: { theme: 'dark', borderRadius: '4px', spacingUnit: '5
 embed.update({ appearance: { theme: 'sepia' } });
 // @ts-expect-error: lengths are in px
 embed.update({ appearance: { fontSizeBase: '1rem' } });
+embed.update({ locale: 'ar' });
+// @ts-expect-error a locale is a tag, not a list
+embed.update({ locale: ['fr'] });
 // @ts-expect-error: no such event
 embed.on('readdy', () => {});
 // @ts-expect-error: a navigate event has no height

@@ -74,6 +74,11 @@ impl Api {
         }
     }
 
+    /// The wire this session uses, for what is fetched without a token (the language catalogs).
+    pub fn transport(&self) -> Transport {
+        self.transport.get_value()
+    }
+
     fn abort_signal(&self) -> Option<web_sys::AbortSignal> {
         self.scope?.try_with_value(|c| c.signal())
     }

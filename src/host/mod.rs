@@ -69,7 +69,12 @@ pub fn receive(api: Api, msg: HostMessage) {
         HostMessage::RefreshFailed => api.session.host_refresh_failed(),
         // Queued, not replaced: each one is followed or answered, in order. Bounded, so a
         // flood between two ticks cannot grow it.
-        HostMessage::Configure { appearance } => appearance::apply(&appearance),
+        HostMessage::Configure { appearance, locale } => {
+            appearance::apply(&appearance);
+            if let Some(tag) = locale {
+                crate::i18n::request(&[tag], api.transport());
+            }
+        }
         HostMessage::NavigateTo { path } => api.session.navigate_to.update(|queue| {
             if queue.len() < MAX_QUEUED_NAVIGATIONS {
                 queue.push(path);

@@ -9,6 +9,7 @@
 
 use crate::api::Api;
 use crate::error::AppError;
+use crate::i18n::tf;
 use leptos::prelude::*;
 use meshes_protocol::api::{CreateAttempt, OauthAttempt, OauthMode};
 
@@ -84,7 +85,14 @@ pub struct RedirectInfo {
 /// The server's own sentence when it sent one (it names the role or the field), then who can fix it.
 /// The refusal in the Connect panel: the same message as every error view, then its remedy.
 fn explain(e: &AppError) -> String {
-    format!("{}. {}", e.message().trim_end_matches('.'), e.remedy())
+    let (message, remedy) = (e.message(), e.remedy());
+    tf(
+        "oauth.refused",
+        &[
+            ("message", message.trim_end_matches('.')),
+            ("remedy", &*remedy),
+        ],
+    )
 }
 
 impl OauthFlow {
@@ -135,9 +143,12 @@ impl OauthFlow {
         self.cancel_quietly();
         let window = open_window("about:blank", WINDOW_NAME, POPUP_FEATURES);
         if let Some(doc) = window.as_ref().and_then(|w| w.document()) {
-            doc.set_title(&format!("Connecting {}…", target.name));
+            doc.set_title(&tf("oauth.window_title", &[("name", target.name.as_str())]));
             if let Some(body) = doc.body() {
-                body.set_text_content(Some(&format!("Opening {}…", target.name)));
+                body.set_text_content(Some(&tf(
+                    "oauth.window_opening",
+                    &[("name", target.name.as_str())],
+                )));
             }
         }
         let mode = if window.is_some() {

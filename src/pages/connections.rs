@@ -10,6 +10,7 @@ mod row;
 
 use super::kit::{authed_resource, render_loaded};
 use crate::api::use_api;
+use crate::i18n::{tf, tr};
 use crate::oauth::{OauthFlow, RedirectInfo};
 use crate::shell::router::use_location;
 use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, integration_label, use_focus};
@@ -58,15 +59,12 @@ pub fn ConnectionsPage() -> impl IntoView {
     );
     fresh.set(target.get_value());
     let on_saved = Callback::new(move |c: Connection| {
-        let verb = if editing.get_untracked().is_some() {
-            "saved"
+        let key = if editing.get_untracked().is_some() {
+            "connections.saved"
         } else {
-            "created"
+            "connections.created"
         };
-        notice.set(Some(Notice::Done(format!(
-            "Connection \"{}\" {verb}. Credentials are stored securely and never shown again.",
-            c.name
-        ))));
+        notice.set(Some(Notice::Done(tf(key, &[("name", c.name.as_str())]))));
         fresh.set(Some(c.id));
         creating.set(false);
         editing.set(None);
@@ -91,13 +89,19 @@ pub fn ConnectionsPage() -> impl IntoView {
             return;
         };
         let name = integration_label(&a.integration).to_owned();
-        let account = a.account.map(|x| format!(" ({x})")).unwrap_or_default();
-        let verb = if a.reauthorize {
-            "reconnected"
-        } else {
-            "connected"
+        let text = match (a.account.as_deref(), a.reauthorize) {
+            (Some(x), true) => tf(
+                "connections.reconnected_account",
+                &[("name", name.as_str()), ("account", x)],
+            ),
+            (Some(x), false) => tf(
+                "connections.connected_account",
+                &[("name", name.as_str()), ("account", x)],
+            ),
+            (None, true) => tf("connections.reconnected", &[("name", name.as_str())]),
+            (None, false) => tf("connections.connected", &[("name", name.as_str())]),
         };
-        notice.set(Some(Notice::Done(format!("{name}{account} {verb}."))));
+        notice.set(Some(Notice::Done(text)));
         fresh.set(Some(id.clone()));
         first.refetch();
         bridge.post(&EmbedMessage::Connection {
@@ -141,14 +145,14 @@ pub fn ConnectionsPage() -> impl IntoView {
         reload: Callback::new(move |_| first.refetch()),
     };
     view! {
-        <PageHeader title="Connections" subtitle="Where this workspace delivers events" />
+        <PageHeader title=tr("connections.title") subtitle=tr("connections.subtitle") />
         {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
         <div class="toolbar">
             <input
                 type="search"
                 id="connection-filter"
-                placeholder="Filter by name"
-                aria-label="Filter connections by name"
+                placeholder=tr("connections.filter_placeholder")
+                aria-label=tr("connections.filter_label")
                 bind:value=filter
             />
             <button
@@ -157,7 +161,7 @@ pub fn ConnectionsPage() -> impl IntoView {
                 id="connections-reload"
                 on:click=move |_| first.refetch()
             >
-                "Refresh"
+                {tr("connections.refresh")}
             </button>
             {can_create
                 .then(|| {
@@ -172,7 +176,7 @@ pub fn ConnectionsPage() -> impl IntoView {
                                 creating.set(true);
                             }
                         >
-                            "New connection"
+                            {tr("connections.new")}
                         </button>
                     }
                 })}

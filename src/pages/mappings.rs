@@ -8,6 +8,7 @@ mod rows;
 use super::kit::{FormErrors, Mutation, authed_resource, href_with_query, render_loaded};
 use crate::api::{Api, use_api};
 use crate::error::AppError;
+use crate::i18n::{number, t, tf, tr};
 use crate::shell::router::{Link, use_location};
 use crate::ui::{ErrorState, Notice, NoticeView, PageHeader, ReadOnlyNote, Time};
 use leptos::prelude::*;
@@ -44,7 +45,7 @@ pub fn MappingsPage(id: String) -> impl IntoView {
     let back = href_with_query(&EmbedRoute::Connections.path(), "");
     view! {
         <p class="crumbs">
-            <Link href=back>"← Connections"</Link>
+            <Link href=back>{tr("mappings.back")}</Link>
         </p>
         {render_loaded(data, 8, |d| view! { <Editor d /> })}
     }
@@ -89,7 +90,10 @@ fn Editor(d: Loaded) -> impl IntoView {
     let refresh = move |_| {
         let id = conn_id.get_value();
         change.run(async move { api.fields(&id, true).await }, move |c| {
-            let said = format!("Field catalog refreshed (version {}).", c.catalog_version);
+            let said = tf(
+                "mappings.catalog_refreshed_notice",
+                &[("version", number(c.catalog_version as usize).as_str())],
+            );
             catalog.set(c);
             Some(said)
         });
@@ -120,9 +124,9 @@ fn Editor(d: Loaded) -> impl IntoView {
             },
             move |result| match result {
                 Ok(Ok(saved)) => {
-                    notice.set(Some(Notice::Done(format!(
-                        "Mapping saved (version {}).",
-                        saved.mapping.version
+                    notice.set(Some(Notice::Done(tf(
+                        "mappings.saved_notice",
+                        &[("version", number(saved.mapping.version as usize).as_str())],
                     ))));
                     newer.set(None);
                     base.set(saved);
@@ -140,10 +144,7 @@ fn Editor(d: Loaded) -> impl IntoView {
         if let Some(n) = newer.get_untracked() {
             base.set(n);
             newer.set(None);
-            notice.set(Some(Notice::Done(
-                "Your rows are kept on top of the newer version. Review them and save again."
-                    .into(),
-            )));
+            notice.set(Some(Notice::Done(t("mappings.reapplied_notice"))));
         }
     };
     let take_theirs = move |_| {
@@ -156,21 +157,33 @@ fn Editor(d: Loaded) -> impl IntoView {
     };
     let status_line = move || {
         base.with(|b| match b.status {
-            MappingStatus::Generated => "Suggested mapping — not saved yet.".to_owned(),
-            MappingStatus::Stored => format!("Saved version {}", b.mapping.version),
+            MappingStatus::Generated => t("mappings.status_suggested"),
+            MappingStatus::Stored => tf(
+                "mappings.status_saved",
+                &[("version", number(b.mapping.version as usize).as_str())],
+            ),
         })
     };
+    let conn_name = d.connection.name.clone();
     view! {
         <PageHeader
-            title=format!("Field mapping · {}", d.connection.name)
-            subtitle="Which payload values fill which fields of the destination"
+            title=move || tf("mappings.title", &[("name", conn_name.as_str())])
+            subtitle=tr("mappings.subtitle")
         />
         {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
         <p class="muted" id="mapping-status">
             {status_line}
-            " · field catalog v"
-            {move || catalog.with(|c| c.catalog_version)}
-            " refreshed "
+            " · "
+            {move || {
+                catalog
+                    .with(|c| {
+                        tf(
+                            "mappings.catalog_line_before",
+                            &[("version", number(c.catalog_version as usize).as_str())],
+                        )
+                    })
+            }}
+            " "
             {move || view! { <Time at=catalog.with(|c| c.refreshed_at.clone()) /> }}
             " "
             <button
@@ -180,7 +193,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                 on:click=refresh
                 disabled=move || change.busy()
             >
-                "Refresh field catalog"
+                {tr("mappings.refresh_catalog")}
             </button>
         </p>
         <NoticeView notice />
@@ -192,16 +205,16 @@ fn Editor(d: Loaded) -> impl IntoView {
                         <div class="warning" role="alert" id="mapping-conflict">
                             <p>
                                 <strong>
-                                    {format!(
-                                        "Someone saved version {} while you were editing.",
-                                        n.mapping.version,
+                                    {tf(
+                                        "mappings.conflict",
+                                        &[("version", number(n.mapping.version as usize).as_str())],
                                     )}
                                 </strong>
                             </p>
                             <p>
-                                {format!(
-                                    "Their version maps: {}.",
-                                    rows::summary(&n.mapping.schema),
+                                {tf(
+                                    "mappings.their_version",
+                                    &[("fields", rows::summary(&n.mapping.schema).as_str())],
                                 )}
                             </p>
                             <button
@@ -210,10 +223,10 @@ fn Editor(d: Loaded) -> impl IntoView {
                                 id="reapply"
                                 on:click=reapply
                             >
-                                "Keep my changes on top of it"
+                                {tr("mappings.keep_mine")}
                             </button>
                             <button type="button" class="btn" id="take-theirs" on:click=take_theirs>
-                                "Discard mine, use theirs"
+                                {tr("mappings.use_theirs")}
                             </button>
                         </div>
                     }
@@ -221,7 +234,7 @@ fn Editor(d: Loaded) -> impl IntoView {
         }}
         <form class="mapping-form" id="mapping-form" on:submit=save>
             <label class="inline">
-                "Mapping name"
+                {tr("mappings.name")}
                 <input id="mapping-name" bind:value=name maxlength="64" disabled=!can_edit />
             </label>
             <rows::RowsEditor rows catalog can_edit errors />
@@ -237,7 +250,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                                 on:click=move |_| rows.update(|r| r.push(Row::default()))
                                 disabled=move || !change.ready()
                             >
-                                "Add field"
+                                {tr("mappings.add_field")}
                             </button>
                             <button
                                 type="submit"
@@ -245,7 +258,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                                 id="save-mapping"
                                 disabled=move || !change.ready()
                             >
-                                "Save mapping"
+                                {tr("mappings.save")}
                             </button>
                         </div>
                     }

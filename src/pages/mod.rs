@@ -9,9 +9,10 @@ pub mod lazy;
 pub mod mappings;
 pub mod rules;
 
+use crate::i18n::{tf, tr};
 use crate::session::Session;
 use crate::shell::router::Link;
-use crate::ui::PageHeader;
+use crate::ui::{PageHeader, page_title};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::EmbedPage;
@@ -22,25 +23,18 @@ pub fn NotFound() -> impl IntoView {
         .map(|s| EmbedRoute::from(s.ctx().launch_page).path())
         .unwrap_or_default();
     view! {
-        <PageHeader title="Page not found" />
-        <p>
-            "This page isn't part of the embedded workspace. "
-            <Link href=home>"Go to the start page"</Link>
-        </p>
+        <PageHeader title=tr("page.not_found") />
+        <p>{tr("page.not_found_text")} " " <Link href=home>{tr("page.go_to_start")}</Link></p>
     }
 }
 
 #[component]
 pub fn Refused(page: EmbedPage) -> impl IntoView {
     view! {
-        <PageHeader title=page.title() />
+        <PageHeader title=move || page_title(page) />
         <div class="error-state" role="alert">
-            <p class="error-title">
-                {format!("{} isn't available in this embedded view", page.title())}
-            </p>
-            <p class="error-remedy">
-                "The app embedding this workspace chose a narrower view. Ask its administrators if you need this page."
-            </p>
+            <p class="error-title">{move || tf("page.refused", &[("page", &page_title(page))])}</p>
+            <p class="error-remedy">{tr("page.refused_remedy")}</p>
         </div>
     }
 }

@@ -9,6 +9,7 @@ mod test_event;
 use super::kit::{authed_resource, render_loaded};
 use crate::api::use_api;
 use crate::error::AppError;
+use crate::i18n::{tf, tr};
 use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, Skeleton, use_focus};
 pub use catalogs::Catalogs;
 use catalogs::load_catalogs;
@@ -64,16 +65,16 @@ pub fn RulesPage() -> impl IntoView {
     let on_created = Callback::new(move |rule: Rule| {
         creating.set(false);
         fresh.set(Some(rule.id.clone()));
-        notice.set(Some(Notice::Done(format!(
-            "Rule created: {} events now go to this connection.",
-            rule.event
+        notice.set(Some(Notice::Done(tf(
+            "rules.created_notice",
+            &[("event", rule.event.as_str())],
         ))));
         rules.refetch();
     });
     let can_create = permits.is_ok();
     let focus = use_focus();
     view! {
-        <PageHeader title="Rules" subtitle="Which events go where" />
+        <PageHeader title=tr("rules.title") subtitle=tr("rules.subtitle") />
         {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
         <form
             class="filters"
@@ -84,7 +85,7 @@ pub fn RulesPage() -> impl IntoView {
             }
         >
             <label>
-                "Event type"
+                {tr("rules.filter_event")}
                 <input
                     id="rule-filter-event"
                     prop:value=move || filter.with(|f| f.event.clone())
@@ -92,12 +93,12 @@ pub fn RulesPage() -> impl IntoView {
                 />
             </label>
             <label>
-                "Connection"
+                {tr("common.connection")}
                 <select
                     id="rule-filter-connection"
                     on:change=move |e| filter.update(|f| f.connection = event_target_value(&e))
                 >
-                    <option value="">"Any"</option>
+                    <option value="">{tr("common.any")}</option>
                     {move || {
                         catalogs
                             .get()
@@ -112,14 +113,14 @@ pub fn RulesPage() -> impl IntoView {
                 </select>
             </label>
             <label>
-                "Resource"
+                {tr("common.resource")}
                 <input
                     id="rule-filter-resource"
                     on:input=move |e| filter.update(|f| f.resource = event_target_value(&e))
                 />
             </label>
             <label>
-                "Resource id"
+                {tr("common.resource_id")}
                 <input
                     id="rule-filter-resource-id"
                     on:input=move |e| filter.update(|f| f.resource_id = event_target_value(&e))
@@ -127,7 +128,7 @@ pub fn RulesPage() -> impl IntoView {
             </label>
             <div class="filter-actions">
                 <button type="submit" class="btn">
-                    "Apply"
+                    {tr("common.apply")}
                 </button>
                 {can_create
                     .then(|| {
@@ -139,7 +140,7 @@ pub fn RulesPage() -> impl IntoView {
                                 aria-expanded=move || creating.get().to_string()
                                 on:click=move |_| creating.set(true)
                             >
-                                "New rule"
+                                {tr("rules.new")}
                             </button>
                         }
                     })}

@@ -10,12 +10,13 @@ pub mod timing;
 mod token;
 
 use crate::host::bridge::Bridge;
+use crate::i18n::tf;
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use meshes_protocol::SessionType;
 use meshes_protocol::access::{Action, can_perform};
 use meshes_protocol::api::SessionContext;
 use meshes_protocol::{ClaimedSession, ExpiredReason};
+use meshes_protocol::{Role, SessionType};
 use std::sync::Arc;
 use timing::{Reask, Timing};
 use token::AccessToken;
@@ -127,17 +128,17 @@ impl Session {
         if can_perform(ctx.session_type, ctx.role, action) {
             return Ok(());
         }
-        Err(match (ctx.session_type, action) {
-            (SessionType::Dashboard, _) => "This view is read-only.".to_owned(),
-            (_, Action::Delete) => format!(
-                "You're signed in as {}: deleting needs the owner role. Ask a workspace owner.",
-                ctx.role
-            ),
-            _ => format!(
-                "You're signed in as {}: you can look around, but changes need the admin or owner role. Ask a workspace admin.",
-                ctx.role
-            ),
-        })
+        let role = crate::i18n::t(match ctx.role {
+            Role::Member => "role.member",
+            Role::Admin => "role.admin",
+            Role::Owner => "role.owner",
+        });
+        let key = match (ctx.session_type, action) {
+            (SessionType::Dashboard, _) => "session.read_only",
+            (_, Action::Delete) => "session.delete_needs_owner",
+            _ => "session.changes_need_admin",
+        };
+        Err(tf(key, &[("role", &role)]))
     }
 
     /// The current token without waiting, untracked (tests and diagnostics).

@@ -6,7 +6,9 @@ mod routes;
 
 use crate::api::Api;
 use crate::host::{HostNavigation, NavigationReporter, resize};
+use crate::i18n::{t, tr};
 use crate::session::AuthStatus;
+use crate::ui::page_title;
 use leptos::prelude::*;
 use meshes_protocol::access::{EmbedPage, can_open};
 use meshes_protocol::{EmbedRoute, ExpiredReason};
@@ -41,10 +43,10 @@ pub fn Workspace(api: Api) -> impl IntoView {
             let href = EmbedRoute::parse(&format!("/workspace/{}", p.name()))
                 .map(|r| r.path())
                 .unwrap_or_default();
-            view! { <Link href=href>{p.title()}</Link> }
+            view! { <Link href=href>{move || page_title(p)}</Link> }
         });
     let banner = move || match session.status.get() {
-        AuthStatus::Expired(reason) => Some(expired_text(reason)),
+        AuthStatus::Expired(reason) => Some(t(expired_text(reason))),
         _ => None,
     };
     // A renewal that takes more than a moment is said out loud: the greyed-out buttons have a
@@ -77,7 +79,7 @@ pub fn Workspace(api: Api) -> impl IntoView {
             <HostNavigation />
             <header class="ws-header">
                 <span class="ws-name">{name}</span>
-                <nav class="ws-nav" aria-label="Workspace">
+                <nav class="ws-nav" aria-label=tr("shell.nav")>
                     {nav.collect_view()}
                 </nav>
             </header>
@@ -97,7 +99,7 @@ pub fn Workspace(api: Api) -> impl IntoView {
                 id="session-renewing"
                 hidden=move || !renewing.get()
             >
-                "Renewing your session with the app around this view… Changes pause until it answers; nothing you typed is lost."
+                {tr("shell.renewing")}
             </p>
             <LeaveGuard loc=location />
             <main class="ws-main">
@@ -117,18 +119,13 @@ pub fn Workspace(api: Api) -> impl IntoView {
 /// How long a renewal may take before the page says why changes are paused.
 const RENEWING_SAYS_AFTER_MS: u64 = 2_000;
 
-/// The grace-state banner: what happened, that nothing on screen is lost, and who can fix it.
+/// The grace-state banner (a catalog key): what happened, that nothing on screen is lost, and
+/// who can fix it.
 fn expired_text(reason: ExpiredReason) -> &'static str {
     match reason {
-        ExpiredReason::SessionEnded => {
-            "This session has ended. What you see stays here, but changes are paused. Reload the page around this view to start a new session."
-        }
-        ExpiredReason::RefreshFailed => {
-            "The app around this view could not renew your session. What you see stays here and your unsaved input is kept; changes are paused, and it keeps trying to reconnect."
-        }
-        _ => {
-            "Your session needs to be renewed by the app around this view. What you see stays here and your unsaved input is kept; changes are paused until it reconnects."
-        }
+        ExpiredReason::SessionEnded => "shell.expired_session_ended",
+        ExpiredReason::RefreshFailed => "shell.expired_refresh_failed",
+        _ => "shell.expired_renew",
     }
 }
 
@@ -149,9 +146,9 @@ fn LeaveGuard(loc: router::Location) -> impl IntoView {
                     class="banner banner-warn"
                     role="alertdialog"
                     id="leave-guard"
-                    aria-label="Unsaved changes"
+                    aria-label=tr("shell.unsaved")
                 >
-                    <p>"This page has changes that are not saved. Leave without saving them?"</p>
+                    <p>{tr("shell.unsaved_question")}</p>
                     <div class="form-actions">
                         <button
                             type="button"
@@ -159,7 +156,7 @@ fn LeaveGuard(loc: router::Location) -> impl IntoView {
                             node_ref=stay
                             on:click=move |_| loc.held.set(None)
                         >
-                            "Stay"
+                            {tr("shell.stay")}
                         </button>
                         <button
                             type="button"
@@ -167,7 +164,7 @@ fn LeaveGuard(loc: router::Location) -> impl IntoView {
                             id="leave-anyway"
                             on:click=move |_| router::leave_anyway(loc)
                         >
-                            "Leave without saving"
+                            {tr("shell.leave")}
                         </button>
                     </div>
                 </div>

@@ -2,7 +2,9 @@
 
 use super::{ErrorState, use_focus};
 use crate::error::AppError;
+use crate::i18n::{t, tf, tr};
 use leptos::prelude::*;
+use leptos::text_prop::TextProp;
 
 /// The message a failed form save shows next to one input, if the server named it.
 pub fn param_error(err: &Option<AppError>, param: &str) -> Option<String> {
@@ -72,18 +74,27 @@ pub fn NoticeView(notice: RwSignal<Option<Notice>>) -> impl IntoView {
 /// freezes the host's whole tab. The safe choice gets focus; Escape also keeps.
 #[component]
 pub fn ConfirmButton(
+    /// Catalog key of the button (and of the question's group name).
     label: &'static str,
     /// What it acts on, for its accessible name ("Delete Order Webhook"): lists repeat the
     /// button on every row.
     #[prop(optional, into)]
     what: Option<String>,
-    #[prop(into)] question: String,
+    #[prop(into)] question: TextProp,
+    /// Catalog key of the button that does it.
     yes: &'static str,
     class: &'static str,
     #[prop(into)] enabled: Signal<bool>,
     on_yes: Callback<()>,
 ) -> impl IntoView {
-    let aria_label = StoredValue::new(what.map(|w| format!("{label} {w}")));
+    let what = StoredValue::new(what);
+    let aria_label = move || {
+        what.with_value(|w| {
+            w.as_ref()
+                .map(|w| tf("label.action_on", &[("action", &t(label)), ("name", w)]))
+        })
+    };
+    let question = StoredValue::new(question);
     let asking = RwSignal::new(false);
     let keep = NodeRef::<leptos::html::Button>::new();
     let trigger = NodeRef::<leptos::html::Button>::new();
@@ -106,7 +117,6 @@ pub fn ConfirmButton(
         give_back.set_value(true);
         asking.set(false);
     };
-    let question = StoredValue::new(question);
     view! {
         <Show
             when=move || asking.get()
@@ -116,11 +126,11 @@ pub fn ConfirmButton(
                         type="button"
                         class=class
                         node_ref=trigger
-                        aria-label=aria_label.get_value()
+                        aria-label=aria_label
                         disabled=move || !enabled.get()
                         on:click=move |_| asking.set(true)
                     >
-                        {label}
+                        {tr(label)}
                     </button>
                 }
             }
@@ -128,14 +138,14 @@ pub fn ConfirmButton(
             <span
                 class="confirm"
                 role="group"
-                aria-label=move || aria_label.get_value().unwrap_or_else(|| label.to_owned())
+                aria-label=move || aria_label().unwrap_or_else(|| t(label))
                 on:keydown=move |e| {
                     if e.key() == "Escape" {
                         keep_it()
                     }
                 }
             >
-                <span class="confirm-question">{question.get_value()}</span>
+                <span class="confirm-question">{move || question.with_value(TextProp::get)}</span>
                 <button
                     type="button"
                     class="btn btn-danger confirm-yes"
@@ -145,7 +155,7 @@ pub fn ConfirmButton(
                         on_yes.run(());
                     }
                 >
-                    {yes}
+                    {tr(yes)}
                 </button>
                 <button
                     type="button"
@@ -153,7 +163,7 @@ pub fn ConfirmButton(
                     node_ref=keep
                     on:click=move |_| keep_it()
                 >
-                    "Keep"
+                    {tr("common.keep")}
                 </button>
             </span>
         </Show>

@@ -1,24 +1,64 @@
 //! How things are named on screen: status badges, integration names, copyable ids.
 
+use crate::i18n::{t, tf, tr};
 use leptos::prelude::*;
-use meshes_protocol::api::{ConnectionState, Status};
+use meshes_protocol::EmbedPage;
+use meshes_protocol::api::{ConnectionState, InactiveReason, OutcomeCode, Status};
 
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {
     let class = format!("badge badge-{}", status.as_str());
-    view! { <span class=class>{status_label(status)}</span> }
+    view! { <span class=class>{move || status_label(status)}</span> }
 }
 
 /// A status in words, as the badges and the Events filter say it (the API's codes stay in
 /// `data-status` and in URLs).
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Pending => "Pending",
-        Status::Processing => "In progress",
-        Status::Retrying => "Retrying",
-        Status::Completed => "Completed",
-        Status::Failed => "Failed",
-        Status::Canceled => "Canceled",
+pub fn status_label(status: Status) -> String {
+    t(match status {
+        Status::Pending => "status.pending",
+        Status::Processing => "status.processing",
+        Status::Retrying => "status.retrying",
+        Status::Completed => "status.completed",
+        Status::Failed => "status.failed",
+        Status::Canceled => "status.canceled",
+    })
+}
+
+/// A page's name, as the navigation and its heading say it.
+pub fn page_title(page: EmbedPage) -> String {
+    t(match page {
+        EmbedPage::Dashboard => "page.dashboard",
+        EmbedPage::Connections => "page.connections",
+        EmbedPage::ConnectionMappings => "page.connection_mappings",
+        EmbedPage::Rules => "page.rules",
+        EmbedPage::Events => "page.events",
+        EmbedPage::EventDetail => "page.event_detail",
+    })
+}
+
+/// How one delivery attempt ended, in words.
+pub fn outcome_label(code: OutcomeCode) -> String {
+    t(match code {
+        OutcomeCode::Delivered => "outcome.delivered",
+        OutcomeCode::RejectedClientError => "outcome.rejected_client_error",
+        OutcomeCode::RejectedServerError => "outcome.rejected_server_error",
+        OutcomeCode::RateLimited => "outcome.rate_limited",
+        OutcomeCode::AuthFailed => "outcome.auth_failed",
+        OutcomeCode::Timeout => "outcome.timeout",
+        OutcomeCode::NetworkError => "outcome.network_error",
+        OutcomeCode::MappingError => "outcome.mapping_error",
+        OutcomeCode::InternalError => "outcome.internal_error",
+    })
+}
+
+/// The catalog key of why a connection stopped, and who can fix it, in words an end user
+/// understands.
+pub fn inactive_reason(reason: InactiveReason) -> &'static str {
+    match reason {
+        InactiveReason::AuthenticationInvalid => "inactive.authentication_invalid",
+        InactiveReason::OauthAuthorizationRevoked => "inactive.oauth_authorization_revoked",
+        InactiveReason::OauthReauthorizationRequired => "inactive.oauth_reauthorization_required",
+        InactiveReason::ManuallyInactivated => "inactive.manually_inactivated",
     }
 }
 
@@ -49,12 +89,17 @@ pub fn integration_label(kind: &str) -> &str {
 /// "(deleted)" or "(hidden)" when that is the case, else the integration's name.
 pub fn connection_label(name: Option<&str>, state: Option<ConnectionState>, kind: &str) -> String {
     let name = name.filter(|n| !n.is_empty()).map_or_else(
-        || format!("{} connection", integration_label(kind)),
+        || {
+            tf(
+                "label.integration_connection",
+                &[("integration", integration_label(kind))],
+            )
+        },
         str::to_owned,
     );
     match state {
-        Some(ConnectionState::Deleted) => format!("{name} (deleted)"),
-        Some(ConnectionState::Hidden) => format!("{name} (hidden)"),
+        Some(ConnectionState::Deleted) => tf("label.deleted", &[("name", &name)]),
+        Some(ConnectionState::Hidden) => tf("label.hidden", &[("name", &name)]),
         Some(ConnectionState::Live) | None => name,
     }
 }
@@ -88,17 +133,20 @@ pub fn CopyId(#[prop(into)] id: String) -> impl IntoView {
             state.set(Some(ok));
         });
     };
+    let shown = id.clone();
     view! {
         <span class="copy-id">
-            <code node_ref=code>{id.clone()}</code>
-            <button type="button" class="btn-link" on:click=copy aria-label=format!("Copy id {id}")>
-                {move || if state.get() == Some(true) { "Copied" } else { "Copy" }}
+            <code node_ref=code>{shown}</code>
+            <button
+                type="button"
+                class="btn-link"
+                on:click=copy
+                aria-label=move || tf("label.copy_id", &[("id", &id)])
+            >
+                {move || t(if state.get() == Some(true) { "label.copied" } else { "label.copy" })}
             </button>
             <span class="copy-hint" role="status">
-                {move || {
-                    (state.get() == Some(false))
-                        .then_some("Selected — press Ctrl+C (⌘C on a Mac) to copy")
-                }}
+                {move || (state.get() == Some(false)).then(tr("label.copy_by_hand"))}
             </span>
         </span>
     }

@@ -10,7 +10,10 @@ mod time;
 
 pub use feedback::{ConfirmButton, Notice, NoticeView, param_error};
 pub use focus::{Focus, focus_lost, use_focus};
-pub use labels::{CopyId, StatusBadge, connection_label, integration_label, status_label};
+pub use labels::{
+    CopyId, StatusBadge, connection_label, inactive_reason, integration_label, outcome_label,
+    page_title, status_label,
+};
 pub use states::{ErrorState, PageHeader, ReadOnlyNote, Skeleton};
 pub use table::Table;
-pub use time::{Time, local_input_to_utc, local_time, utc_to_local_input};
+pub use time::{Time, local_input_to_utc, local_time, relative_time, utc_to_local_input};

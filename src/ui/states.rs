@@ -1,17 +1,19 @@
 //! The states every page shares: its header, loading skeleton, error with remedy, read-only note.
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use leptos::prelude::*;
+use leptos::text_prop::TextProp;
 
 #[component]
 pub fn PageHeader(
-    #[prop(into)] title: String,
-    #[prop(into, optional)] subtitle: Option<String>,
+    #[prop(into)] title: TextProp,
+    #[prop(into, optional)] subtitle: Option<TextProp>,
 ) -> impl IntoView {
     view! {
         <div class="page-header">
-            <h1>{title}</h1>
-            {subtitle.map(|s| view! { <p class="subtitle">{s}</p> })}
+            <h1>{move || title.get()}</h1>
+            {subtitle.map(|s| view! { <p class="subtitle">{move || s.get()}</p> })}
         </div>
     }
 }
@@ -22,17 +24,17 @@ pub fn ErrorState(
     err: AppError,
     #[prop(optional, into)] retry: Option<Callback<()>>,
 ) -> impl IntoView {
-    let remedy = err.remedy();
     let retry = retry.filter(|_| err.is_retryable() || matches!(err, AppError::Http { .. }));
+    let err = StoredValue::new(err);
     view! {
         <div class="error-state" role="alert" tabindex="-1">
-            <p class="error-title">{err.message()}</p>
-            <p class="error-remedy">{remedy}</p>
+            <p class="error-title">{move || err.with_value(AppError::message)}</p>
+            <p class="error-remedy">{move || err.with_value(AppError::remedy)}</p>
             {retry
                 .map(|cb| {
                     view! {
                         <button type="button" class="btn" on:click=move |_| cb.run(())>
-                            "Try again"
+                            {tr("common.try_again")}
                         </button>
                     }
                 })}
@@ -46,7 +48,7 @@ pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
     // Its height is not the page's: the host hears of the size once the content is here.
     crate::host::resize::owned_hold();
     view! {
-        <div class="skeleton" aria-busy="true" aria-label="Loading">
+        <div class="skeleton" aria-busy="true" aria-label=tr("common.loading")>
             {(0..rows).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
         </div>
     }
@@ -54,10 +56,10 @@ pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
 
 /// Why the controls of a page are missing, in one line, instead of silently hiding them.
 #[component]
-pub fn ReadOnlyNote(#[prop(into)] reason: String) -> impl IntoView {
+pub fn ReadOnlyNote(#[prop(into)] reason: TextProp) -> impl IntoView {
     view! {
         <p class="note" role="note">
-            {reason}
+            {move || reason.get()}
         </p>
     }
 }

@@ -3,13 +3,15 @@
 //! cards: each cell but the first and the actions names its column in `data-label`, and rows
 //! that belong to the row above (a form, a confirmation, attempts) carry `row-panel`.
 
+use crate::i18n::tr;
 use leptos::prelude::*;
 
 #[component]
 pub fn Table(
     id: &'static str,
+    /// Catalog keys of the headings.
     columns: &'static [&'static str],
-    /// The heading of a last column of buttons, read out but not shown.
+    /// The key of a last column of buttons' heading, read out but not shown.
     #[prop(optional)]
     actions: Option<&'static str>,
     children: Children,
@@ -19,12 +21,15 @@ pub fn Table(
             <table class="table" id=id>
                 <thead>
                     <tr>
-                        {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                        {columns
+                            .iter()
+                            .map(|c| view! { <th scope="col">{tr(c)}</th> })
+                            .collect_view()}
                         {actions
                             .map(|a| {
                                 view! {
                                     <th scope="col">
-                                        <span class="sr-only">{a}</span>
+                                        <span class="sr-only">{tr(a)}</span>
                                     </th>
                                 }
                             })}

@@ -38,13 +38,16 @@ async fn only_checked_values_get_through_and_they_are_applied() {
         verdicts,
         [
             Ok(HostMessage::Configure {
-                appearance: applied.clone()
+                appearance: applied.clone(),
+                locale: None,
             }),
             Ok(HostMessage::Configure {
-                appearance: Appearance::default()
+                appearance: Appearance::default(),
+                locale: None,
             }),
             Ok(HostMessage::Configure {
-                appearance: Appearance::default()
+                appearance: Appearance::default(),
+                locale: None,
             }),
         ]
     );
@@ -55,6 +58,7 @@ async fn only_checked_values_get_through_and_they_are_applied() {
         m.api,
         HostMessage::Configure {
             appearance: applied,
+            locale: None,
         },
     );
     let root = window().document().unwrap().document_element().unwrap();
@@ -80,6 +84,7 @@ async fn only_checked_values_get_through_and_they_are_applied() {
                 theme: Some(Theme::Light),
                 vars: vec![],
             },
+            locale: None,
         },
     );
     assert_eq!(root.get_attribute("data-theme").as_deref(), Some("light"));

@@ -16,6 +16,7 @@ mod events;
 mod focus;
 mod follow_up;
 mod host_messages;
+mod locale;
 mod mappings;
 mod navigate_to;
 mod oauth;

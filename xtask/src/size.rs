@@ -57,11 +57,12 @@ fn shipped(dist: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            if path.is_dir() && prefix.is_empty() && name.starts_with("pkg-") {
+            if path.is_dir() && prefix.is_empty() && (name.starts_with("pkg-") || name == CATALOGS)
+            {
                 dirs.push((format!("{name}/"), path));
             } else if matches!(
                 path.extension().and_then(|e| e.to_str()),
-                Some("wasm" | "js" | "css")
+                Some("wasm" | "js" | "css" | "json")
             ) {
                 out.push((name, path));
             }
@@ -105,6 +106,14 @@ pub fn measure(dist: &Path) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// The language catalogs' folder: each user fetches one at most (none in English), so they
+/// are listed on their own and counted in neither total.
+const CATALOGS: &str = "locales";
+
+fn is_catalog(name: &str) -> bool {
+    name.starts_with("locales/")
+}
+
 /// Loaded on demand, not before the first page paints: the page chunks of a split build and the
 /// code they share.
 pub fn on_demand(name: &str) -> bool {
@@ -119,6 +128,8 @@ pub fn report(dist: &Path) -> Result<String, String> {
         "{:<68} {:>10} {:>10} {:>10}\n",
         "file", "raw", "gzip -9", "brotli 11"
     );
+    let (catalogs, rows): (Vec<Row>, Vec<Row>) =
+        rows.into_iter().partition(|r| is_catalog(&r.name));
     let (mut raw, mut gz, mut br) = (0, 0, 0);
     for r in &rows {
         out += &format!(
@@ -139,6 +150,13 @@ pub fn report(dist: &Path) -> Result<String, String> {
     out += &format!(
         "guards: first page {first} of {GUARD_FIRST_PAGE}, whole app {br} of {GUARD_WHOLE_APP} bytes brotli\n"
     );
+    out += "language catalogs (English is compiled in; a user fetches one other at most):\n";
+    for r in &catalogs {
+        out += &format!(
+            "{:<68} {:>10} {:>10} {:>10}\n",
+            r.name, r.raw, r.gzip, r.brotli
+        );
+    }
     if rows.iter().all(|r| !r.name.ends_with(".wasm")) {
         return Err(format!("{out}no .wasm in {}", dist.display()));
     }

@@ -190,6 +190,17 @@ fn install(ctx: &Ctx, pkg_tmp: &Path) -> Result<(), String> {
     let css = std::fs::read(ctx.root.join("assets/style.css")).map_err(|e| e.to_string())?;
     let css_name = format!("style-{}.css", hash16(&[("style.css".into(), css.clone())]));
     write(&dist.join(&css_name), &css)?;
+    // The language catalogs the embed fetches on demand (English is compiled in).
+    for lang in meshes_protocol::locale::SHIPPED
+        .iter()
+        .filter(|l| **l != "en")
+    {
+        let name = format!("{lang}.json");
+        let json = std::fs::read(ctx.root.join("locales").join(&name))
+            .map_err(|e| format!("{name}: {e}"))?;
+        std::fs::create_dir_all(dist.join("locales")).map_err(|e| e.to_string())?;
+        write(&dist.join("locales").join(&name), &json)?;
+    }
     std::fs::copy(ctx.root.join("assets/boot.js"), dist.join("boot.js"))
         .map_err(|e| format!("boot.js: {e}"))?;
     minify(ctx, &dist.join("boot.js"))?;

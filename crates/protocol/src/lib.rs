@@ -6,6 +6,7 @@
 pub mod access;
 pub mod api;
 pub mod appearance;
+pub mod locale;
 pub mod message;
 pub mod navigation;
 pub mod origin;

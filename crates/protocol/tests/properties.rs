@@ -11,6 +11,7 @@
 
 use meshes_protocol::HostMessage;
 use meshes_protocol::appearance::{VARIABLES, valid};
+use meshes_protocol::locale::check_tag;
 use meshes_protocol::message::{MAX_PATH_LEN, MAX_TOKEN_LEN, MAX_TYPE_LEN, Reject, check_token};
 use meshes_protocol::origin::{Origin, choose_parent};
 use proptest::prelude::*;
@@ -223,8 +224,12 @@ proptest! {
                 prop_assert_eq!(tree["type"].as_str(), Some("meshes:navigate-to"));
                 prop_assert_eq!(tree["path"].as_str(), Some(path.as_str()));
             }
-            Ok(HostMessage::Configure { appearance }) => {
+            Ok(HostMessage::Configure { appearance, locale }) => {
                 prop_assert_eq!(tree["type"].as_str(), Some("meshes:configure"));
+                if let Some(tag) = locale {
+                    // Whatever came, only a well-formed tag gets through.
+                    prop_assert!(check_tag(&tag).as_deref() == Some(tag.as_str()));
+                }
                 for (var, value) in appearance.vars {
                     let (key, _, kind) = VARIABLES.iter().find(|v| v.1 == var).unwrap();
                     prop_assert_eq!(tree["appearance"][key].as_str(), Some(value.as_str()));

@@ -1,6 +1,7 @@
 //! The 409 answer to a delete, under the connection's row: which rules still use it (read from
 //! the API, each linked to Rules), force delete, or keep it (the safe choice, which has focus).
 
+use crate::i18n::{tf, tr};
 use crate::pages::kit::{Mutation, authed_resource, page_link};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
@@ -30,7 +31,7 @@ pub fn ConflictPanel(
                     {active
                         .into_iter()
                         .map(|r| {
-                            let what = format!("Rule for {}", r.event);
+                            let what = tf("connections.rule_for", &[("event", r.event.as_str())]);
                             view! { <li>{page_link(EmbedRoute::Rules, what)}</li> }
                         })
                         .collect_view()}
@@ -46,23 +47,21 @@ pub fn ConflictPanel(
                         <strong>{message}</strong>
                     </p>
                     {list}
-                    <p>
-                        "Force delete also deletes those rules: matching events stop being delivered to this connection. This cannot be undone."
-                    </p>
+                    <p>{tr("connections.force_delete_warning")}</p>
                     <button
                         type="button"
                         class="btn btn-danger force-delete"
                         disabled=move || !change.ready()
                         on:click=move |_| on_force.run(())
                     >
-                        "Force delete connection and its rules"
+                        {tr("connections.force_delete")}
                     </button>
                     <button
                         type="button"
                         class="btn keep-connection"
                         on:click=move |_| on_keep.run(())
                     >
-                        "Keep it"
+                        {tr("connections.keep_it")}
                     </button>
                 </div>
             </td>

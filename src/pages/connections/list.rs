@@ -2,6 +2,7 @@
 
 use super::row::ConnectionRow;
 use crate::api::use_api;
+use crate::i18n::{tf, tr};
 use crate::oauth::OauthFlow;
 use crate::pages::kit::Paged;
 use crate::ui::{Notice, Table};
@@ -43,19 +44,20 @@ pub fn ConnectionList(
         <Show
             when=move || !items.with(Vec::is_empty)
             fallback=|| {
-                view! {
-                    <p class="empty">
-                        "No connections yet. Connections to HubSpot, Slack, webhooks and more appear here once they are set up."
-                    </p>
-                }
+                view! { <p class="empty">{tr("connections.empty")}</p> }
             }
         >
             // The headings alone would say nothing: the table hides while no name matches.
             <div hidden=no_match>
                 <Table
                     id="connections-table"
-                    columns=&["Name", "Integration", "Status", "Created"]
-                    actions="Actions"
+                    columns=&[
+                        "common.name",
+                        "common.integration",
+                        "common.status",
+                        "common.created",
+                    ]
+                    actions="common.actions"
                 >
                     <For
                         each=move || visible(&items.get(), &filter.get())
@@ -72,10 +74,7 @@ pub fn ConnectionList(
                     .then(|| {
                         view! {
                             <p class="empty" id="connections-no-match" role="status">
-                                {format!(
-                                    "No connection name contains \"{}\". Clear the filter to see all of them.",
-                                    f.trim(),
-                                )}
+                                {tf("connections.no_match", &[("filter", f.trim())])}
                             </p>
                         }
                     })

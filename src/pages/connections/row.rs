@@ -6,9 +6,10 @@ use super::form::ConnectionForm;
 use super::list::RowCtx;
 use crate::api::use_api;
 use crate::error::AppError;
+use crate::i18n::{t, tf, tp, tr};
 use crate::oauth::Target;
 use crate::pages::kit::{Mutation, page_link};
-use crate::ui::{ConfirmButton, Notice, Time, integration_label, use_focus};
+use crate::ui::{ConfirmButton, Notice, Time, inactive_reason, integration_label, use_focus};
 use leptos::prelude::*;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::Action;
@@ -38,15 +39,15 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
         reconnect: Some(c.id.clone()),
     });
     let status = if c.active {
-        view! { <span class="badge badge-completed">"Active"</span> }.into_any()
+        view! { <span class="badge badge-completed">{tr("common.active")}</span> }.into_any()
     } else {
         let why = c
             .inactive_reason
-            .map(|r| r.describe())
-            .unwrap_or("This connection is paused.");
+            .map(inactive_reason)
+            .unwrap_or("connections.paused");
         view! {
-            <span class="badge badge-failed">"Needs attention"</span>
-            <p class="muted">{why}</p>
+            <span class="badge badge-failed">{tr("connections.needs_attention")}</span>
+            <p class="muted">{tr(why)}</p>
         }
         .into_any()
     };
@@ -72,15 +73,24 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
                 Ok(_) => {
                     conflict.set(None);
                     // A forced delete says what went with it.
-                    let with = uses.with_untracked(|u| match u.len() {
-                        _ if !force => String::new(),
-                        0 => " and the rules that used it".to_owned(),
-                        1 => format!(" and its rule for {}", u[0]),
-                        _ => format!(" and its {} rules ({})", u.len(), u.join(", ")),
+                    let name = name.as_str();
+                    let text = uses.with_untracked(|u| match u.len() {
+                        _ if !force => tf("connections.deleted", &[("name", name)]),
+                        0 => tf("connections.deleted_with_rules", &[("name", name)]),
+                        1 => tf(
+                            "connections.deleted_with_rule",
+                            &[("name", name), ("event", u[0].as_str())],
+                        ),
+                        n => {
+                            let events = u.join(", ");
+                            tp(
+                                "connections.deleted_with_n_rules",
+                                n,
+                                &[("name", name), ("events", events.as_str())],
+                            )
+                        }
                     });
-                    ctx.notice.set(Some(Notice::Done(format!(
-                        "Connection \"{name}\"{with} deleted."
-                    ))));
+                    ctx.notice.set(Some(Notice::Done(text)));
                     ctx.reload.run(());
                 }
                 // In the row, next to the force option: active rules still use it. The safe
@@ -115,20 +125,20 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
         "tr[data-connection-id='{}'] .delete-connection",
         c.id
     ));
-    let question = format!(
-        "Delete \"{}\"? Its credentials are erased; delivery history stays.",
-        c.name
-    );
+    let question =
+        move || name.with_value(|n| tf("connections.delete_question", &[("name", n.as_str())]));
     let highlight = move || {
         let fresh = ctx.fresh.get();
         row.with_value(|c| fresh.as_deref() == Some(c.id.as_str()))
     };
-    let mappings = page_link(
-        EmbedRoute::ConnectionMappings {
-            connection_id: c.id.clone(),
-        },
-        "Field mapping".into(),
-    );
+    let mappings = move || {
+        page_link(
+            EmbedRoute::ConnectionMappings {
+                connection_id: row.with_value(|c| c.id.clone()),
+            },
+            t("connections.field_mapping"),
+        )
+    };
     // Credentials forms only for types the catalog says are not OAuth.
     let editable = move || {
         ctx.oauth_apps.with(|k| {
@@ -139,12 +149,21 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
     view! {
         <tr data-connection-id=c.id.clone() class:highlight=highlight>
             <td class="conn-name">{c.name}</td>
-            <td data-label="Integration">
+            <td data-label=tr(
+                "common.integration",
+            )>
                 {integration_label(&c.kind).to_owned()}
-                {account.map(|a| view! { <p class="muted account">{format!("Account: {a}")}</p> })}
+                {account
+                    .map(|a| {
+                        view! {
+                            <p class="muted account">
+                                {move || tf("connections.account", &[("account", a.as_str())])}
+                            </p>
+                        }
+                    })}
             </td>
-            <td data-label="Status">{status}</td>
-            <td data-label="Created">
+            <td data-label=tr("common.status")>{status}</td>
+            <td data-label=tr("common.created")>
                 <Time at=c.created_at />
             </td>
             <td class="actions">
@@ -156,12 +175,16 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="btn-link edit-connection"
-                                    aria-label=move || format!("Edit {}", name.get_value())
+                                    aria-label=move || {
+                                        name.with_value(|n| {
+                                            tf("connections.edit_label", &[("name", n.as_str())])
+                                        })
+                                    }
                                     aria-expanded=move || editing().to_string()
                                     disabled=move || !change.ready()
                                     on:click=move |_| ctx.editing.set(Some(row.get_value()))
                                 >
-                                    "Edit"
+                                    {tr("common.edit")}
                                 </button>
                             </Show>
                         }
@@ -175,7 +198,7 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
                                 disabled=move || !change.ready() || ctx.flow.busy()
                                 on:click=move |_| ctx.flow.start(t.clone())
                             >
-                                "Reconnect"
+                                {tr("connections.reconnect")}
                             </button>
                         }
                     })}
@@ -183,11 +206,11 @@ pub fn ConnectionRow(c: Connection, ctx: RowCtx) -> impl IntoView {
                     .then(|| {
                         view! {
                             <ConfirmButton
-                                label="Delete"
+                                label="common.delete"
                                 what=name.get_value()
                                 class="btn-link delete-connection"
                                 question
-                                yes="Delete connection"
+                                yes="connections.delete_yes"
                                 enabled=Signal::derive(move || change.ready())
                                 on_yes=Callback::new(move |_| delete(false))
                             />

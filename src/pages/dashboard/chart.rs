@@ -1,5 +1,6 @@
 //! The daily volume chart: stacked bars and a date axis.
 
+use crate::i18n::{number, tp, tr};
 use leptos::prelude::*;
 use meshes_protocol::api::DailyBucket;
 
@@ -16,17 +17,38 @@ pub fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
     let slot = CHART_W / (days.len().max(1) as u32);
     let bar_w = (slot * 7 / 10).max(1);
     let total: u32 = days.iter().map(|d| d.total).sum();
-    let label = format!("{total} events over {} days", days.len());
-    let ticks = ticks(&days);
+    let n_days = days.len();
+    let label = move || {
+        let n_days = number(n_days);
+        tp(
+            "dashboard.chart_label",
+            total as usize,
+            &[("days", n_days.as_str())],
+        )
+    };
+    let ticks: Vec<String> = ticks(days.len())
+        .into_iter()
+        .map(|i| days[i].date.clone())
+        .collect();
     let bars = days.into_iter().enumerate().map(move |(i, d)| {
         let x = i as u32 * slot + (slot - bar_w) / 2;
         let h = |n: u32| (u64::from(n) * u64::from(CHART_H) / u64::from(max)) as u32;
         let (ok, failed) = (h(d.completed), h(d.failed));
         let other = h(d.total).saturating_sub(ok + failed);
-        let title = format!(
-            "{}: {} events, {} completed, {} failed",
-            d.date, d.total, d.completed, d.failed
-        );
+        let title = move || {
+            let done = number(d.completed as usize);
+            let lost = number(d.failed as usize);
+            let day = short_date(&d.date);
+            tp(
+                "dashboard.bar_title",
+                d.total as usize,
+                &[
+                    ("date", day.as_str()),
+                    ("completed", done.as_str()),
+                    ("failed", lost.as_str()),
+                ],
+            )
+        };
         view! {
             <g class="bar">
                 <title>{title}</title>
@@ -47,44 +69,37 @@ pub fn VolumeChart(days: Vec<DailyBucket>) -> impl IntoView {
             {bars.collect_view()}
         </svg>
         <p class="axis" aria-hidden="true">
-            {ticks.into_iter().map(|t| view! { <span>{t}</span> }).collect_view()}
+            {ticks
+                .into_iter()
+                .map(|t| view! { <span>{move || short_date(&t)}</span> })
+                .collect_view()}
         </p>
         <p class="legend">
             <span class="key key-ok"></span>
-            "Completed "
+            {tr("dashboard.legend_completed")}
+            " "
             <span class="key key-failed"></span>
-            "Failed "
+            {tr("dashboard.legend_failed")}
+            " "
             <span class="key key-other"></span>
-            "In flight or canceled"
+            {tr("dashboard.legend_other")}
         </p>
     }
 }
 
 /// The first, middle and last day under the bars (each once): enough to read a date off any bar.
-fn ticks(days: &[DailyBucket]) -> Vec<String> {
-    let Some(last) = days.len().checked_sub(1) else {
+fn ticks(n: usize) -> Vec<usize> {
+    let Some(last) = n.checked_sub(1) else {
         return vec![];
     };
-    let mut at = vec![0, days.len() / 2, last];
+    let mut at = vec![0, n / 2, last];
     at.dedup();
-    at.into_iter().map(|i| short_date(&days[i].date)).collect()
+    at
 }
 
-/// `2026-11-17` → `Nov 17` (the UTC day the API counts in).
+/// `2026-11-17` → `Nov 17`, `17 nov.` (the UTC day the API counts in, in the viewer's words).
 pub fn short_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let mut parts = date.split('-').skip(1);
-    let month = parts
-        .next()
-        .and_then(|m| m.parse::<usize>().ok())
-        .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
-    let day = parts.next().and_then(|d| d.parse::<u32>().ok());
-    match (month, day) {
-        (Some(m), Some(d)) => format!("{m} {d}"),
-        _ => date.to_owned(),
-    }
+    crate::i18n::formats(|f| f.day(date)).unwrap_or_else(|| date.to_owned())
 }
 
 #[cfg(test)]
@@ -93,29 +108,11 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test(unsupported = test)]
-    fn axis_dates_read_as_month_and_day() {
-        assert_eq!(short_date("2026-11-07"), "Nov 7");
-        assert_eq!(short_date("2026-01-31"), "Jan 31");
-        assert_eq!(short_date("2026-13-01"), "2026-13-01");
-        assert_eq!(short_date("junk"), "junk");
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
     fn each_tick_once() {
-        let days = |n: u32| -> Vec<DailyBucket> {
-            (1..=n)
-                .map(|d| DailyBucket {
-                    date: format!("2026-01-{d:02}"),
-                    total: 0,
-                    completed: 0,
-                    failed: 0,
-                })
-                .collect()
-        };
-        assert!(ticks(&days(0)).is_empty());
-        assert_eq!(ticks(&days(1)), ["Jan 1"]);
-        assert_eq!(ticks(&days(2)), ["Jan 1", "Jan 2"]);
-        assert_eq!(ticks(&days(3)), ["Jan 1", "Jan 2", "Jan 3"]);
-        assert_eq!(ticks(&days(30)), ["Jan 1", "Jan 16", "Jan 30"]);
+        assert!(ticks(0).is_empty());
+        assert_eq!(ticks(1), [0]);
+        assert_eq!(ticks(2), [0, 1]);
+        assert_eq!(ticks(3), [0, 1, 2]);
+        assert_eq!(ticks(30), [0, 15, 29]);
     }
 }

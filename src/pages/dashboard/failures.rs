@@ -1,6 +1,7 @@
 //! "Recent failures": the same error to the same connection is one line, with how often it
 //! happened and a link to the newest; and a link to every failed event of the period.
 
+use crate::i18n::{tp, tr};
 use crate::pages::kit::page_link;
 use crate::shell::router::Link;
 use crate::ui::{Time, connection_label};
@@ -43,7 +44,7 @@ pub fn FailureList(
     all: Option<String>,
 ) -> impl IntoView {
     if failures.is_empty() {
-        return view! { <p class="empty">"No failed deliveries in this period."</p> }.into_any();
+        return view! { <p class="empty">{tr("dashboard.no_failures")}</p> }.into_any();
     }
     let lines = group(failures)
         .into_iter()
@@ -59,19 +60,23 @@ pub fn FailureList(
                 f.connection_state,
                 &f.integration_type,
             );
-            let times = (count > 1).then(|| format!(" · {count} times, last "));
+            let times = (count > 1).then(|| {
+                view! {
+                    {move || tp("dashboard.failure_times", count, &[])}
+                    " "
+                }
+            });
             view! {
                 <li>
                     {link}" → "{to}
-                    <span class="muted">
-                        {times.unwrap_or_else(|| " · ".into())}<Time at=f.failed_at />
-                    </span> <p class="error-text">{f.last_error.unwrap_or_default()}</p>
+                    <span class="muted">" · "{times}<Time at=f.failed_at /></span>
+                    <p class="error-text">{f.last_error.unwrap_or_default()}</p>
                 </li>
             }
         });
     view! {
         <ul class="failures">{lines.collect_view()}</ul>
-        {all.map(|href| view! { <Link href>"See every failed event"</Link> })}
+        {all.map(|href| view! { <Link href>{tr("dashboard.see_all_failed")}</Link> })}
     }
     .into_any()
 }

@@ -6,11 +6,13 @@ mod failures;
 
 use super::kit::{authed_resource, render_loaded};
 use crate::api::use_api;
+use crate::i18n::{number, t, tf, tp, tr};
 use crate::shell::router::Link;
-use crate::ui::{PageHeader, integration_label};
+use crate::ui::{PageHeader, inactive_reason, integration_label};
 use chart::VolumeChart;
 use failures::FailureList;
 use leptos::prelude::*;
+use leptos::text_prop::TextProp;
 use meshes_protocol::EmbedRoute;
 use meshes_protocol::access::{Action, EmbedPage, can_open};
 use meshes_protocol::api::{ConnectionAttention, DashboardMetrics, InactiveReason};
@@ -20,7 +22,10 @@ use meshes_protocol::route::EventFilters;
 pub fn DashboardPage() -> impl IntoView {
     let metrics = authed_resource(|api| api.dashboard(14));
     view! {
-        <PageHeader title="Dashboard" subtitle="Deliveries over the last 14 days" />
+        <PageHeader
+            title=tr("dashboard.title")
+            subtitle=move || tp("dashboard.subtitle", 14, &[])
+        />
         {render_loaded(metrics, 6, |m| view! { <DashboardBody m /> })}
     }
 }
@@ -29,10 +34,13 @@ pub fn DashboardPage() -> impl IntoView {
 fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     let d = m.deliveries;
     let in_flight = d.pending + d.processing + d.retrying;
-    let rate = d
-        .success_permille()
-        .map(|r| format!("{}.{}%", r / 10, r % 10))
-        .unwrap_or_else(|| "—".into());
+    let permille = d.success_permille();
+    let rate = move || {
+        permille.map_or_else(
+            || "—".to_owned(),
+            |r| crate::i18n::formats(|f| f.percent(r)),
+        )
+    };
     // The numbers go on screen in the first frame; the chart and the lists follow in a task
     // after it, so no single task builds the whole page (on many phones the host page shares
     // our process). The frame's size waits for them: one `meshes:resize`.
@@ -69,22 +77,28 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
     );
     let m = StoredValue::new(m);
     let all_failed = StoredValue::new(failed.clone());
+    let total = m.with_value(|m| m.events.total);
     view! {
-        <section class="kpis" aria-label="Summary">
+        <section class="kpis" aria-label=tr("dashboard.summary")>
             <Kpi
                 id="kpi-events"
-                label="Events"
-                value=m.with_value(|m| m.events.total).to_string()
+                label="dashboard.kpi_events"
+                value=move || number(total as usize)
                 href=all
             />
-            <Kpi id="kpi-success" label="Delivery success" value=rate href=completed />
+            <Kpi id="kpi-success" label="dashboard.kpi_success" value=rate href=completed />
             <Kpi
                 id="kpi-failed"
-                label="Failed deliveries"
-                value=d.failed.to_string()
+                label="dashboard.kpi_failed"
+                value=move || number(d.failed as usize)
                 href=failed.clone()
             />
-            <Kpi id="kpi-inflight" label="In flight" value=in_flight.to_string() href=None />
+            <Kpi
+                id="kpi-inflight"
+                label="dashboard.kpi_in_flight"
+                value=move || number(in_flight as usize)
+                href=None
+            />
         </section>
         <Show when=move || {
             rest.get()
@@ -94,18 +108,25 @@ fn DashboardBody(m: DashboardMetrics) -> impl IntoView {
 
 /// Everything below the numbers: daily volume, connection health, recent failures.
 fn details(m: DashboardMetrics, all_failed: Option<String>) -> impl IntoView {
-    let health = format!("{} of {} active", m.connections.active, m.connections.total);
+    let (active, total) = (m.connections.active, m.connections.total);
+    let health = move || {
+        let (active, total) = (number(active as usize), number(total as usize));
+        tf(
+            "dashboard.health",
+            &[("active", active.as_str()), ("total", total.as_str())],
+        )
+    };
     view! {
         <section class="card">
-            <h2>"Events per day"</h2>
+            <h2>{tr("dashboard.events_per_day")}</h2>
             <VolumeChart days=m.daily />
         </section>
         <div class="two-col">
             <section class="card">
-                <h2>"Connections"</h2>
+                <h2>{tr("dashboard.connections")}</h2>
                 <p id="connection-health">{health}</p>
                 {if m.connections.attention.is_empty() {
-                    view! { <p class="empty">"All connections are healthy."</p> }.into_any()
+                    view! { <p class="empty">{tr("dashboard.all_healthy")}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="attention">
@@ -121,7 +142,7 @@ fn details(m: DashboardMetrics, all_failed: Option<String>) -> impl IntoView {
                 }}
             </section>
             <section class="card">
-                <h2>"Recent failures"</h2>
+                <h2>{tr("dashboard.recent_failures")}</h2>
                 <FailureList failures=m.recent_failures all=all_failed />
             </section>
         </div>
@@ -133,12 +154,12 @@ fn details(m: DashboardMetrics, all_failed: Option<String>) -> impl IntoView {
 fn Kpi(
     id: &'static str,
     label: &'static str,
-    value: String,
+    #[prop(into)] value: TextProp,
     href: Option<String>,
 ) -> impl IntoView {
     let body = view! {
-        <span class="kpi-value">{value}</span>
-        <span class="kpi-label">{label}</span>
+        <span class="kpi-value">{move || value.get()}</span>
+        <span class="kpi-label">{tr(label)}</span>
     };
     match href {
         Some(href) => view! {
@@ -162,23 +183,26 @@ fn Kpi(
 fn Attention(c: ConnectionAttention) -> impl IntoView {
     let session = use_api().session;
     let who = c.name.clone();
+    let reason = c.inactive_reason;
     let fix = can_open(session.ctx().session_type, EmbedPage::Connections).then(|| {
         let verb = match (session.permits(Action::Write).is_ok(), c.inactive_reason) {
-            (false, _) => "View",
+            (false, _) => "dashboard.fix_view",
             (
                 true,
                 Some(
                     InactiveReason::OauthAuthorizationRevoked
                     | InactiveReason::OauthReauthorizationRequired,
                 ),
-            ) => "Reconnect",
-            (true, Some(InactiveReason::AuthenticationInvalid)) => "Update credentials",
-            (true, _) => "Review",
+            ) => "dashboard.fix_reconnect",
+            (true, Some(InactiveReason::AuthenticationInvalid)) => {
+                "dashboard.fix_update_credentials"
+            }
+            (true, _) => "dashboard.fix_review",
         };
         let href = format!("{}?connection={}", EmbedRoute::Connections.path(), c.id);
         view! {
             <Link href>
-                <span class="attention-fix">{verb}</span>
+                <span class="attention-fix">{tr(verb)}</span>
                 <span class="sr-only">{format!(" {who}")}</span>
             </Link>
         }
@@ -188,7 +212,11 @@ fn Attention(c: ConnectionAttention) -> impl IntoView {
             <strong>{c.name.clone()}</strong>
             " · "
             {integration_label(&c.kind).to_owned()}
-            <p class="muted">{c.inactive_reason.map(|r| r.describe()).unwrap_or("Inactive")}</p>
+            <p class="muted">
+                {move || {
+                    reason.map_or_else(|| t("dashboard.inactive"), |r| t(inactive_reason(r)))
+                }}
+            </p>
             {fix}
         </li>
     }

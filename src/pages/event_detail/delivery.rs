@@ -3,8 +3,9 @@
 
 use super::load;
 use crate::api::{Api, DeliveryAction};
+use crate::i18n::{number, t, tf, tr};
 use crate::pages::kit::{Mutation, authed_resource, render_loaded};
-use crate::ui::{StatusBadge, Time, connection_label, integration_label};
+use crate::ui::{StatusBadge, Time, connection_label, integration_label, outcome_label};
 use leptos::prelude::*;
 use meshes_protocol::api::{Event, RuleEvent, Status};
 use std::collections::{HashMap, HashSet};
@@ -67,20 +68,23 @@ pub fn Delivery(
                     if action == DeliveryAction::Retry {
                         retried.set(Some((rule_id.get_value(), attempts_then)));
                     }
-                    Some(
-                        match action {
-                            DeliveryAction::Retry => {
-                                "Retry scheduled: it starts within a few seconds."
-                            }
-                            DeliveryAction::Cancel => "Delivery canceled.",
-                        }
-                        .into(),
-                    )
+                    Some(match action {
+                        DeliveryAction::Retry => t("event_detail.retry_scheduled"),
+                        DeliveryAction::Cancel => t("event_detail.delivery_canceled"),
+                    })
                 },
             );
         }
     };
     let status = r.status;
+    let retry_label = {
+        let name = name.clone();
+        move || tf("event_detail.retry_label", &[("name", name.as_str())])
+    };
+    let cancel_label = {
+        let name = name.clone();
+        move || tf("event_detail.cancel_label", &[("name", name.as_str())])
+    };
     let retryable = can_act && matches!(status, Status::Failed | Status::Retrying);
     let cancelable = can_act && !status.is_terminal();
     view! {
@@ -89,10 +93,12 @@ pub fn Delivery(
                 {name.clone()}
                 <p class="muted">{integration_label(&r.integration_type).to_owned()}</p>
             </td>
-            <td data-label="Status">
+            <td data-label=tr("common.status")>
                 <StatusBadge status />
             </td>
-            <td data-label="Attempts">
+            <td data-label=tr(
+                "event_detail.col_attempts",
+            )>
                 {r.attempt_count}
                 <button
                     type="button"
@@ -101,29 +107,40 @@ pub fn Delivery(
                     aria-label={
                         let to = name.clone();
                         move || {
-                            format!("{} attempts to {to}", if shown() { "Hide" } else { "Show" })
+                            let key = if shown() {
+                                "event_detail.hide_attempts"
+                            } else {
+                                "event_detail.show_attempts"
+                            };
+                            tf(key, &[("name", to.as_str())])
                         }
                     }
                     on:click=toggle
                 >
-                    {move || if shown() { "Hide" } else { "Show" }}
+                    {move || if shown() { t("common.hide") } else { t("common.show") }}
                 </button>
             </td>
-            <td class="error-text" data-label="Last error">
+            <td class="error-text" data-label=tr("event_detail.col_last_error")>
                 {r.last_error.clone().unwrap_or_default()}
             </td>
-            <td data-label="Timing">
+            <td data-label=tr(
+                "event_detail.col_timing",
+            )>
                 {r
                     .started_at
                     .clone()
-                    .map(|at| view! { <span class="muted">"Started "<Time at /></span> })}
+                    .map(|at| {
+                        view! {
+                            <span class="muted">{tr("event_detail.started")}" "<Time at /></span>
+                        }
+                    })}
                 {r
                     .completed_at
                     .clone()
                     .map(|at| {
                         view! {
                             <br />
-                            <span class="muted">"Ended "<Time at /></span>
+                            <span class="muted">{tr("event_detail.ended")}" "<Time at /></span>
                         }
                     })}
             </td>
@@ -134,11 +151,11 @@ pub fn Delivery(
                             <button
                                 type="button"
                                 class="btn retry"
-                                aria-label=format!("Retry now: {name}")
+                                aria-label=retry_label
                                 on:click=act(DeliveryAction::Retry)
                                 disabled=move || !change.ready()
                             >
-                                "Retry now"
+                                {tr("event_detail.retry_now")}
                             </button>
                         }
                     })}
@@ -148,11 +165,11 @@ pub fn Delivery(
                             <button
                                 type="button"
                                 class="btn cancel"
-                                aria-label=format!("Cancel delivery to {name}")
+                                aria-label=cancel_label
                                 on:click=act(DeliveryAction::Cancel)
                                 disabled=move || !change.ready()
                             >
-                                "Cancel"
+                                {tr("common.cancel")}
                             </button>
                         }
                     })}
@@ -177,7 +194,7 @@ fn Attempts(ids: (String, String)) -> impl IntoView {
     });
     render_loaded(attempts, 2, |page| {
         if page.records.is_empty() {
-            return view! { <p class="empty">"No attempt has finished yet."</p> }.into_any();
+            return view! { <p class="empty">{tr("event_detail.no_attempts")}</p> }.into_any();
         }
         view! {
             <ol class="attempts" reversed>
@@ -185,13 +202,19 @@ fn Attempts(ids: (String, String)) -> impl IntoView {
                     .records
                     .into_iter()
                     .map(|a| {
+                        let duration = a.duration_ms;
                         view! {
                             <li data-outcome=format!("{:?}", a.outcome_code)>
                                 <strong>
-                                    {format!("#{} {}", a.attempt, a.outcome_code.label())}
+                                    {format!("#{} {}", a.attempt, outcome_label(a.outcome_code))}
                                 </strong>
                                 {a.http_status.map(|s| format!(" · HTTP {s}"))}
-                                {format!(" · {} ms · ", a.duration_ms)}
+                                " · "
+                                {move || {
+                                    let ms = number(duration as usize);
+                                    tf("event_detail.duration", &[("ms", ms.as_str())])
+                                }}
+                                " · "
                                 <Time at=a.started_at />
                                 <p class="muted">{a.message}</p>
                             </li>

@@ -6,6 +6,7 @@ mod delivery;
 use super::kit::{Mutation, authed_resource, every, href_with_query, render_loaded};
 use crate::api::{Api, use_api};
 use crate::error::AppError;
+use crate::i18n::{number, t, tf, tp, tr};
 use crate::session::Session;
 use crate::shell::router::Link;
 use crate::ui::{
@@ -53,7 +54,7 @@ pub fn EventDetailPage(id: String) -> impl IntoView {
     let back = href_with_query(&EmbedRoute::Events.path(), "");
     view! {
         <p class="crumbs">
-            <Link href=back>"← Events"</Link>
+            <Link href=back>{tr("event_detail.back")}</Link>
         </p>
         {render_loaded(
             event,
@@ -96,12 +97,12 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
         };
         retried.set(None);
         notice.set(Some(match status {
-            Status::Completed => Notice::Done("The retry delivered it.".into()),
-            Status::Canceled => Notice::Done("The retry was canceled.".into()),
-            _ => Notice::Problem(format!(
-                "The retry failed too: {}",
-                error.unwrap_or_else(|| "no reason was given".into())
-            )),
+            Status::Completed => Notice::Done(t("event_detail.retry_delivered")),
+            Status::Canceled => Notice::Done(t("event_detail.retry_canceled")),
+            _ => Notice::Problem(match error {
+                Some(error) => tf("event_detail.retry_failed", &[("error", error.as_str())]),
+                None => t("event_detail.retry_failed_no_reason"),
+            }),
         }));
     });
     let id = StoredValue::new(initial.id.clone());
@@ -135,14 +136,14 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                 if let Some(fresh) = fresh {
                     ev.set(fresh);
                 }
-                Some("Canceled the unfinished deliveries.".into())
+                Some(t("event_detail.canceled_all"))
             },
         );
     };
     let payload_view = if shows_payload(session) {
         view! {
             <section class="card" id="event-payload">
-                <h2>"Payload"</h2>
+                <h2>{tr("event_detail.payload")}</h2>
                 <pre class="json">
                     {move || {
                         ev.with(|e| {
@@ -159,70 +160,69 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
     } else {
         view! {
             <section class="card" id="event-payload-hidden">
-                <h2>"Payload"</h2>
+                <h2>{tr("event_detail.payload")}</h2>
                 <p class="muted">
-                    "Payloads can contain personal data, so they are shown only to admins and owners of sessions that include the events.payload:read scope. Ask the app embedding this workspace if you need them."
+                    {move || tf("event_detail.payload_hidden", &[("scope", "events.payload:read")])}
                 </p>
             </section>
         }
         .into_any()
     };
+    let subtitle = if initial.test == Some(true) {
+        "event_detail.subtitle_test"
+    } else {
+        "event_detail.subtitle"
+    };
     view! {
-        <PageHeader
-            title=initial.event.clone()
-            subtitle=if initial.test == Some(true) {
-                "Test event, sent from a rule"
-            } else {
-                "Event detail"
-            }
-        />
+        <PageHeader title=initial.event.clone() subtitle=tr(subtitle) />
         <section class="card summary" id="event-summary">
             <dl class="facts">
-                <dt>"Status"</dt>
+                <dt>{tr("common.status")}</dt>
                 <dd>{move || view! { <StatusBadge status=ev.with(|e| e.status) /> }}</dd>
-                <dt>"Event id"</dt>
+                <dt>{tr("event_detail.event_id")}</dt>
                 <dd>
                     <CopyId id=id.get_value() />
                 </dd>
-                <dt>"Resource"</dt>
+                <dt>{tr("common.resource")}</dt>
                 <dd>
                     {initial.resource.clone().unwrap_or_else(|| "—".into())}
                     {initial.resource_id.clone().map(|r| format!(" · {r}"))}
                 </dd>
-                <dt>"Received"</dt>
+                <dt>{tr("event_detail.received")}</dt>
                 <dd>
                     <Time at=initial.created_at.clone() />
                 </dd>
-                <dt>"Deliveries"</dt>
+                <dt>{tr("event_detail.deliveries")}</dt>
                 <dd id="event-counts">
                     {move || {
                         ev.with(|e| {
                             let n = e.total_rules.unwrap_or(0);
-                            format!(
-                                "{n} {} · {} delivered · {} failed",
-                                if n == 1 { "rule" } else { "rules" },
-                                e.completed_count.unwrap_or(0),
-                                e.failed_count.unwrap_or(0),
+                            let done = number(e.completed_count.unwrap_or(0) as usize);
+                            let failed = number(e.failed_count.unwrap_or(0) as usize);
+                            tp(
+                                "event_detail.counts",
+                                n as usize,
+                                &[("delivered", done.as_str()), ("failed", failed.as_str())],
                             )
                         })
                     }}
                 </dd>
-                <dt>"Finished"</dt>
+                <dt>{tr("event_detail.finished")}</dt>
                 <dd>
                     {move || {
                         ev.with(|e| e.completed_at.clone())
                             .map(|at| view! { <Time at /> }.into_any())
-                            .unwrap_or_else(|| "Not yet".into_any())
+                            .unwrap_or_else(|| t("event_detail.not_yet").into_any())
                     }}
                 </dd>
             </dl>
             <Show when=move || can_act && !ev.with(|e| e.status.is_terminal())>
                 <span id="cancel-event">
                     <ConfirmButton
-                        label="Cancel unfinished deliveries"
+                        label="event_detail.cancel_all"
                         class="btn btn-danger"
-                        question="Cancel every unfinished delivery? Attempts already running finish; nothing new is tried."
-                        yes="Cancel deliveries"
+                        question=tr("event_detail.cancel_all_question")
+                        yes="event_detail.cancel_all_yes"
                         enabled=Signal::derive(move || change.ready())
                         on_yes=Callback::new(cancel_all)
                     />
@@ -232,21 +232,23 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
         {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
         <NoticeView notice />
         <section class="card">
-            <h2>"Deliveries"</h2>
+            <h2>{tr("event_detail.deliveries")}</h2>
             <Show
                 when=move || ev.with(|e| e.rule_events.as_ref().is_some_and(|r| !r.is_empty()))
                 fallback=|| {
-                    view! {
-                        <p class="empty">
-                            "No rule matched this event, so nothing was delivered. Create a rule for this event type to route it."
-                        </p>
-                    }
+                    view! { <p class="empty">{tr("event_detail.no_deliveries")}</p> }
                 }
             >
                 <Table
                     id="deliveries"
-                    columns=&["Connection", "Status", "Attempts", "Last error", "Timing"]
-                    actions="Actions"
+                    columns=&[
+                        "common.connection",
+                        "common.status",
+                        "event_detail.col_attempts",
+                        "event_detail.col_last_error",
+                        "event_detail.col_timing",
+                    ]
+                    actions="common.actions"
                 >
                     <For
                         each=move || ev.with(|e| e.rule_events.clone().unwrap_or_default())

@@ -2,6 +2,7 @@
 //! submit.
 
 use crate::api::use_api;
+use crate::i18n::{number, t, tf, tr};
 use crate::pages::kit::{authed_resource, href_with_query};
 use crate::shell::router::{navigate, use_location};
 use crate::ui::{local_input_to_utc, status_label, use_focus, utc_to_local_input};
@@ -99,27 +100,34 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
         }).collect_view()
         };
     view! {
-        <form class="filters" id="event-filters" on:submit=apply aria-label="Filter events">
+        <form
+            class="filters"
+            id="event-filters"
+            on:submit=apply
+            aria-label=tr("events.filter_label")
+        >
             <label>
-                "Status"
+                {tr("common.status")}
                 <select
                     id="filter-status"
                     prop:value=status
                     on:change=move |e| status.set(event_target_value(&e))
                 >
-                    <option value="">"Any"</option>
+                    <option value="">{tr("common.any")}</option>
                     {Status::ALL
-                        .map(|s| view! { <option value=s.as_str()>{status_label(s)}</option> })
+                        .map(|s| {
+                            view! { <option value=s.as_str()>{move || status_label(s)}</option> }
+                        })
                         .collect_view()}
                 </select>
             </label>
             <label>
-                "Event type"
+                {tr("events.filter_event_type")}
                 <input
                     id="filter-event"
                     list="event-type-options"
                     bind:value=event
-                    placeholder="e.g. contact.created"
+                    placeholder=move || tf("events.example", &[("example", "contact.created")])
                 /> <datalist id="event-type-options">{type_options}</datalist>
             </label>
             {match locked {
@@ -127,7 +135,12 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                     // A resource session sees one resource: its filters would be ignored.
                     view! {
                         <p class="help scope-note" id="events-scope">
-                            {format!("Only {r} {id}: this view is limited to it.")}
+                            {move || {
+                                tf(
+                                    "events.scope_note",
+                                    &[("resource", r.as_str()), ("id", id.as_str())],
+                                )
+                            }}
                         </p>
                     }
                         .into_any()
@@ -135,23 +148,27 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                 None => {
                     view! {
                         <label>
-                            "Resource"
+                            {tr("common.resource")}
                             <input
                                 id="filter-resource"
                                 bind:value=resource
-                                placeholder="e.g. contact"
+                                placeholder=move || tf("events.example", &[("example", "contact")])
                             />
                         </label>
                         <label>
-                            "Resource id" <input id="filter-resource-id" bind:value=resource_id />
+                            {tr("common.resource_id")}
+                            <input id="filter-resource-id" bind:value=resource_id />
                         </label>
                     }
                         .into_any()
                 }
             }}
-            <label>"From"<input id="filter-since" type="datetime-local" bind:value=since /></label>
             <label>
-                "To"
+                {tr("events.filter_from")}
+                <input id="filter-since" type="datetime-local" bind:value=since />
+            </label>
+            <label>
+                {tr("events.filter_to")}
                 <input
                     id="filter-until"
                     type="datetime-local"
@@ -159,11 +176,7 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                     aria-invalid=move || backwards.get().then_some("true")
                     aria-describedby="filter-until-error"
                 /> <span class="field-error" id="filter-until-error">
-                    {move || {
-                        backwards
-                            .get()
-                            .then_some("“To” is before “From”: pick a later end.")
-                    }}
+                    {move || { backwards.get().then(|| t("events.filter_backwards")) }}
                 </span>
             </label>
             {move || {
@@ -172,13 +185,13 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                     .then(|| {
                         view! {
                             <label>
-                                "Connection"
+                                {tr("common.connection")}
                                 <select
                                     id="filter-connection"
                                     prop:value=connection
                                     on:change=move |e| connection.set(event_target_value(&e))
                                 >
-                                    <option value="">"Any"</option>
+                                    <option value="">{tr("common.any")}</option>
                                     {list
                                         .into_iter()
                                         .map(|c| view! { <option value=c.id>{c.name}</option> })
@@ -189,23 +202,27 @@ pub fn FilterForm(filters: Memo<EventFilters>) -> impl IntoView {
                     })
             }}
             <label>
-                "Per page"
+                {tr("events.filter_per_page")}
                 <select
                     id="filter-limit"
                     prop:value=limit
                     on:change=move |e| limit.set(event_target_value(&e))
                 >
                     {EVENT_PAGE_SIZES
-                        .map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> })
+                        .map(|n| {
+                            view! {
+                                <option value=n.to_string()>{move || number(n as usize)}</option>
+                            }
+                        })
                         .collect_view()}
                 </select>
             </label>
             <div class="filter-actions">
                 <button type="submit" class="btn btn-primary" id="filter-apply">
-                    "Apply"
+                    {tr("common.apply")}
                 </button>
                 <button type="button" class="btn" id="filter-clear" on:click=clear>
-                    "Clear"
+                    {tr("events.filter_clear")}
                 </button>
             </div>
         </form>

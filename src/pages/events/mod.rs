@@ -6,6 +6,7 @@ mod filters;
 use super::kit::{Paged, authed_resource, every, page_link, render_loaded, staged};
 use crate::api::use_api;
 use crate::error::AppError;
+use crate::i18n::{number, t, tf, tp, tr};
 use crate::shell::router::use_location;
 use crate::ui::{PageHeader, StatusBadge, Table, Time, connection_label};
 use leptos::prelude::*;
@@ -39,12 +40,16 @@ pub fn EventsPage() -> impl IntoView {
         async move { api.events(&list_query(&f, None)).await }
     });
     let ctx = use_api().session.ctx();
-    let subtitle = match (&ctx.resource, &ctx.resource_id) {
-        (Some(r), Some(id)) => format!("Events for {r} {id} and where they were delivered"),
-        _ => "Every event this workspace received and where it was delivered".to_owned(),
+    let scope = ctx.resource.clone().zip(ctx.resource_id.clone());
+    let subtitle = move || match &scope {
+        Some((r, id)) => tf(
+            "events.subtitle_scoped",
+            &[("resource", r.as_str()), ("id", id.as_str())],
+        ),
+        None => t("events.subtitle"),
     };
     view! {
-        <PageHeader title="Events" subtitle />
+        <PageHeader title=tr("events.title") subtitle />
         <filters::FilterForm filters />
         {render_loaded(
             first,
@@ -163,14 +168,14 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
                 if filtered {
                     view! {
                         <p class="empty" id="events-empty">
-                            "No events match these filters. Clear them or widen the time range."
+                            {tr("events.empty_filtered")}
                         </p>
                     }
                         .into_any()
                 } else {
                     view! {
                         <p class="empty" id="events-empty">
-                            "No events yet. Events your app sends to Meshes appear here with their delivery status."
+                            {tr("events.empty")}
                         </p>
                     }
                         .into_any()
@@ -179,7 +184,14 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
         >
             <Table
                 id="events-table"
-                columns=&["Event", "Status", "Destination", "Resource", "Deliveries", "Received"]
+                columns=&[
+                    "events.col_event",
+                    "common.status",
+                    "events.col_destination",
+                    "common.resource",
+                    "events.col_deliveries",
+                    "events.col_received",
+                ]
             >
                 <For each=move || rows.get() key=|e| (e.id.clone(), e.status) let:e>
                     <EventRow e />
@@ -189,8 +201,7 @@ fn EventList(first: Page<Event>, filters: EventFilters) -> impl IntoView {
         <p class="muted" id="events-arrived" role="status">
             {move || match arrived.get() {
                 0 => String::new(),
-                1 => "1 new event arrived and is at the top.".into(),
-                n => format!("{n} new events arrived and are at the top."),
+                n => tp("events.arrived", n, &[]),
             }}
         </p>
         {more}
@@ -205,16 +216,30 @@ fn EventRow(e: Event) -> impl IntoView {
         _ => "—".into(),
     };
     let total = e.total_rules.unwrap_or(0);
-    let deliveries = if total == 0 {
-        "No matching rules".to_owned()
-    } else {
-        let failed = e.failed_count.unwrap_or(0);
-        let done = e.completed_count.unwrap_or(0);
-        let mut s = format!("{done} of {total} delivered");
-        if failed > 0 {
-            s.push_str(&format!(", {failed} failed"));
+    let failed = e.failed_count.unwrap_or(0);
+    let done = e.completed_count.unwrap_or(0);
+    let deliveries = move || {
+        if total == 0 {
+            return t("events.deliveries_none");
         }
-        s
+        let key = if failed > 0 {
+            "events.deliveries_failed"
+        } else {
+            "events.deliveries"
+        };
+        let (done, total, failed) = (
+            number(done as usize),
+            number(total as usize),
+            number(failed as usize),
+        );
+        tf(
+            key,
+            &[
+                ("done", done.as_str()),
+                ("total", total.as_str()),
+                ("failed", failed.as_str()),
+            ],
+        )
     };
     let link = page_link(
         EmbedRoute::EventDetail {
@@ -223,35 +248,41 @@ fn EventRow(e: Event) -> impl IntoView {
         e.event.clone(),
     );
     // Where it went, by name (an API without `destinations` leaves this to the detail page).
-    let destination = e.destinations.as_ref().map_or_else(
-        || "—".to_owned(),
-        |d| {
-            if d.is_empty() {
-                return "Nowhere".to_owned();
-            }
-            d.iter()
-                .map(|d| {
-                    connection_label(
-                        d.connection_name.as_deref(),
-                        Some(d.connection_state),
-                        &d.integration_type,
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
-    );
+    let destinations = e.destinations.clone();
+    let destination = move || {
+        destinations.as_ref().map_or_else(
+            || "—".to_owned(),
+            |d| {
+                if d.is_empty() {
+                    return t("events.destination_none");
+                }
+                d.iter()
+                    .map(|d| {
+                        connection_label(
+                            d.connection_name.as_deref(),
+                            Some(d.connection_state),
+                            &d.integration_type,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        )
+    };
     let test = e.test == Some(true);
     view! {
         <tr data-event-id=e.id.clone() data-status=e.status.as_str()>
-            <td>{link} {test.then(|| view! { <span class="badge badge-test">"Test"</span> })}</td>
-            <td data-label="Status">
+            <td>
+                {link}
+                {test.then(|| view! { <span class="badge badge-test">{tr("events.test")}</span> })}
+            </td>
+            <td data-label=tr("common.status")>
                 <StatusBadge status=e.status />
             </td>
-            <td data-label="Destination">{destination}</td>
-            <td data-label="Resource">{resource}</td>
-            <td data-label="Deliveries">{deliveries}</td>
-            <td data-label="Received">
+            <td data-label=tr("events.col_destination")>{destination}</td>
+            <td data-label=tr("common.resource")>{resource}</td>
+            <td data-label=tr("events.col_deliveries")>{deliveries}</td>
+            <td data-label=tr("events.col_received")>
                 <Time at=e.created_at />
             </td>
         </tr>

@@ -2,6 +2,7 @@
 //! the session can't write) and Cancel.
 
 use super::{FormErrors, Mutation};
+use crate::i18n::{t, tr};
 use crate::ui::ErrorState;
 use leptos::prelude::*;
 
@@ -9,6 +10,7 @@ use leptos::prelude::*;
 pub fn FormActions(
     /// The submit button's id.
     id: &'static str,
+    /// Catalog key of the submit button.
     label: &'static str,
     save: Mutation,
     errors: FormErrors,
@@ -18,10 +20,10 @@ pub fn FormActions(
         {move || errors.server().map(|err| view! { <ErrorState err /> })}
         <div class="form-actions">
             <button type="submit" class="btn btn-primary" id=id disabled=move || !save.ready()>
-                {move || if save.busy() { "Saving…" } else { label }}
+                {move || t(if save.busy() { "common.saving" } else { label })}
             </button>
             <button type="button" class="btn" on:click=move |_| on_cancel.run(())>
-                "Cancel"
+                {tr("common.cancel")}
             </button>
         </div>
     }

@@ -1,6 +1,7 @@
 //! A cursor-paginated list: the first page comes with the view, "Load more" appends the next.
 
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::ui::ErrorState;
 use leptos::prelude::*;
 use meshes_protocol::api::Page;
@@ -90,7 +91,7 @@ fn load_more(
                 on:click=move |_| on_more.run(())
                 disabled=move || loading.get()
             >
-                {move || if loading.get() { "Loading…" } else { "Load more" }}
+                {move || t(if loading.get() { "common.loading_more" } else { "common.load_more" })}
             </button>
         </Show>
     }

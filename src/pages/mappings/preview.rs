@@ -5,6 +5,7 @@
 
 use super::rows::{Row, transform_label};
 use crate::api::use_api;
+use crate::i18n::{t, tf, tr};
 use leptos::prelude::*;
 use meshes_protocol::access::can_view_payload;
 use serde_json::{Map, Value};
@@ -70,13 +71,13 @@ fn apply(row: &Row, sample: &Value) -> Result<Value, String> {
                 let s = text(&v);
                 match s.trim().parse::<i64>() {
                     Ok(n) => Value::from(n),
-                    Err(_) => return Err(format!("\"{s}\" is not a number")),
+                    Err(_) => return Err(tf("mappings.not_a_number", &[("value", s.as_str())])),
                 }
             }
             ("to_boolean", v) => match text(&v).trim().to_lowercase().as_str() {
                 "true" | "1" | "yes" => Value::Bool(true),
                 "false" | "0" | "no" => Value::Bool(false),
-                other => return Err(format!("\"{other}\" is not yes or no")),
+                other => return Err(tf("mappings.not_yes_or_no", &[("value", other)])),
             },
             ("substring", Value::String(s)) => {
                 let start = t.a.trim().parse::<usize>().unwrap_or(0);
@@ -84,13 +85,16 @@ fn apply(row: &Row, sample: &Value) -> Result<Value, String> {
                 Value::String(s.chars().skip(start).take(len).collect())
             }
             (kind @ ("trim" | "lower" | "upper" | "substring"), _) => {
-                return Err(format!("{} needs text", transform_label(kind)));
+                return Err(tf(
+                    "mappings.needs_text",
+                    &[("transform", transform_label(kind).as_str())],
+                ));
             }
             (_, v) => v,
         };
     }
     match v {
-        Value::Null => Err("the sample has no value for it".into()),
+        Value::Null => Err(t("mappings.no_value")),
         v => Ok(v),
     }
 }
@@ -104,11 +108,17 @@ pub fn preview(rows: &[Row], sample: &Value) -> (Value, Vec<String>) {
             Ok(v) => {
                 out.insert(row.dest.clone(), v);
             }
-            Err(why) => notes.push(match row.on_error.as_str() {
-                "fail_action" => format!("{}: {why}, so the delivery would fail.", row.dest),
-                "warn_action" => format!("{}: {why}; sent without it, with a warning.", row.dest),
-                _ => format!("{}: {why}; left out.", row.dest),
-            }),
+            Err(why) => {
+                let key = match row.on_error.as_str() {
+                    "fail_action" => "mappings.note_fail",
+                    "warn_action" => "mappings.note_warn",
+                    _ => "mappings.note_skip",
+                };
+                notes.push(tf(
+                    key,
+                    &[("field", row.dest.as_str()), ("why", why.as_str())],
+                ));
+            }
         }
     }
     (Value::Object(out), notes)
@@ -121,6 +131,7 @@ pub fn SamplePreview(rows: RwSignal<Vec<Row>>, connection: String) -> impl IntoV
     let parsed = Memo::new(move |_| text.with(|t| serde_json::from_str::<Value>(t).ok()));
     let ctx = api.session.ctx();
     let may_read = can_view_payload(ctx.role, &ctx.scopes);
+    // The catalog key of what the last-event button found (nothing to use).
     let note = RwSignal::new(None::<&'static str>);
     let connection = StoredValue::new(connection);
     // The newest event delivered to this connection, with its payload.
@@ -141,8 +152,7 @@ pub fn SamplePreview(rows: RwSignal<Vec<Row>>, connection: String) -> impl IntoV
                     let _ = note.try_set(None);
                 }
                 None => {
-                    let _ =
-                        note.try_set(Some("No event has been delivered to this connection yet."));
+                    let _ = note.try_set(Some("mappings.no_last_event"));
                 }
             }
         });
@@ -154,8 +164,8 @@ pub fn SamplePreview(rows: RwSignal<Vec<Row>>, connection: String) -> impl IntoV
     };
     view! {
         <section class="card" id="mapping-preview">
-            <h2>"Try it with a sample"</h2>
-            <label for="mapping-sample">"Sample payload (JSON)"</label>
+            <h2>{tr("mappings.preview_title")}</h2>
+            <label for="mapping-sample">{tr("mappings.sample_label")}</label>
             <textarea
                 id="mapping-sample"
                 spellcheck="false"
@@ -166,7 +176,7 @@ pub fn SamplePreview(rows: RwSignal<Vec<Row>>, connection: String) -> impl IntoV
                 .then(|| {
                     view! {
                         <button type="button" class="btn" id="mapping-use-last" on:click=use_last>
-                            "Use the last event sent here"
+                            {tr("mappings.use_last")}
                         </button>
                     }
                 })}
@@ -174,8 +184,9 @@ pub fn SamplePreview(rows: RwSignal<Vec<Row>>, connection: String) -> impl IntoV
                 {move || {
                     note.get()
                         .or_else(|| {
-                            parsed.with(Option::is_none).then_some("The sample is not valid JSON.")
+                            parsed.with(Option::is_none).then_some("mappings.sample_invalid")
                         })
+                        .map(t)
                 }}
             </p>
             <datalist id="payload-paths">
@@ -190,7 +201,7 @@ pub fn SamplePreview(rows: RwSignal<Vec<Row>>, connection: String) -> impl IntoV
                         })
                 }}
             </datalist>
-            <h3>"What the destination receives"</h3>
+            <h3>{tr("mappings.preview_result")}</h3>
             <pre class="json" id="mapping-result">
                 {move || {
                     result().map(|(v, _)| serde_json::to_string_pretty(&v).unwrap_or_default())

@@ -4,6 +4,7 @@
 
 mod editor;
 
+use crate::i18n::{t, tf};
 pub use editor::RowsEditor;
 use meshes_protocol::api::{
     FieldSource, MappingField, MappingSchema, MappingTransform, ON_ERROR, ParamError, SourceKind,
@@ -12,30 +13,30 @@ use meshes_protocol::api::{
 use serde_json::Value;
 
 /// A transform in words (the API's identifier for kinds this version does not know).
-pub fn transform_label(kind: &str) -> &str {
-    match kind {
-        "to_string" => "Convert to text",
-        "to_number" => "Convert to a number",
-        "to_boolean" => "Convert to yes/no",
-        "to_date" => "Convert to a date",
-        "to_datetime" => "Convert to a date and time",
-        "default" => "Use a value when empty",
-        "trim" => "Remove surrounding spaces",
-        "lower" => "Make lowercase",
-        "upper" => "Make uppercase",
-        "substring" => "Keep part of the text",
-        other => other,
-    }
+pub fn transform_label(kind: &str) -> String {
+    t(match kind {
+        "to_string" => "mappings.transform_to_string",
+        "to_number" => "mappings.transform_to_number",
+        "to_boolean" => "mappings.transform_to_boolean",
+        "to_date" => "mappings.transform_to_date",
+        "to_datetime" => "mappings.transform_to_datetime",
+        "default" => "mappings.transform_default",
+        "trim" => "mappings.transform_trim",
+        "lower" => "mappings.transform_lower",
+        "upper" => "mappings.transform_upper",
+        "substring" => "mappings.transform_substring",
+        other => return other.to_owned(),
+    })
 }
 
 /// What happens when a field cannot be filled, in words.
-pub fn on_error_label(choice: &str) -> &str {
-    match choice {
-        "skip_field" => "Leave this field out",
-        "warn_action" => "Send without it and warn",
-        "fail_action" => "Fail the delivery",
-        other => other,
-    }
+pub fn on_error_label(choice: &str) -> String {
+    t(match choice {
+        "skip_field" => "mappings.on_error_skip_field",
+        "warn_action" => "mappings.on_error_warn_action",
+        "fail_action" => "mappings.on_error_fail_action",
+        other => return other.to_owned(),
+    })
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -153,7 +154,10 @@ pub fn unknown_transforms(rows: &[Row]) -> Vec<ParamError> {
             if transform(t).is_none() {
                 found.push(ParamError::new(
                     format!("schema.fields[{i}].transforms[{j}].type"),
-                    format!("must be one of: {}", TRANSFORMS.join(", ")),
+                    tf(
+                        "mappings.must_be_one_of",
+                        &[("choices", TRANSFORMS.join(", ").as_str())],
+                    ),
                 ));
             }
         }
@@ -188,7 +192,7 @@ pub fn to_schema(rows: &[Row]) -> MappingSchema {
 pub fn summary(schema: &Value) -> String {
     let rows = from_schema(schema);
     if rows.is_empty() {
-        return "nothing".into();
+        return t("mappings.nothing");
     }
     rows.iter()
         .map(|r| {

@@ -5,6 +5,7 @@ use super::Catalogs;
 use super::form::RuleForm;
 use super::test_event;
 use crate::api::use_api;
+use crate::i18n::{t, tf, tr};
 use crate::pages::kit::{Mutation, staged};
 use crate::ui::{
     ConfirmButton, Notice, Table, Time, connection_label, integration_label, use_focus,
@@ -23,9 +24,10 @@ pub fn RuleList(
     if rules.is_empty() {
         return view! {
             <p class="empty" id="rules-empty">
-                "No rules yet. Create one to send an event type to a connection — for example, new contacts to a HubSpot list."
+                {tr("rules.empty")}
             </p>
-        }.into_any();
+        }
+        .into_any();
     }
     let items = RwSignal::new(rules);
     let rows = staged(items);
@@ -35,8 +37,14 @@ pub fn RuleList(
     view! {
         <Table
             id="rules-table"
-            columns=&["Event", "Connection", "Action", "Active", "Created"]
-            actions="Actions"
+            columns=&[
+                "rules.col_event",
+                "common.connection",
+                "rules.col_action",
+                "common.active",
+                "common.created",
+            ]
+            actions="common.actions"
         >
             <For
                 each=move || rows.get()
@@ -77,11 +85,16 @@ fn RuleRow(
         ),
     };
     let inactive_conn = conn.as_ref().is_some_and(|c| !c.active);
-    let filter = match (&r.resource, &r.resource_id) {
-        (Some(res), Some(id)) => Some(format!("only {res} {id}")),
-        (Some(res), None) => Some(format!("only {res} events")),
-        _ => None,
-    };
+    let filter = r.resource.clone().map(|res| {
+        let id = r.resource_id.clone();
+        move || match &id {
+            Some(id) => tf(
+                "rules.only_resource_id",
+                &[("resource", res.as_str()), ("id", id.as_str())],
+            ),
+            None => tf("rules.only_resource", &[("resource", res.as_str())]),
+        }
+    });
     let rule = StoredValue::new(r.clone());
     let focus = use_focus();
     let edit_open =
@@ -89,9 +102,9 @@ fn RuleRow(
     let on_saved = Callback::new(move |saved: Rule| {
         editing.set(None);
         fresh.set(Some(saved.id.clone()));
-        notice.set(Some(Notice::Done(format!(
-            "Rule saved: {} events.",
-            saved.event
+        notice.set(Some(Notice::Done(tf(
+            "rules.saved_notice",
+            &[("event", saved.event.as_str())],
         ))));
         items.update(|v| {
             if let Some(slot) = v.iter_mut().find(|x| x.id == saved.id) {
@@ -128,31 +141,37 @@ fn RuleRow(
         let gone = id.clone();
         change.run(async move { api.delete_rule(&id).await }, move |_| {
             items.update(|v| v.retain(|x| x.id != gone));
-            Some("Rule deleted.".into())
+            Some(t("rules.deleted"))
         });
     };
     let event_name = r.event.clone();
     // Every row repeats its controls: their names say which rule they act on.
-    let rule_name = format!("{} to {}", r.event, conn_name);
+    let names = StoredValue::new((r.event.clone(), conn_name.clone()));
+    let named = move |key: &'static str| {
+        names.with_value(|(event, conn)| {
+            tf(
+                key,
+                &[("event", event.as_str()), ("connection", conn.as_str())],
+            )
+        })
+    };
     view! {
         <tr data-rule-id=r.id.clone() class:highlight=highlight>
             <td>
                 <strong>{r.event.clone()}</strong>
                 {filter.map(|f| view! { <p class="muted">{f}</p> })}
             </td>
-            <td data-label="Connection">
+            <td data-label=tr(
+                "common.connection",
+            )>
                 {conn_name}<p class="muted">{integration_label(&r.kind).to_owned()}</p>
                 {inactive_conn
                     .then(|| {
-                        view! {
-                            <p class="error-text">
-                                "Connection needs attention: deliveries fail until it is fixed."
-                            </p>
-                        }
+                        view! { <p class="error-text">{tr("rules.connection_attention")}</p> }
                     })}
             </td>
-            <td data-label="Action">{cats.describe(&r)}</td>
-            <td data-label="Active">
+            <td data-label=tr("rules.col_action")>{cats.describe(&r)}</td>
+            <td data-label=tr("common.active")>
                 <label class="switch">
                     <input
                         type="checkbox"
@@ -161,12 +180,12 @@ fn RuleRow(
                         prop:checked=active
                         disabled=move || !can_write || !change.ready()
                         on:change=toggle
-                        aria-label=format!("Rule {rule_name} active")
+                        aria-label=move || named("rules.switch_label")
                     />
-                    {if active { "On" } else { "Off" }}
+                    {tr(if active { "rules.on" } else { "rules.off" })}
                 </label>
             </td>
-            <td data-label="Created">
+            <td data-label=tr("common.created")>
                 <Time at=r.created_at.clone() />
             </td>
             <td class="actions">
@@ -176,24 +195,24 @@ fn RuleRow(
                             <button
                                 type="button"
                                 class="btn edit-rule"
-                                aria-label=format!("Edit rule {rule_name}")
+                                aria-label=move || named("rules.edit_label")
                                 aria-expanded=move || edit_open().to_string()
                                 disabled=move || !change.ready()
                                 on:click=move |_| {
                                     editing.set(Some(rule.with_value(|r| r.id.clone())))
                                 }
                             >
-                                "Edit"
+                                {tr("common.edit")}
                             </button>
                             <button
                                 type="button"
                                 class="btn test-rule"
-                                aria-label=format!("Send test event: {rule_name}")
+                                aria-label=move || named("rules.test_label")
                                 aria-expanded=move || testing.get().to_string()
                                 on:click=move |_| testing.update(|t| *t = !*t)
                                 disabled=move || !change.ready()
                             >
-                                "Send test event"
+                                {tr("rules.send_test")}
                             </button>
                         }
                     })}
@@ -201,13 +220,13 @@ fn RuleRow(
                     .then(|| {
                         view! {
                             <ConfirmButton
-                                label="Delete"
-                                what=format!("rule {rule_name}")
+                                label="common.delete"
+                                what=named("rules.confirm_what")
                                 class="btn btn-danger delete-rule"
-                                question=format!(
-                                    "Delete this {event_name} rule? Delivered events keep their history.",
-                                )
-                                yes="Delete rule"
+                                question=move || {
+                                    tf("rules.delete_question", &[("event", event_name.as_str())])
+                                }
+                                yes="rules.delete_yes"
                                 enabled=Signal::derive(move || change.ready())
                                 on_yes=Callback::new(delete)
                             />

@@ -2,6 +2,7 @@
 //! then the delivery's outcome as it arrives.
 
 use crate::api::use_api;
+use crate::i18n::{number, t, tf};
 use crate::pages::kit::{Mutation, every, page_link};
 use crate::ui::{Notice, NoticeView, StatusBadge};
 use leptos::prelude::*;
@@ -15,15 +16,21 @@ pub const SAMPLE: &str =
 /// `Ok(payload)` or the sentence shown under the editor.
 pub fn parse_payload(text: &str) -> Result<Value, String> {
     if text.len() > MAX_TEST_PAYLOAD {
-        return Err(format!(
-            "The payload is larger than {} KiB.",
-            MAX_TEST_PAYLOAD / 1024
+        return Err(tf(
+            "rules.payload_too_large",
+            &[("size", number(MAX_TEST_PAYLOAD / 1024).as_str())],
         ));
     }
     match serde_json::from_str::<Value>(text) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err("The payload must be a JSON object, like { \"email\": \"…\" }.".into()),
-        Err(e) => Err(format!("Not valid JSON: {e}.")),
+        Ok(_) => Err(tf(
+            "rules.payload_not_object",
+            &[("example", "{ \"email\": \"…\" }")],
+        )),
+        Err(e) => Err(tf(
+            "rules.payload_invalid",
+            &[("error", e.to_string().as_str())],
+        )),
     }
 }
 
@@ -34,13 +41,19 @@ fn describe(e: &Event) -> String {
     let d = e.rule_events.as_ref().and_then(|r| r.first());
     let attempts = d.map_or(0, |d| d.attempt_count);
     match (e.status.is_terminal(), d.and_then(|d| d.last_error.clone())) {
-        (false, None) => "Delivering…".into(),
-        (false, Some(err)) => format!("Attempt {attempts} failed ({err}); retrying."),
+        (false, None) => t("rules.delivering"),
+        (false, Some(err)) => tf(
+            "rules.attempt_failed",
+            &[
+                ("attempt", number(attempts as usize).as_str()),
+                ("error", err.as_str()),
+            ],
+        ),
         (true, _) if e.failed_count.unwrap_or(0) == 0 && e.completed_count.unwrap_or(0) > 0 => {
-            "Delivered.".into()
+            t("rules.delivered")
         }
-        (true, Some(err)) => format!("Not delivered: {err}"),
-        (true, None) => "Ended without a delivery.".into(),
+        (true, Some(err)) => tf("rules.not_delivered", &[("error", err.as_str())]),
+        (true, None) => t("rules.ended_without_delivery"),
     }
 }
 
@@ -65,7 +78,7 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
             move |created| {
                 outcome.set(None);
                 sent.set(Some(created.event.id));
-                Some("Test event sent.".into())
+                Some(t("rules.test_sent"))
             },
         );
     };
@@ -91,10 +104,11 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
     });
     let editor_id = format!("test-payload-{}", rule.id);
     let error_id = format!("{editor_id}-error");
+    let event = rule.event.clone();
+    let payload_label = move || tf("rules.payload_label", &[("event", event.as_str())]);
     view! {
         <form class="form test-event" on:submit=send>
-            <label for=editor_id
-                .clone()>{format!("Payload for a test {} event", rule.event)}</label>
+            <label for=editor_id.clone()>{payload_label}</label>
             <textarea
                 id=editor_id
                 class="test-payload"
@@ -127,7 +141,7 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
                         EmbedRoute::EventDetail {
                             event_id: id,
                         },
-                        "Open the test event".into(),
+                        t("rules.open_test_event"),
                     ))
             }}
             <div class="form-actions">
@@ -136,7 +150,7 @@ pub fn TestEvent(rule: Rule) -> impl IntoView {
                     class="btn btn-primary send-test"
                     disabled=move || { parsed.with(Result::is_err) || !send_it.ready() }
                 >
-                    {move || if send_it.busy() { "Sending…" } else { "Send event" }}
+                    {move || t(if send_it.busy() { "rules.sending" } else { "rules.send_event" })}
                 </button>
             </div>
         </form>

@@ -160,6 +160,8 @@ pub fn mount(path: &str, session_type: SessionType, transport: Transport) -> Mou
 
 /// Mount with a chosen session context (role, scopes, resource).
 pub fn mount_ctx(path: &str, ctx: SessionContext, transport: Transport) -> Mounted {
+    // Every test starts in English, whatever an earlier one switched to.
+    meshes_embed::i18n::use_english();
     window()
         .history()
         .unwrap()

@@ -114,22 +114,6 @@ pub enum OutcomeCode {
     InternalError,
 }
 
-impl OutcomeCode {
-    pub fn label(self) -> &'static str {
-        match self {
-            OutcomeCode::Delivered => "Delivered",
-            OutcomeCode::RejectedClientError => "Rejected (client error)",
-            OutcomeCode::RejectedServerError => "Rejected (server error)",
-            OutcomeCode::RateLimited => "Rate limited",
-            OutcomeCode::AuthFailed => "Authentication failed",
-            OutcomeCode::Timeout => "Timed out",
-            OutcomeCode::NetworkError => "Network error",
-            OutcomeCode::MappingError => "Mapping error",
-            OutcomeCode::InternalError => "Internal error",
-        }
-    }
-}
-
 /// One try at delivering a rule event (`GET /events/{id}/rules/{rule_id}/attempts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {

@@ -49,26 +49,6 @@ pub enum InactiveReason {
     ManuallyInactivated,
 }
 
-impl InactiveReason {
-    /// What happened, and who can fix it, in words an end user understands.
-    pub fn describe(self) -> &'static str {
-        match self {
-            InactiveReason::AuthenticationInvalid => {
-                "The saved credentials were rejected by the provider. Update them to resume deliveries."
-            }
-            InactiveReason::OauthAuthorizationRevoked => {
-                "Access was revoked in the provider. Reconnect the account to resume deliveries."
-            }
-            InactiveReason::OauthReauthorizationRequired => {
-                "The provider asked for the account to be authorized again. Reconnect to resume deliveries."
-            }
-            InactiveReason::ManuallyInactivated => {
-                "Someone in your team paused this connection. Deliveries resume when it is re-activated."
-            }
-        }
-    }
-}
-
 /// Connection: raw credentials are never part of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Connection {

@@ -6,6 +6,7 @@ use super::{
     NAVIGATE_TO, REFRESH_FAILED,
 };
 use crate::appearance::{self, Appearance, Theme};
+use crate::locale;
 
 /// Why an inbound message was dropped. Dropping is silent (no reply); this is for tests and
 /// for the runtime's debug counters.
@@ -101,6 +102,9 @@ pub fn decode(fields: &impl MessageFields) -> Result<HostMessage, Reject> {
         CONFIGURE => {
             return Ok(HostMessage::Configure {
                 appearance: decode_appearance(fields),
+                locale: fields
+                    .string("locale", locale::MAX_TAG_LEN)
+                    .and_then(|t| locale::check_tag(&t)),
             });
         }
         _ => {}
@@ -162,144 +166,5 @@ impl HostMessage {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::message::*;
-
-    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2lnbmF0dXJl";
-
-    #[test]
-    fn accepts_documented_auth() {
-        let m = HostMessage::from_json(&format!(r#"{{"type":"meshes:auth","token":"{JWT}"}}"#));
-        assert_eq!(
-            m,
-            Ok(HostMessage::Auth {
-                token: JWT.into(),
-                expires_in: None
-            })
-        );
-    }
-
-    #[test]
-    fn accepts_navigate_to_with_any_bounded_path() {
-        // The decoder bounds it; `route::host_target` decides (and refuses this one).
-        let m = HostMessage::from_json(r#"{"type":"meshes:navigate-to","path":"/admin"}"#);
-        assert_eq!(
-            m,
-            Ok(HostMessage::NavigateTo {
-                path: "/admin".into()
-            })
-        );
-    }
-
-    #[test]
-    fn configure_keeps_only_known_keys_with_valid_values() {
-        let m = HostMessage::from_json(
-            r##"{"type":"meshes:configure","appearance":{"theme":"dark","colorPrimary":"#0a7","colorText":"red;background:url(//x)","fontSizeBase":"99px","fontFamily":"Inter, sans-serif","__proto__":"x","colorEvil":"#fff"},"locale":"fr"}"##,
-        );
-        assert_eq!(
-            m,
-            Ok(HostMessage::Configure {
-                appearance: Appearance {
-                    theme: Some(Theme::Dark),
-                    vars: vec![
-                        ("--accent", "#0a7".into()),
-                        ("--font", "Inter, sans-serif".into())
-                    ],
-                }
-            })
-        );
-        for junk in [
-            r#"{"type":"meshes:configure"}"#,
-            r#"{"type":"meshes:configure","appearance":"dark"}"#,
-            r#"{"type":"meshes:configure","appearance":[{"theme":"dark"}]}"#,
-            r#"{"type":"meshes:configure","appearance":{"theme":"DARK"}}"#,
-        ] {
-            assert_eq!(
-                HostMessage::from_json(junk),
-                Ok(HostMessage::Configure {
-                    appearance: Appearance::default()
-                }),
-                "{junk}"
-            );
-        }
-    }
-
-    #[test]
-    fn rejects_bad_inbound() {
-        let long = "a".repeat(MAX_TOKEN_LEN);
-        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        let cases: Vec<(String, Reject)> = vec![
-            (r#""meshes:auth""#.into(), Reject::Shape),
-            ("42".into(), Reject::Shape),
-            ("null".into(), Reject::Shape),
-            ("[]".into(), Reject::Shape),
-            (deep, Reject::Shape),
-            (
-                r#"{"type":"MESHES:AUTH","token":"a.b.c"}"#.into(),
-                Reject::Foreign,
-            ),
-            (
-                r#"{"type":" meshes:auth","token":"a.b.c"}"#.into(),
-                Reject::Foreign,
-            ),
-            (
-                r#"{"type":"meshes:authx","token":"a.b.c"}"#.into(),
-                Reject::UnknownType,
-            ),
-            (
-                r#"{"type":"meshes:auth\u0000","token":"a.b.c"}"#.into(),
-                Reject::UnknownType,
-            ),
-            (r#"{"type":"meshes:__proto__"}"#.into(), Reject::UnknownType),
-            (r#"{"type":"pendo:guide"}"#.into(), Reject::Foreign),
-            (r#"{"type":"meshes:auth"}"#.into(), Reject::Token),
-            (r#"{"type":"meshes:auth","token":42}"#.into(), Reject::Token),
-            (r#"{"type":"meshes:auth","token":""}"#.into(), Reject::Token),
-            (
-                r#"{"type":"meshes:auth","token":"Bearer a.b.c"}"#.into(),
-                Reject::Token,
-            ),
-            (
-                r#"{"type":"meshes:auth","token":"a.b.c\r\nX-Injected: 1"}"#.into(),
-                Reject::Token,
-            ),
-            (
-                format!(r#"{{"type":"meshes:auth","token":"{long}.b.c"}}"#),
-                Reject::Token,
-            ),
-            (
-                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":-1}}"#),
-                Reject::ExpiresIn,
-            ),
-            (
-                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":"3600"}}"#),
-                Reject::ExpiresIn,
-            ),
-            (
-                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":3600.9}}"#),
-                Reject::ExpiresIn,
-            ),
-            (
-                format!(r#"{{"type":"meshes:auth","token":"{JWT}","expires_in":1e308}}"#),
-                Reject::ExpiresIn,
-            ),
-            (r#"{"type":"meshes:navigate-to"}"#.into(), Reject::Path),
-            (
-                r#"{"type":"meshes:navigate-to","path":["/workspace/rules"]}"#.into(),
-                Reject::Path,
-            ),
-            (
-                format!(
-                    r#"{{"type":"meshes:navigate-to","path":"/workspace/events?q={}"}}"#,
-                    "a".repeat(MAX_PATH_LEN)
-                ),
-                Reject::Path,
-            ),
-        ];
-        for (text, want) in cases {
-            let preview: String = text.chars().take(60).collect();
-            assert_eq!(HostMessage::from_json(&text), Err(want), "{preview}");
-        }
-    }
-}
+#[path = "inbound_tests.rs"]
+mod tests;

@@ -38,11 +38,15 @@ pub enum HostMessage {
     /// `meshes:navigate-refused`, never followed.
     #[serde(rename = "meshes:navigate-to")]
     NavigateTo { path: String },
-    /// Additive: `{"type":"meshes:configure","appearance":{...}}`, the host's look, applied
-    /// live. Decoded key by key (`appearance::VARIABLES`), never as a whole, so it has no serde
-    /// shape of its own.
+    /// Additive: `{"type":"meshes:configure","appearance":{...},"locale":"fr-CA"}`, the host's
+    /// look and language, applied live. Decoded key by key (`appearance::VARIABLES`,
+    /// `locale::check_tag`), never as a whole, so it has no serde shape of its own.
     #[serde(skip)]
-    Configure { appearance: Appearance },
+    Configure {
+        appearance: Appearance,
+        /// A well-formed tag, or `None` (absent or malformed: the language stays as it is).
+        locale: Option<String>,
+    },
 }
 
 pub const AUTH: &str = "meshes:auth";
@@ -58,13 +62,14 @@ pub const CONTRACT_VERSION: u32 = 1;
 /// What this runtime takes and sends beyond the documented core (`auth`, `ready`,
 /// `token-refresh`, `token-expired`, `navigate`, `resize`), so hosts feature-detect. The loader
 /// (`assets/boot.js`) announces the same list; a test holds them together.
-pub const CAPABILITIES: [&str; 6] = [
+pub const CAPABILITIES: [&str; 7] = [
     "refresh-failed",
     "navigate-to",
     "scroll-into-view",
     "connection",
     "error",
     "appearance",
+    "locale",
 ];
 
 /// Iframe -> parent.

@@ -7,7 +7,7 @@ fn outbound_shapes_are_exact() {
     let cases = [
         (
             EmbedMessage::ready(),
-            r#"{"type":"meshes:ready","version":1,"capabilities":["refresh-failed","navigate-to","scroll-into-view","connection","error","appearance"]}"#,
+            r#"{"type":"meshes:ready","version":1,"capabilities":["refresh-failed","navigate-to","scroll-into-view","connection","error","appearance","locale"]}"#,
         ),
         (
             EmbedMessage::NavigateRefused {

@@ -191,14 +191,22 @@ fn is_package_dir(dir: &str) -> bool {
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
+/// A language catalog the embed fetches on demand (`locales/fr.json`, decision 94): only the
+/// shipped languages, by their exact names.
+fn is_catalog(file: &str) -> bool {
+    file.strip_suffix(".json")
+        .is_some_and(|lang| meshes_protocol::locale::SHIPPED.contains(&lang))
+}
+
 /// Is `name` (the raw request path without its leading `/`) a build asset we serve? Only the
-/// hashed files, the files of a hashed package folder, and the loader, by their exact
-/// byte-for-byte names in `dist/` — never a document. The raw path is compared, not a decoded or
+/// hashed files, the files of a hashed package folder, the loader and the language catalogs,
+/// by their exact byte-for-byte names in `dist/` — never a document. The raw path is compared, not a decoded or
 /// normalised one, so `index%2ehtml`, `index.htm%6C`, `INDEX.HTML` or `./index.html` can never
 /// reach a file.
 fn build_asset(dist: &std::path::Path, name: &str) -> bool {
     let (dir, file) = match name.split_once('/') {
         Some((d, f)) if is_package_dir(d) => (dist.join(d), f),
+        Some(("locales", f)) if is_catalog(f) => (dist.join("locales"), f),
         Some(_) => return false,
         None => (dist.to_path_buf(), name),
     };
@@ -211,7 +219,8 @@ fn build_asset(dist: &std::path::Path, name: &str) -> bool {
     let document = lower.ends_with(".html");
     // The precompressed copies go out only as the encoding of their file, never by name.
     let copy = lower.ends_with(".br") || lower.ends_with(".gz");
-    if !plain || document || copy || !(is_hashed_asset(name) || file == LOADER) {
+    let named = is_hashed_asset(name) || file == LOADER || name.starts_with("locales/");
+    if !plain || document || copy || !named {
         return false;
     }
     std::fs::read_dir(dir).is_ok_and(|entries| {

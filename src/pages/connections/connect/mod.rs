@@ -3,6 +3,7 @@
 
 mod status;
 
+use crate::i18n::{tf, tr};
 use crate::oauth::{OauthFlow, Target};
 use leptos::prelude::*;
 use meshes_protocol::api::Integration;
@@ -25,6 +26,8 @@ pub fn ConnectPanel(
                 name: i.name.clone(),
                 reconnect: None,
             };
+            let name = i.name.clone();
+            let label = move || tf("connections.connect_app", &[("name", name.as_str())]);
             view! {
                 <button
                     type="button"
@@ -34,7 +37,7 @@ pub fn ConnectPanel(
                     aria-describedby="connect-one-at-a-time"
                     on:click=move |_| flow.start(target.clone())
                 >
-                    {format!("Connect {}", i.name)}
+                    {label}
                 </button>
             }
         })
@@ -47,10 +50,8 @@ pub fn ConnectPanel(
             data-hints-accepted=move || flow.hints.get().0
             data-hints-refused=move || flow.hints.get().1
         >
-            <h2 id="connect-apps-title">"Connect an app"</h2>
-            <p class="muted">
-                "You sign in to the app in a window Meshes opens; your password never passes through this page."
-            </p>
+            <h2 id="connect-apps-title">{tr("connections.connect_title")}</h2>
+            <p class="muted">{tr("connections.connect_intro")}</p>
             <div class="connect-buttons">{buttons}</div>
             <p class="help" id="connect-one-at-a-time">
                 {move || {
@@ -59,9 +60,7 @@ pub fn ConnectPanel(
                             let name = flow
                                 .target
                                 .with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default());
-                            format!(
-                                "One sign-in at a time: finish or cancel connecting {name} first.",
-                            )
+                            tf("connections.one_at_a_time", &[("name", name.as_str())])
                         })
                 }}
             </p>
@@ -82,7 +81,7 @@ pub fn FlowStatus(flow: OauthFlow) -> impl IntoView {
                 let (id, label, class) = a.meta();
                 view! {
                     <button type="button" class=class id=id on:click=move |_| a.run(flow)>
-                        {label}
+                        {tr(label)}
                     </button>
                 }
             });
@@ -108,7 +107,7 @@ pub fn FlowStatus(flow: OauthFlow) -> impl IntoView {
                                     href=href
                                     target="_top"
                                 >
-                                    {format!("Continue to {name}")}
+                                    {tf("connections.continue_to", &[("name", name.as_str())])}
                                 </a>
                             }
                         })}

@@ -1,6 +1,7 @@
 //! What the Connect panel says and offers in each state of the flow: pure, so tested natively.
 
 use super::SANDBOX_HINT;
+use crate::i18n::{t, tf};
 use crate::oauth::{OauthFlow, Phase};
 use meshes_protocol::api::AttemptStatus;
 
@@ -18,12 +19,12 @@ pub enum Act {
 impl Act {
     pub fn meta(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Act::ShowWindow => ("oauth-show", "Show window", "btn"),
-            Act::NewTab => ("oauth-new-tab", "Continue in a new tab", "btn btn-primary"),
-            Act::Cancel => ("oauth-cancel", "Cancel", "btn"),
-            Act::Retry => ("oauth-retry", "Try again", "btn btn-primary"),
-            Act::Dismiss => ("oauth-dismiss", "Dismiss", "btn-link"),
-            Act::Redirect => ("oauth-redirect", "Continue on this page instead", "btn"),
+            Act::ShowWindow => ("oauth-show", "connections.show_window", "btn"),
+            Act::NewTab => ("oauth-new-tab", "connections.new_tab", "btn btn-primary"),
+            Act::Cancel => ("oauth-cancel", "common.cancel", "btn"),
+            Act::Retry => ("oauth-retry", "common.try_again", "btn btn-primary"),
+            Act::Dismiss => ("oauth-dismiss", "connections.dismiss", "btn-link"),
+            Act::Redirect => ("oauth-redirect", "connections.redirect_instead", "btn"),
         }
     }
 
@@ -74,26 +75,32 @@ pub fn describe(phase: &Phase, name: &str, redirect: bool) -> Option<StatusLine>
     Some(match phase {
         Phase::Idle => return None,
         Phase::Finished(a) if a.status == AttemptStatus::Completed => return None,
-        Phase::Opening => line("opening", "status", "flow-status", vec![format!("Opening {name}…")], vec![]),
+        Phase::Opening => line(
+            "opening",
+            "status",
+            "flow-status",
+            vec![tf("connections.flow_opening", &[("name", name)])],
+            vec![],
+        ),
         Phase::Waiting { lost: false } => line(
             "waiting",
             "status",
             "flow-status",
-            vec![format!("Finish connecting {name} in the window that opened.")],
+            vec![tf("connections.flow_waiting", &[("name", name)])],
             vec![Act::ShowWindow, Act::Cancel],
         ),
         Phase::Waiting { lost: true } => line(
             "waiting",
             "status",
             "flow-status",
-            vec![format!("Waiting for {name}. If you closed its window, cancel and start again.")],
+            vec![tf("connections.flow_lost", &[("name", name)])],
             vec![Act::Cancel],
         ),
         Phase::Blocked => line(
             "blocked",
             "alert",
             "flow-status warning",
-            vec![format!("Your browser blocked the {name} sign-in window.")],
+            vec![tf("connections.flow_blocked", &[("name", name)])],
             with_redirect(vec![Act::NewTab, Act::Cancel]),
         ),
         Phase::NoWindows => StatusLine {
@@ -103,8 +110,8 @@ pub fn describe(phase: &Phase, name: &str, redirect: bool) -> Option<StatusLine>
                 "alert",
                 "flow-status warning",
                 vec![
-                    format!("{name} can't be connected here: this workspace is not allowed to open windows."),
-                    "The app embedding this workspace must add this to its iframe's sandbox attribute (ask that app's support team):".into(),
+                    tf("connections.flow_no_windows", &[("name", name)]),
+                    t("connections.flow_sandbox_hint"),
                 ],
                 with_redirect(vec![Act::Cancel]),
             )
@@ -115,31 +122,46 @@ pub fn describe(phase: &Phase, name: &str, redirect: bool) -> Option<StatusLine>
                 "redirect",
                 "status",
                 "flow-status",
-                vec![format!("You'll leave this page to sign in to {name}, then come back here.")],
+                vec![tf("connections.flow_redirect", &[("name", name)])],
                 vec![Act::Cancel],
             )
         },
-        Phase::Resuming => line("resuming", "status", "flow-status", vec![format!("Checking the result of connecting {name}…")], vec![]),
+        Phase::Resuming => line(
+            "resuming",
+            "status",
+            "flow-status",
+            vec![tf("connections.flow_resuming", &[("name", name)])],
+            vec![],
+        ),
         Phase::Finished(a) => {
             let title = match a.status {
-                AttemptStatus::Denied => format!("{name} was not connected: access was denied."),
-                AttemptStatus::Cancelled => format!("Connecting {name} was cancelled."),
-                AttemptStatus::Expired => format!("Connecting {name} timed out."),
-                _ => format!("{name} could not be connected."),
+                AttemptStatus::Denied => tf("connections.flow_denied", &[("name", name)]),
+                AttemptStatus::Cancelled => tf("connections.flow_cancelled", &[("name", name)]),
+                AttemptStatus::Expired => tf("connections.flow_expired", &[("name", name)]),
+                _ => tf("connections.flow_failed", &[("name", name)]),
             };
             // A denial needs no second sentence saying the same; it needs what to do instead.
             let why = match (a.status, &a.error) {
-                (AttemptStatus::Denied, _) => format!("To connect it, try again and allow access when {name} asks."),
+                (AttemptStatus::Denied, _) => tf("connections.flow_denied_hint", &[("name", name)]),
                 (_, Some(e)) => e.message.clone(),
-                (_, None) => "Nothing was connected.".into(),
+                (_, None) => t("connections.flow_nothing_connected"),
             };
-            line(a.status.as_str(), "alert", "flow-status error-state", vec![title, why], vec![Act::Retry, Act::Dismiss])
+            line(
+                a.status.as_str(),
+                "alert",
+                "flow-status error-state",
+                vec![title, why],
+                vec![Act::Retry, Act::Dismiss],
+            )
         }
         Phase::Refused(msg) => line(
             "refused",
             "alert",
             "flow-status error-state",
-            vec![format!("{name} could not be connected."), msg.clone()],
+            vec![
+                tf("connections.flow_failed", &[("name", name)]),
+                msg.clone(),
+            ],
             vec![Act::Retry],
         ),
     })

@@ -1,6 +1,7 @@
 //! The form's inputs: one per `authentication.fields` entry (shown only while its `dependsOn`
 //! holds), and the webhook's custom headers.
 
+use crate::i18n::{number, t, tf, tr};
 use crate::pages::kit::{FieldError, FormErrors};
 use leptos::prelude::*;
 use meshes_protocol::api::{AuthField, FieldType, Integration, MAX_CUSTOM_HEADERS};
@@ -64,11 +65,17 @@ fn control(
             m.insert(key.get_value(), event_target_value(&e));
         })
     };
-    let label = format!(
-        "{}{}",
-        f.label,
-        if f.is_required() { " (required)" } else { "" }
-    );
+    let label = {
+        let text = f.label.clone();
+        let required = f.is_required();
+        move || {
+            if required {
+                tf("connections.field_required", &[("label", text.as_str())])
+            } else {
+                text.clone()
+            }
+        }
+    };
     let param = StoredValue::new(format!("metadata.{}", f.key));
     let invalid = move || param.with_value(|p| errors.invalid(p));
     let err_id = format!("{dom_id}-error");
@@ -109,10 +116,12 @@ fn control(
             } else {
                 "text"
             };
-            let ph = if saved_secret {
-                "Saved — leave blank to keep it"
-            } else {
-                ""
+            let ph = move || {
+                if saved_secret {
+                    t("connections.saved_secret")
+                } else {
+                    String::new()
+                }
             };
             view! {
                 <input
@@ -146,14 +155,18 @@ pub fn CustomHeaders(
         view! {
             <div class="header-row">
                 <input
-                    aria-label=format!("Header {} name", i + 1)
+                    aria-label=move || {
+                        tf("connections.header_name", &[("number", number(i + 1).as_str())])
+                    }
                     placeholder="X-Header"
                     prop:value=n
                     on:input=move |e| headers.update(|h| h[i].0 = event_target_value(&e))
                 />
                 <input
-                    aria-label=format!("Header {} value", i + 1)
-                    placeholder="value"
+                    aria-label=move || {
+                        tf("connections.header_value", &[("number", number(i + 1).as_str())])
+                    }
+                    placeholder=tr("connections.header_value_placeholder")
                     prop:value=v
                     on:input=move |e| headers.update(|h| h[i].1 = event_target_value(&e))
                 />
@@ -167,7 +180,7 @@ pub fn CustomHeaders(
                             })
                     }
                 >
-                    "Remove"
+                    {tr("common.remove")}
                 </button>
                 <p class="field-error">
                     {move || {
@@ -181,7 +194,14 @@ pub fn CustomHeaders(
     };
     view! {
         <fieldset class="headers">
-            <legend>{format!("Custom headers (up to {MAX_CUSTOM_HEADERS})")}</legend>
+            <legend>
+                {move || {
+                    tf(
+                        "connections.custom_headers",
+                        &[("max", number(MAX_CUSTOM_HEADERS).as_str())],
+                    )
+                }}
+            </legend>
             {move || headers.get().into_iter().enumerate().map(header_row).collect_view()}
             <button
                 type="button"
@@ -190,7 +210,7 @@ pub fn CustomHeaders(
                 disabled=move || headers.with(|h| h.len() >= MAX_CUSTOM_HEADERS)
                 on:click=move |_| headers.update(|h| h.push((String::new(), String::new())))
             >
-                "Add header"
+                {tr("connections.add_header")}
             </button>
             <p class="field-error">{move || errors.of("metadata.custom_headers")}</p>
         </fieldset>

@@ -5,6 +5,7 @@
 mod fields;
 
 use crate::api::use_api;
+use crate::i18n::{t, tf, tr};
 use crate::pages::kit::{FieldError, FormActions, FormErrors, Mutation};
 use crate::ui::use_focus;
 use fields::{AuthFieldInput, CustomHeaders, value_or_default};
@@ -119,10 +120,7 @@ pub fn ConnectionForm(
         let mut found = check_metadata(&i, &metadata, |_| editing_id.is_some());
         let name = name.get_untracked().trim().to_owned();
         if !valid_connection_name(&name) {
-            found.insert(
-                0,
-                ParamError::new("name", "Use 1–128 letters, digits, spaces, _ or -"),
-            );
+            found.insert(0, ParamError::new("name", t("connections.name_invalid")));
         }
         if !errors.check(found) {
             return;
@@ -178,10 +176,10 @@ pub fn ConnectionForm(
                     on_cancel.run(());
                 }
             }
-            aria-label=if is_edit { "Edit connection" } else { "New connection" }
+            aria-label=tr(if is_edit { "connections.edit_title" } else { "connections.new_title" })
         >
-            <h2>{if is_edit { "Edit connection" } else { "New connection" }}</h2>
-            <label for="conn-type">"Integration"</label>
+            <h2>{tr(if is_edit { "connections.edit_title" } else { "connections.new_title" })}</h2>
+            <label for="conn-type">{tr("common.integration")}</label>
             <select
                 id="conn-type"
                 prop:value=kind
@@ -199,21 +197,23 @@ pub fn ConnectionForm(
             </select>
             {(!is_edit && !oauth.is_empty())
                 .then(|| {
+                    let names = oauth
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     view! {
                         <p class="help" id="oauth-entry">
-                            {format!(
-                                "{} connect by signing in to the provider; their Connect buttons open a Meshes-hosted window.",
-                                oauth.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", "),
-                            )}
+                            {move || tf("connections.oauth_entry", &[("names", names.as_str())])}
                         </p>
                     }
                 })}
-            <label for="conn-name">"Name (required)"</label>
+            <label for="conn-name">{tr("connections.name_required")}</label>
             <input
                 id="conn-name"
                 prop:value=name
                 on:input=move |e| name.set(event_target_value(&e))
-                placeholder="e.g. Billing webhook"
+                placeholder=tr("connections.name_placeholder")
                 aria-invalid=move || errors.invalid("name")
                 aria-describedby="conn-name-error"
             />
@@ -243,12 +243,12 @@ pub fn ConnectionForm(
                         prop:checked=skip_test
                         on:change=move |e| skip_test.set(event_target_checked(&e))
                     />
-                    "Skip URL payload test"
+                    {tr("connections.skip_test")}
                 </label>
             </Show>
             <FormActions
                 id="conn-save"
-                label=if is_edit { "Save changes" } else { "Create connection" }
+                label=if is_edit { "connections.save_changes" } else { "connections.create" }
                 save
                 errors
                 on_cancel

@@ -2,6 +2,7 @@
 //! found next to what they are about.
 
 use super::{Row, Transform, on_error_label, transform_label};
+use crate::i18n::{number, t, tf, tr};
 use crate::pages::kit::FormErrors;
 use crate::ui::Table;
 use leptos::prelude::*;
@@ -18,8 +19,13 @@ pub fn RowsEditor(
     view! {
         <Table
             id="mapping-rows"
-            columns=&["Destination field", "Source", "Transforms", "On error"]
-            actions="Remove"
+            columns=&[
+                "mappings.col_dest",
+                "mappings.col_source",
+                "mappings.col_transforms",
+                "mappings.col_on_error",
+            ]
+            actions="common.remove"
         >
             {move || {
                 (0..count())
@@ -28,9 +34,7 @@ pub fn RowsEditor(
             }}
         </Table>
         <Show when=move || count() == 0>
-            <p class="empty">
-                "No fields are mapped yet. Add a field to send a payload value to the destination."
-            </p>
+            <p class="empty">{tr("mappings.empty")}</p>
         </Show>
     }
 }
@@ -63,29 +67,35 @@ fn RowView(
     let transforms =
         move || rows.with(|r| r.get(i).map(|r| r.transforms.clone()).unwrap_or_default());
     let is_literal = move || rows.with(|r| r.get(i).is_some_and(|r| r.literal));
+    // The row's controls name it by its number.
+    let numbered = move |key: &'static str| tf(key, &[("row", number(i + 1).as_str())]);
     view! {
         <tr class="mapping-row">
-            <td data-label="Destination field">
+            <td data-label=tr("mappings.col_dest")>
                 <select
                     class="map-dest"
-                    aria-label=format!("Destination field {}", i + 1)
+                    aria-label=move || numbered("mappings.dest_label")
                     prop:value=get(|r| r.dest.clone())
                     on:change=set(|r, v| r.dest = v)
                     disabled=!can_edit
                 >
-                    <option value="">"Choose…"</option>
+                    <option value="">{tr("common.choose")}</option>
                     {move || {
                         catalog
                             .with(|c| c.fields.clone())
                             .into_iter()
                             .map(|f| {
                                 let ro = f.is_read_only();
-                                let label = format!(
-                                    "{}{}{}",
+                                let name = format!(
+                                    "{}{}",
                                     f.label.clone().unwrap_or_else(|| f.key.clone()),
                                     if f.is_required() { " *" } else { "" },
-                                    if ro { " (read-only)" } else { "" },
                                 );
+                                let label = if ro {
+                                    tf("mappings.read_only_field", &[("field", name.as_str())])
+                                } else {
+                                    name
+                                };
                                 view! {
                                     <option value=f.key.clone() disabled=ro>
                                         {label}
@@ -97,23 +107,29 @@ fn RowView(
                 </select>
                 <p class="field-error">{move || errors.of(&pd)}</p>
             </td>
-            <td data-label="Source">
+            <td data-label=tr("mappings.col_source")>
                 <select
                     class="map-source-kind"
-                    aria-label=format!("Source type {}", i + 1)
+                    aria-label=move || numbered("mappings.source_type_label")
                     prop:value=move || if is_literal() { "literal" } else { "path" }
                     on:change=set(|r, v| r.literal = v == "literal")
                     disabled=!can_edit
                 >
-                    <option value="path">"Payload path"</option>
-                    <option value="literal">"Fixed value"</option>
+                    <option value="path">{tr("mappings.source_path")}</option>
+                    <option value="literal">{tr("mappings.source_literal")}</option>
                 </select>
                 <input
                     class="map-source"
-                    aria-label=format!("Source {}", i + 1)
+                    aria-label=move || numbered("mappings.source_label")
                     list=move || (!is_literal()).then_some("payload-paths")
                     placeholder=move || {
-                        if is_literal() { "e.g. lead" } else { "e.g. email or user.name" }
+                        t(
+                            if is_literal() {
+                                "mappings.literal_placeholder"
+                            } else {
+                                "mappings.path_placeholder"
+                            },
+                        )
                     }
                     prop:value=get(|r| r.value.clone())
                     on:input=set(|r, v| r.value = v)
@@ -121,7 +137,9 @@ fn RowView(
                 />
                 <p class="field-error">{move || errors.of(&ps)}</p>
             </td>
-            <td data-label="Transforms">
+            <td data-label=tr(
+                "mappings.col_transforms",
+            )>
                 {move || {
                     transforms()
                         .into_iter()
@@ -134,7 +152,7 @@ fn RowView(
                         view! {
                             <select
                                 class="map-add-transform"
-                                aria-label=format!("Add transform to field {}", i + 1)
+                                aria-label=move || numbered("mappings.add_transform_label")
                                 prop:value=""
                                 disabled={move || transforms().len() >= MAX_TRANSFORMS}
                                 on:change=move |e| {
@@ -152,26 +170,28 @@ fn RowView(
                                     }
                                 }
                             >
-                                <option value="">"+ Change the value…"</option>
+                                <option value="">{tr("mappings.add_transform")}</option>
                                 {TRANSFORMS
                                     .map(|t| {
-                                        view! { <option value=t>{transform_label(t)}</option> }
+                                        view! {
+                                            <option value=t>{move || transform_label(t)}</option>
+                                        }
                                     })
                                     .collect_view()}
                             </select>
                         }
                     })} <p class="field-error">{move || errors.of(&pt)}</p>
             </td>
-            <td data-label="On error">
+            <td data-label=tr("mappings.col_on_error")>
                 <select
                     class="map-on-error"
-                    aria-label=format!("On error {}", i + 1)
+                    aria-label=move || numbered("mappings.on_error_label")
                     prop:value=get(|r| r.on_error.clone())
                     on:change=set(|r, v| r.on_error = v)
                     disabled=!can_edit
                 >
                     {ON_ERROR
-                        .map(|o| view! { <option value=o>{on_error_label(o)}</option> })
+                        .map(|o| view! { <option value=o>{move || on_error_label(o)}</option> })
                         .collect_view()}
                 </select>
             </td>
@@ -190,7 +210,7 @@ fn RowView(
                                     })
                                 }
                             >
-                                "Remove"
+                                {tr("common.remove")}
                             </button>
                         }
                     })}
@@ -218,9 +238,9 @@ fn TransformView(
         }
     };
     let arg = match t.kind.as_str() {
-        "default" => Some("Value"),
-        "substring" => Some("Start"),
-        "to_date" | "to_datetime" => Some("Time zone"),
+        "default" => Some("mappings.arg_value"),
+        "substring" => Some("mappings.arg_start"),
+        "to_date" | "to_datetime" => Some("mappings.arg_timezone"),
         _ => None,
     };
     let tp = format!("schema.fields[{i}].transforms[{j}]");
@@ -229,15 +249,17 @@ fn TransformView(
             .iter()
             .find_map(|k| errors.of(&format!("{tp}.{k}")))
     };
+    let kind = t.kind.clone();
+    let kind_label = move || transform_label(&kind);
     view! {
         <div class="transform">
-            <span>{transform_label(&t.kind).to_owned()}</span>
+            <span>{kind_label}</span>
             {arg
                 .map(|label| {
                     view! {
                         <input
-                            aria-label=label
-                            placeholder=label
+                            aria-label=tr(label)
+                            placeholder=tr(label)
                             prop:value=t.a.clone()
                             on:input=upd(|t, v| t.a = v)
                             disabled=!can_edit
@@ -248,8 +270,8 @@ fn TransformView(
                 .then(|| {
                     view! {
                         <input
-                            aria-label="Length"
-                            placeholder="Length"
+                            aria-label=tr("mappings.arg_length")
+                            placeholder=tr("mappings.arg_length")
                             prop:value=t.b.clone()
                             on:input=upd(|t, v| t.b = v)
                             disabled=!can_edit
@@ -262,7 +284,7 @@ fn TransformView(
                         <button
                             type="button"
                             class="btn-link"
-                            aria-label="Remove transform"
+                            aria-label=tr("mappings.remove_transform")
                             on:click=move |_| {
                                 rows.update(|r| {
                                     if let Some(row) = r

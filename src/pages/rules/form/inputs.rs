@@ -2,6 +2,7 @@
 //! channels…, with a nested value for advanced inputs), or a typed field.
 
 use crate::error::AppError;
+use crate::i18n::{tf, tr};
 use crate::pages::kit::FormErrors;
 use leptos::prelude::*;
 use meshes_protocol::api::{ActionInput, FieldType, InputKind, LiveItem};
@@ -28,15 +29,16 @@ pub fn ActionInputField(
         })
     };
     let field = input.field().to_owned();
-    let label = format!(
-        "{}{}",
-        input.label(),
-        if input.is_required() {
-            " (required)"
-        } else {
-            ""
+    let label = {
+        let (name, required) = (input.label().to_owned(), input.is_required());
+        move || {
+            if required {
+                tf("rules.input_required", &[("label", name.as_str())])
+            } else {
+                name.clone()
+            }
         }
-    );
+    };
     let dom_id = format!("rule-input-{field}");
     let err = {
         let f = format!("metadata.{field}");
@@ -62,7 +64,7 @@ pub fn ActionInputField(
                     prop:value=value
                     on:change=move |e| set_input(f.clone(), event_target_value(&e))
                 >
-                    <option value="">"Choose…"</option>
+                    <option value="">{tr("common.choose")}</option>
                     {move || {
                         opts()
                             .into_iter()
@@ -75,7 +77,7 @@ pub fn ActionInputField(
                 let f = field.clone();
                 view! {
                     <label>
-                        "Value"
+                        {tr("rules.input_value")}
                         <select
                             id="rule-input-value"
                             prop:value=move || {
@@ -83,7 +85,7 @@ pub fn ActionInputField(
                             }
                             on:change=move |e| set_input("value".into(), event_target_value(&e))
                         >
-                            <option value="">"Choose…"</option>
+                            <option value="">{tr("common.choose")}</option>
                             {move || {
                                 let picked = inputs
                                     .with(|m| m.get(&f).cloned().unwrap_or_default());

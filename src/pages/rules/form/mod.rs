@@ -9,6 +9,7 @@ mod start;
 use super::Catalogs;
 use crate::api::use_api;
 use crate::error::AppError;
+use crate::i18n::{tf, tr};
 use crate::pages::kit::{FieldError, FormActions, FormErrors, Mutation, authed_resource};
 use crate::ui::{ErrorState, use_focus};
 use inputs::{ActionInputField, live_items};
@@ -158,10 +159,10 @@ pub fn RuleForm(
                     on_cancel.run(());
                 }
             }
-            aria-label=if is_edit { "Edit rule" } else { "New rule" }
+            aria-label=tr(if is_edit { "rules.edit" } else { "rules.new" })
         >
-            <h2>{if is_edit { "Edit rule" } else { "New rule" }}</h2>
-            <label for="rule-event">"When this event arrives (required)"</label>
+            <h2>{tr(if is_edit { "rules.edit" } else { "rules.new" })}</h2>
+            <label for="rule-event">{tr("rules.field_event")}</label>
             <select
                 id="rule-event"
                 prop:value=event
@@ -169,7 +170,7 @@ pub fn RuleForm(
                 aria-invalid=move || errors.invalid("event")
                 aria-describedby="rule-event-error"
             >
-                <option value="">"Choose an event type…"</option>
+                <option value="">{tr("rules.choose_event")}</option>
                 {options(cats.with_value(|c| c.event_types.clone()))}
             </select>
             <FieldError errors param="event" id="rule-event-error".to_owned() />
@@ -177,14 +178,19 @@ pub fn RuleForm(
                 Some((r, id)) => {
                     view! {
                         <p class="help">
-                            {format!("Only for {r} {id} (this view is limited to it).")}
+                            {move || {
+                                tf(
+                                    "rules.locked_to",
+                                    &[("resource", r.as_str()), ("id", id.as_str())],
+                                )
+                            }}
                         </p>
                     }
                         .into_any()
                 }
                 None => {
                     view! {
-                        <label for="rule-resource">"Only for this resource type (optional)"</label>
+                        <label for="rule-resource">{tr("rules.field_resource")}</label>
                         <select
                             id="rule-resource"
                             prop:value=resource
@@ -192,14 +198,14 @@ pub fn RuleForm(
                             aria-invalid=move || errors.invalid("resource")
                             aria-describedby="rule-resource-error"
                         >
-                            <option value="">"Any resource"</option>
+                            <option value="">{tr("rules.any_resource")}</option>
                             {options(cats.with_value(|c| c.resources.clone()))}
                         </select>
-                        <label for="rule-resource-id">"Only for this resource id (optional)"</label>
+                        <label for="rule-resource-id">{tr("rules.field_resource_id")}</label>
                         <input
                             id="rule-resource-id"
                             bind:value=resource_id
-                            placeholder="e.g. cnt_1001"
+                            placeholder=tr("rules.resource_id_placeholder")
                             aria-invalid=move || errors.invalid("resource_id")
                             aria-describedby="rule-resource-id-error"
                         />
@@ -213,7 +219,7 @@ pub fn RuleForm(
                         .into_any()
                 }
             }}
-            <label for="rule-connection">"Send to connection (required)"</label>
+            <label for="rule-connection">{tr("rules.field_connection")}</label>
             <select
                 id="rule-connection"
                 disabled=is_edit
@@ -226,15 +232,18 @@ pub fn RuleForm(
                 aria-invalid=move || errors.invalid("connection")
                 aria-describedby="rule-connection-error"
             >
-                <option value="">"Choose a connection…"</option>
+                <option value="">{tr("rules.choose_connection")}</option>
                 {cats
                     .with_value(|c| c.connections.clone())
                     .into_iter()
                     .map(|c| {
-                        let label = if c.active {
-                            c.name.clone()
-                        } else {
-                            format!("{} (needs attention)", c.name)
+                        let (name, active) = (c.name.clone(), c.active);
+                        let label = move || {
+                            if active {
+                                name.clone()
+                            } else {
+                                tf("rules.needs_attention", &[("name", name.as_str())])
+                            }
                         };
                         view! { <option value=c.id.clone()>{label}</option> }
                     })
@@ -242,7 +251,7 @@ pub fn RuleForm(
             </select>
             <FieldError errors param="connection" id="rule-connection-error".to_owned() />
             <Show when=move || kind.with(Option::is_some)>
-                <label for="rule-action">"Action (required)"</label>
+                <label for="rule-action">{tr("rules.field_action")}</label>
                 <select
                     id="rule-action"
                     prop:value=action
@@ -253,7 +262,7 @@ pub fn RuleForm(
                     aria-invalid=move || errors.invalid("metadata.action")
                     aria-describedby="rule-action-error"
                 >
-                    <option value="">"Choose an action…"</option>
+                    <option value="">{tr("rules.choose_action")}</option>
                     {move || {
                         actions
                             .get()
@@ -279,7 +288,7 @@ pub fn RuleForm(
             {move || live.get().and_then(Result::err).map(|err| view! { <ErrorState err /> })}
             <FormActions
                 id="rule-save"
-                label=if is_edit { "Save rule" } else { "Create rule" }
+                label=if is_edit { "rules.save" } else { "rules.create" }
                 save
                 errors
                 on_cancel

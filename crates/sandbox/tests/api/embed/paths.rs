@@ -124,6 +124,20 @@ async fn encoded_and_case_variants_of_document_paths_never_skip_the_headers() {
             "/pkg-0123456789abcdef/sub/__wasm_split.js",
             StatusCode::NOT_FOUND,
         ),
+        // Language catalogs: a shipped language by its exact name, nothing else in the folder.
+        ("/locales/fr.json", StatusCode::OK),
+        ("/locales/FR.json", StatusCode::NOT_FOUND),
+        ("/locales/fr.JSON", StatusCode::NOT_FOUND),
+        ("/locales/fr%2ejson", StatusCode::NOT_FOUND),
+        ("/locales%2ffr.json", StatusCode::NOT_FOUND),
+        ("/LOCALES/fr.json", StatusCode::NOT_FOUND),
+        ("/locales/./fr.json", StatusCode::NOT_FOUND),
+        ("/locales/../index.html", StatusCode::NOT_FOUND),
+        ("/locales/%2e%2e/index.html", StatusCode::NOT_FOUND),
+        // In the folder, but not a shipped language.
+        ("/locales/xx.json", StatusCode::NOT_FOUND),
+        ("/locales/de.json", StatusCode::NOT_FOUND),
+        ("/locales/index.html", StatusCode::NOT_FOUND),
     ] {
         let r = doc(&app, path).await;
         assert_eq!(r.status, status, "{path}");

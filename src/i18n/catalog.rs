@@ -1,0 +1,91 @@
+//! One catalog: key → message, as JSON (`locales/<lang>.json`). A message is a string with
+//! `{name}` slots, or its plural forms by CLDR category (`{"one": "…", "other": "…"}`), where
+//! `{count}` is the number in the locale's digits.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Msg {
+    Text(String),
+    /// CLDR category (`zero`, `one`, `two`, `few`, `many`, `other`) → form.
+    Plural(HashMap<String, String>),
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(transparent)]
+pub struct Catalog(HashMap<String, Msg>);
+
+impl Catalog {
+    /// A catalog from its JSON, or why not: anything but an object of strings and plural
+    /// objects is refused whole (a half-read catalog would mix languages at random).
+    pub fn parse(json: &str) -> Result<Catalog, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Msg> {
+        self.0.get(key)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+}
+
+impl Msg {
+    /// The form for a plural category, `other` when the catalog has no such form; a plain text
+    /// is its own every form.
+    pub fn form(&self, category: &str) -> &str {
+        match self {
+            Msg::Text(s) => s,
+            Msg::Plural(forms) => forms
+                .get(category)
+                .or_else(|| forms.get("other"))
+                .map_or("", String::as_str),
+        }
+    }
+}
+
+/// `template` with each `{name}` replaced by its value in `args`; an unknown slot is left as
+/// written (so a catalog's typo shows, instead of silently losing words).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, v) = args.iter().find(|(k, _)| *k == name)?;
+            Some((v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}` slots a message uses, for the catalog checks.
+pub fn slots(template: &str) -> Vec<&str> {
+    let mut found = vec![];
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        found.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
