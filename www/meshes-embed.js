@@ -30,12 +30,10 @@ export const DEFAULT_SANDBOX =
 
 // Three tries, 1 s and 2 s apart, 8 s each: the failure is reported within 27 s, before the
 // embed's own 30 s wait for an answer runs out.
-// Before each try: none, then 1 s, then 2 s.
-const REFRESH_WAITS = [0, 1000, 2000];
 const REFRESH_TIMEOUT_MS = 8000;
 const NO_TOKEN = 'refresh() did not return an access token';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const withTimeout = (promise, ms) => Promise.race([
   promise,
   sleep(ms).then(() => { throw Error(NO_TOKEN); }),
@@ -117,7 +115,7 @@ export function mountMeshesEmbed(container, {
   // The host's look and language go first (before the token, so the first page paints in
   // them). An embed without the `appearance`/`locale` capability ignores what it does not know.
   const look = { appearance, locale };
-  const configure = () => info && post({ ...look, type: 'meshes:configure' });
+  const configure = () => info && (look.appearance || look.locale) && post({ ...look, type: 'meshes:configure' });
 
   // Ready failed to come: say why, once, to `error`, `ready` and onEvent.
   function fail(code) {
@@ -135,9 +133,8 @@ export function mountMeshesEmbed(container, {
   }
   // Nothing heard at all: a server that answers means the browser refused the frame.
   const timer = setTimeout(() => {
-    if (heard) return fail('unknown');
-    fetch(origin, { mode: 'no-cors' })
-      .then(() => fail('frame-refused'), () => fail('network'));
+    if (heard) fail('unknown');
+    else fetch(origin, { mode: 'no-cors' }).then(() => fail('frame-refused'), () => fail('network'));
   }, readyTimeout);
 
   // Ask the host's backend for a token: the result must be a token-shaped string; a failure or
@@ -145,7 +142,8 @@ export function mountMeshesEmbed(container, {
   // is aborted (`signal`), so a late answer can't retire the token a later try delivered.
   async function fetchToken() {
     let last;
-    for (const wait of REFRESH_WAITS) {
+    // Before each try: none, then 1 s, then 2 s.
+    for (const wait of [0, 1e3, 2e3]) {
       await sleep(wait);
       const abort = new AbortController();
       try {
@@ -167,7 +165,8 @@ export function mountMeshesEmbed(container, {
   function onMessage(event) {
     if (event.origin !== origin || event.source !== iframe.contentWindow) return;
     const msg = event.data;
-    if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string' || !msg.type.startsWith('meshes:')) return;
+    // Only an object with a `meshes:` type (null and primitives have no string `type`).
+    if (typeof msg?.type !== 'string' || !msg.type.startsWith('meshes:')) return;
     heard = true;
     let name = msg.type.slice(7);
     let detail = msg;

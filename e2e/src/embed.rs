@@ -30,12 +30,9 @@ impl Stack {
 
     /// The session the host page launched (from its status line).
     pub async fn host_session_id(&self) -> String {
-        let _ = self.driver.enter_default_frame().await;
-        let text = self
-            .js("return document.querySelector('#host-status').textContent")
-            .await;
-        let text = text.as_str().expect("the host's status line");
-        text.split_whitespace()
+        self.host_status()
+            .await
+            .split_whitespace()
             .find(|w| w.starts_with("sess_"))
             .expect("session id in the host status")
             .to_owned()

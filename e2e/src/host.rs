@@ -49,4 +49,27 @@ impl Stack {
             .await?;
         Ok(())
     }
+
+    /// Set a field of one of the demo host's forms and tell the page, as a user would (an
+    /// `input` event on the form).
+    pub async fn fill_on_host(&self, form: &str, field: &str, value: &str) -> WebDriverResult<()> {
+        self.driver.enter_default_frame().await?;
+        self.driver
+            .execute(
+                "const f = document.querySelector(arguments[0]); f.elements[arguments[1]].value = arguments[2]; \
+                 f.dispatchEvent(new Event('input', {bubbles: true})); return true",
+                vec![Value::from(form), Value::from(field), Value::from(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The demo host's status line.
+    pub async fn host_status(&self) -> String {
+        let _ = self.driver.enter_default_frame().await;
+        let text = self
+            .js("return document.querySelector('#host-status').textContent")
+            .await;
+        text.as_str().expect("the host's status line").to_owned()
+    }
 }

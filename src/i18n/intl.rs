@@ -64,14 +64,16 @@ impl Formats {
         self.plural.select(n).into()
     }
 
-    pub fn number(&self, n: f64) -> String {
-        call(&self.number, &JsValue::from_f64(n)).unwrap_or_else(|| n.to_string())
+    /// (Counts only: formatting an `f64` in Rust would cost the bundle 4 kB.)
+    pub fn number(&self, n: usize) -> String {
+        call(&self.number, &JsValue::from_f64(n as f64)).unwrap_or_else(|| n.to_string())
     }
 
     /// A share given in thousandths (`987` → `98.7%`, `98,7 %`).
     pub fn percent(&self, permille: u32) -> String {
         let share = f64::from(permille) / 1000.0;
-        call(&self.percent, &JsValue::from_f64(share)).unwrap_or_else(|| format!("{share}"))
+        call(&self.percent, &JsValue::from_f64(share))
+            .unwrap_or_else(|| format!("{}.{}%", permille / 10, permille % 10))
     }
 
     /// `at` (RFC 3339) as date and time in the viewer's zone; `None` if it is not a date.

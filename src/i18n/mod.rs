@@ -89,13 +89,12 @@ pub fn tf(key: &'static str, args: &[(&str, &str)]) -> String {
 pub fn tp(key: &'static str, count: usize, args: &[(&str, &str)]) -> String {
     with_msg(key, |msg, active| {
         let formats = active.formats();
-        let n = count as f64;
-        let number = formats.number(n);
+        let number = formats.number(count);
         let mut all = vec![("count", number.as_str())];
         all.extend_from_slice(args);
         msg.map_or_else(
             || key.to_owned(),
-            |m| fill(m.form(&formats.category(n)), &all),
+            |m| fill(m.form(&formats.category(count as f64)), &all),
         )
     })
 }
@@ -113,7 +112,7 @@ pub fn formats<R>(f: impl FnOnce(&Formats) -> R) -> R {
 
 /// A count in the locale's digits and grouping.
 pub fn number(n: usize) -> String {
-    formats(|f| f.number(n as f64))
+    formats(|f| f.number(n))
 }
 
 #[cfg(test)]

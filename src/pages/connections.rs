@@ -146,7 +146,7 @@ pub fn ConnectionsPage() -> impl IntoView {
     };
     view! {
         <PageHeader title=tr("connections.title") subtitle=tr("connections.subtitle") />
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        {permits.err().map(|why| view! { <ReadOnlyNote reason=move || why.sentence() /> })}
         <div class="toolbar">
             <input
                 type="search"

@@ -170,7 +170,7 @@ fn Editor(d: Loaded) -> impl IntoView {
             title=move || tf("mappings.title", &[("name", conn_name.as_str())])
             subtitle=tr("mappings.subtitle")
         />
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        {permits.err().map(|why| view! { <ReadOnlyNote reason=move || why.sentence() /> })}
         <p class="muted" id="mapping-status">
             {status_line}
             " · "
@@ -184,7 +184,7 @@ fn Editor(d: Loaded) -> impl IntoView {
                     })
             }}
             " "
-            {move || view! { <Time at=catalog.with(|c| c.refreshed_at.clone()) /> }}
+            {move || view! { <Time at=catalog.with(|c| c.refreshed_at.clone()) relative=true /> }}
             " "
             <button
                 type="button"

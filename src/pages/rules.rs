@@ -75,7 +75,7 @@ pub fn RulesPage() -> impl IntoView {
     let focus = use_focus();
     view! {
         <PageHeader title=tr("rules.title") subtitle=tr("rules.subtitle") />
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        {permits.err().map(|why| view! { <ReadOnlyNote reason=move || why.sentence() /> })}
         <form
             class="filters"
             id="rule-filters"

@@ -121,24 +121,22 @@ impl Session {
         claims.sid == ctx.session_id && claims.ws == ctx.workspace.id
     }
 
-    /// Whether this session's type and role allow `action` (the API checks again); if not, the
-    /// sentence shown instead of the controls.
-    pub fn permits(&self, action: Action) -> Result<(), String> {
+    /// Whether this session's type and role allow `action` (the API checks again); if not, why
+    /// ([`Refusal::sentence`], shown instead of the controls).
+    pub fn permits(&self, action: Action) -> Result<(), Refusal> {
         let ctx = self.ctx();
         if can_perform(ctx.session_type, ctx.role, action) {
             return Ok(());
         }
-        let role = crate::i18n::t(match ctx.role {
-            Role::Member => "role.member",
-            Role::Admin => "role.admin",
-            Role::Owner => "role.owner",
-        });
         let key = match (ctx.session_type, action) {
             (SessionType::Dashboard, _) => "session.read_only",
             (_, Action::Delete) => "session.delete_needs_owner",
             _ => "session.changes_need_admin",
         };
-        Err(tf(key, &[("role", &role)]))
+        Err(Refusal {
+            key,
+            role: ctx.role,
+        })
     }
 
     /// The current token without waiting, untracked (tests and diagnostics).
@@ -257,5 +255,24 @@ impl Session {
         {
             let _ = w.send(());
         }
+    }
+}
+
+/// Why this session may not do something: read in the viewer's language when shown (so it
+/// follows a switch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    key: &'static str,
+    role: Role,
+}
+
+impl Refusal {
+    pub fn sentence(self) -> String {
+        let role = crate::i18n::t(match self.role {
+            Role::Member => "role.member",
+            Role::Admin => "role.admin",
+            Role::Owner => "role.owner",
+        });
+        tf(self.key, &[("role", &role)])
     }
 }

@@ -2,16 +2,45 @@
 
 use leptos::prelude::*;
 
-/// A timestamp in the viewer's locale and zone, with the exact UTC value on hover; follows a
-/// live language switch.
+/// A timestamp in the viewer's locale and zone (or, `relative`, how long ago: "5 minutes ago",
+/// kept current every minute), with the exact UTC value on hover; follows a live language
+/// switch.
 #[component]
-pub fn Time(#[prop(into)] at: String) -> impl IntoView {
+pub fn Time(#[prop(into)] at: String, #[prop(optional)] relative: bool) -> impl IntoView {
     let shown = at.clone();
+    let text = move || {
+        let words = if relative {
+            MINUTE.with(ArcTrigger::track);
+            relative_time(&shown)
+        } else {
+            local_time(&shown)
+        };
+        words.unwrap_or_else(|| shown.clone())
+    };
+    if relative {
+        start_minute_ticks();
+    }
     view! {
         <time datetime=at.clone() title=at>
-            {move || local_time(&shown).unwrap_or_else(|| shown.clone())}
+            {text}
         </time>
     }
+}
+
+thread_local! {
+    /// Notified once a minute, so "5 minutes ago" does not stay five minutes old.
+    static MINUTE: ArcTrigger = ArcTrigger::new();
+    static TICKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn start_minute_ticks() {
+    if TICKING.with(|t| t.replace(true)) {
+        return;
+    }
+    let _ = set_interval_with_handle(
+        || MINUTE.with(ArcTrigger::notify),
+        std::time::Duration::from_secs(60),
+    );
 }
 
 /// `at` (RFC 3339) in the viewer's locale and zone; `None` if it is not a date.

@@ -18,16 +18,9 @@ async fn embed_var(s: &Stack, name: &str) -> Option<String> {
     v.json().as_str().map(str::to_owned)
 }
 
-/// Change one of the demo host's look controls, as a user would (an `input` event).
+/// Change one of the demo host's look controls, as a user would.
 async fn set_look(s: &Stack, field: &str, value: &str) -> TestResult {
-    s.driver.enter_default_frame().await?;
-    s.driver
-        .execute(
-            "const f = document.querySelector('#look-form'); f.elements[arguments[0]].value = arguments[1]; \
-             f.dispatchEvent(new Event('input', {bubbles: true})); return true",
-            vec![Value::from(field), Value::from(value)],
-        )
-        .await?;
+    s.fill_on_host("#look-form", field, value).await?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod foundation;
 mod host_kit;
 mod leaks;
 mod lifecycle;
+mod locale;
 mod navigate_to;
 mod oauth;
 mod pages;

@@ -3,16 +3,9 @@
 //! the session may not open is refused and reported, never followed.
 
 use e2e::{Stack, TestResult, eventually};
-use serde_json::Value;
 
 async fn open_from_host(s: &Stack, path: &str) -> TestResult {
-    s.driver.enter_default_frame().await?;
-    s.driver
-        .execute(
-            "document.querySelector('#goto-form input').value = arguments[0]; return true",
-            vec![Value::from(path)],
-        )
-        .await?;
+    s.fill_on_host("#goto-form", "goto", path).await?;
     s.click_on_host("#goto-form button").await?;
     Ok(())
 }
@@ -20,14 +13,6 @@ async fn open_from_host(s: &Stack, path: &str) -> TestResult {
 async fn embed_path(s: &Stack) -> String {
     s.enter_embed().await.expect("the embed");
     let v = s.js("return location.pathname + location.search").await;
-    v.as_str().unwrap_or_default().to_owned()
-}
-
-async fn host_status(s: &Stack) -> String {
-    s.driver.enter_default_frame().await.expect("the host");
-    let v = s
-        .js("return document.querySelector('#host-status').textContent")
-        .await;
     v.as_str().unwrap_or_default().to_owned()
 }
 
@@ -73,7 +58,7 @@ async fn the_host_opens_pages_in_the_embed_and_hears_refusals() -> TestResult {
         let refused = s.wait_for_log("meshes:navigate-refused", i + 1).await;
         assert!(refused[i].contains("unknown_path"), "{}", refused[i]);
     }
-    assert!(host_status(&s).await.contains("not a workspace page"));
+    assert!(s.host_status().await.contains("not a workspace page"));
     assert!(embed_path(&s).await.starts_with("/workspace/events?"));
 
     // A dashboard session may open nothing else.
@@ -83,7 +68,7 @@ async fn the_host_opens_pages_in_the_embed_and_hears_refusals() -> TestResult {
     let refused = s.wait_for_log("meshes:navigate-refused", 1).await;
     assert!(refused[0].contains("not_allowed"), "{}", refused[0]);
     assert!(
-        host_status(&s)
+        s.host_status()
             .await
             .contains("not available to this session")
     );

@@ -68,8 +68,8 @@ pub fn FailureList(
             });
             view! {
                 <li>
-                    {link}" → "{to}
-                    <span class="muted">" · "{times}<Time at=f.failed_at /></span>
+                    {link}" "{tr("common.arrow_to")}" "{to}
+                    <span class="muted">" · "{times}<Time at=f.failed_at relative=true /></span>
                     <p class="error-text">{f.last_error.unwrap_or_default()}</p>
                 </li>
             }

@@ -229,7 +229,7 @@ fn EventBody(initial: Event, names: HashMap<String, String>) -> impl IntoView {
                 </span>
             </Show>
         </section>
-        {permits.err().map(|reason| view! { <ReadOnlyNote reason /> })}
+        {permits.err().map(|why| view! { <ReadOnlyNote reason=move || why.sentence() /> })}
         <NoticeView notice />
         <section class="card">
             <h2>{tr("event_detail.deliveries")}</h2>

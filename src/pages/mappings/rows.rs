@@ -194,12 +194,14 @@ pub fn summary(schema: &Value) -> String {
     if rows.is_empty() {
         return t("mappings.nothing");
     }
+    // The arrow points from the value to the field: the other way round right to left.
+    let from = t("common.arrow_from");
     rows.iter()
         .map(|r| {
             if r.literal {
-                format!("{} ← \"{}\"", r.dest, r.value)
+                format!("{} {from} \"{}\"", r.dest, r.value)
             } else {
-                format!("{} ← {}", r.dest, r.value)
+                format!("{} {from} {}", r.dest, r.value)
             }
         })
         .collect::<Vec<_>>()
