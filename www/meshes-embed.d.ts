@@ -139,8 +139,8 @@ export interface MountOptions {
   /** The look, applied before the first page paints. */
   appearance?: Appearance;
   /** The language, as a BCP 47 tag (`'fr'`, `'fr-CA'`, `'ar'`; capability `locale`). Texts come
-   * from the tag's language when the embed ships it (`en`, `fr`, `de`, `ar`), else English;
-   * dates and numbers follow the whole tag. Left out: the browser's languages decide. */
+   * from the tag's language when the embed ships it (`en`, `fr`, `de`, `ar`), and dates and
+   * numbers follow the whole tag (`en-GB`: British dates); any other language reads English. Left out: the browser's languages decide. */
   locale?: string;
 }
 
@@ -161,7 +161,8 @@ export interface MeshesEmbed {
   navigate(path: string): Promise<void>;
   /** Change the look or the language live, without a reload (sent once the embed is ready; an
    * embed without the `appearance` or `locale` capability ignores that part). Keys left out
-   * keep their current value. */
+   * keep their current value; other keys are ignored. To follow the browser's language
+   * again, pass `navigator.language`. */
   update(options: { appearance?: Appearance; locale?: string }): void;
   /** Push a token you refreshed on your own schedule. */
   setToken(token: string): void;

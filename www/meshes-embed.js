@@ -114,8 +114,7 @@ export function mountMeshesEmbed(container, {
   const sendAuth = () => post({ type: 'meshes:auth', token });
   // The host's look and language go first (before the token, so the first page paints in
   // them). An embed without the `appearance`/`locale` capability ignores what it does not know.
-  const look = { appearance, locale };
-  const configure = () => info && (look.appearance || look.locale) && post({ ...look, type: 'meshes:configure' });
+  const configure = () => info && (appearance || locale) && post({ type: 'meshes:configure', appearance, locale });
 
   // Ready failed to come: say why, once, to `error`, `ready` and onEvent.
   function fail(code) {
@@ -302,7 +301,8 @@ export function mountMeshesEmbed(container, {
     },
     /** Change the look or language live (`{ appearance, locale }`; what is left out stays). */
     update(options) {
-      Object.assign(look, options);
+      // Only these two, and only those given (a key left out keeps its value).
+      ({ appearance = appearance, locale = locale } = options);
       configure();
     },
     /** Push a token you refreshed on your own schedule. */

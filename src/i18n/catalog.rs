@@ -3,10 +3,10 @@
 //! `{count}` is the number in the locale's digits.
 
 use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Text(String),
     /// CLDR category (`zero`, `one`, `two`, `few`, `many`, `other`) → form.
@@ -30,6 +30,31 @@ impl Catalog {
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.keys().map(String::as_str)
+    }
+}
+
+/// By hand: `#[serde(untagged)]` buffers every value before it tries a variant, which costs
+/// code for a shape this simple (a string, or an object of strings).
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Msg, D::Error> {
+        struct Either;
+        impl<'de> Visitor<'de> for Either {
+            type Value = Msg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a message or its plural forms")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Msg, E> {
+                Ok(Msg::Text(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Msg, A::Error> {
+                let mut forms = HashMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    forms.insert(k, v);
+                }
+                Ok(Msg::Plural(forms))
+            }
+        }
+        d.deserialize_any(Either)
     }
 }
 

@@ -7,14 +7,17 @@
 use super::{Catalog, activate};
 use crate::api::{ApiRequest, Transport, send_raw};
 use meshes_protocol::locale::{self, is_rtl};
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 thread_local! {
     static LOADED: RefCell<HashMap<&'static str, Rc<Catalog>>> = RefCell::new(HashMap::new());
-    /// Bumped by every request; a fetch applies its catalog only if no later request came.
-    static LATEST: Cell<u32> = const { Cell::new(0) };
+    /// The newest request: its tag and catalog. A fetch that lands applies only if its
+    /// catalog is still the one wanted, with the tag wanted now.
+    static WANTED: RefCell<(String, &'static str)> = RefCell::new(("en".to_owned(), "en"));
+    /// Catalogs on their way (a second request for one waits for the same answer).
+    static FETCHING: RefCell<HashSet<&'static str>> = RefCell::new(HashSet::new());
 }
 
 /// The browser's languages, most preferred first (what a host that says nothing gets).
@@ -38,29 +41,31 @@ pub fn wanted_by_browser() -> Vec<String> {
 /// is here, else once it has been fetched.
 pub fn request(wanted: &[String], transport: Transport) {
     let (tag, lang) = locale::negotiate(wanted.iter().map(String::as_str));
-    let ticket = LATEST.with(|l| {
-        l.set(l.get().wrapping_add(1));
-        l.get()
-    });
+    WANTED.with_borrow_mut(|w| *w = (tag.clone(), lang));
     if lang == "en" {
         return show(&tag, lang, None);
     }
     if let Some(catalog) = LOADED.with_borrow(|l| l.get(lang).cloned()) {
         return show(&tag, lang, Some(catalog));
     }
+    if !FETCHING.with_borrow_mut(|f| f.insert(lang)) {
+        return;
+    }
     leptos::task::spawn_local(async move {
         let path = format!("/locales/{lang}.json");
         let fetched = send_raw(&transport, ApiRequest::get(path)).await;
+        FETCHING.with_borrow_mut(|f| f.remove(lang));
         // Refused whole if it does not parse: a half-read catalog would mix languages.
         match fetched.map(|json| Catalog::parse(&json)) {
             Ok(Ok(catalog)) => {
                 let catalog = Rc::new(catalog);
                 LOADED.with_borrow_mut(|l| l.insert(lang, catalog.clone()));
-                if LATEST.with(Cell::get) == ticket {
+                let (tag, still) = WANTED.with_borrow(Clone::clone);
+                if still == lang {
                     show(&tag, lang, Some(catalog));
                 }
             }
-            // The language stays as it is; the next request tries again.
+            // The language stays as it is; the next request for it tries again.
             _ => leptos::logging::warn!("meshes-embed: the {lang} catalog could not be loaded"),
         }
     });
@@ -69,8 +74,9 @@ pub fn request(wanted: &[String], transport: Transport) {
 /// Back to English, with no catalog fetched yet: where each test starts (a session never
 /// needs it).
 pub fn use_english() {
-    LATEST.with(|l| l.set(l.get().wrapping_add(1)));
+    WANTED.with_borrow_mut(|w| *w = ("en".to_owned(), "en"));
     LOADED.with_borrow_mut(HashMap::clear);
+    FETCHING.with_borrow_mut(HashSet::clear);
     show("en", "en", None);
 }
 

@@ -94,7 +94,7 @@ pub fn tp(key: &'static str, count: usize, args: &[(&str, &str)]) -> String {
         all.extend_from_slice(args);
         msg.map_or_else(
             || key.to_owned(),
-            |m| fill(m.form(&formats.category(count as f64)), &all),
+            |m| fill(m.form(&formats.category(count)), &all),
         )
     })
 }

@@ -80,7 +80,75 @@ fn every_catalog_has_every_key_with_its_slots_and_plural_forms() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every `"prefix.key"` literal in the code under `src/`.
+/// The string literals of Rust source, each with whether it is the first argument of a text
+/// call (`t(`, `tf(`, `tp(`, `tr(`). Comments, char literals (`'"'`), lifetimes, escapes and
+/// raw strings are stepped over, so an odd quote cannot shift the reading.
+fn literals(src: &str) -> Vec<(String, bool)> {
+    let b = src.as_bytes();
+    let mut out = vec![];
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                // A char literal ('"', '\'', '\n') or a lifetime ('a).
+                if b.get(i + 1) == Some(&b'\\') {
+                    i += 2;
+                    while i < b.len() && b[i] != b'\'' {
+                        i += 1;
+                    }
+                } else if b.get(i + 2) == Some(&b'\'') {
+                    i += 2;
+                }
+                i += 1;
+            }
+            b'r' if (b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                let open = i + 1 + hashes;
+                if b.get(open) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close = format!("\"{}", "#".repeat(hashes));
+                let end = src[open + 1..]
+                    .find(&close)
+                    .map_or(b.len(), |e| open + 1 + e);
+                i = end + close.len();
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let call = src[..start - 1]
+                    .trim_end()
+                    .strip_suffix('(')
+                    .map(str::trim_end)
+                    .is_some_and(|before| {
+                        let name = before
+                            .rsplit(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                            .next()
+                            .unwrap_or_default();
+                        matches!(name, "t" | "tf" | "tp" | "tr")
+                    });
+                out.push((src[start..i.min(b.len())].to_owned(), call));
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Every literal under `src/` that looks like a key (`prefix.key`, a prefix English uses) or is
+/// handed to a text call, with the file it is in.
 fn keys_in_code(prefixes: &BTreeSet<String>) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     let mut stack = vec![dir().join("src")];
@@ -94,7 +162,7 @@ fn keys_in_code(prefixes: &BTreeSet<String>) -> BTreeMap<String, String> {
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            for literal in text.split('"').skip(1).step_by(2) {
+            for (literal, call) in literals(&text) {
                 let looks_like_key = literal.split_once('.').is_some_and(|(p, rest)| {
                     prefixes.contains(p)
                         && !rest.is_empty()
@@ -102,8 +170,8 @@ fn keys_in_code(prefixes: &BTreeSet<String>) -> BTreeMap<String, String> {
                             b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.'
                         })
                 });
-                if looks_like_key {
-                    found.insert(literal.to_owned(), path.display().to_string());
+                if call || looks_like_key {
+                    found.insert(literal, path.display().to_string());
                 }
             }
         }
@@ -132,6 +200,28 @@ fn the_code_uses_english_keys_only_and_every_one_of_them() {
     );
     let unused: Vec<_> = keys.iter().filter(|k| !used.contains_key(**k)).collect();
     assert!(unused.is_empty(), "English keys no code uses: {unused:?}");
+}
+
+#[test]
+fn the_key_reader_is_not_fooled_by_quotes() {
+    let src = r####"
+        let q = '"'; // a "quote" in a comment
+        let e = '\''; fn f<'a>(x: &'a str) {}
+        let r = r#"raw "with" quotes"#;
+        tr("a.first"); t ( "a.second" ); Part("not.a_call"); tf("a.third", &[("x", "\"y\"")]);
+    "####;
+    let got = literals(src);
+    let calls: Vec<&str> = got
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(l, _)| l.as_str())
+        .collect();
+    assert_eq!(calls, ["a.first", "a.second", "a.third"]);
+    assert!(got.iter().any(|(l, c)| l == "not.a_call" && !c));
+    assert!(
+        !got.iter()
+            .any(|(l, _)| l.contains("quote") || l.contains("raw"))
+    );
 }
 
 #[test]

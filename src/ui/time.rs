@@ -55,7 +55,7 @@ pub fn relative_time(at: &str) -> Option<String> {
         return None;
     }
     let seconds = (then - js_sys::Date::now()) / 1000.0;
-    Some(crate::i18n::formats(|f| f.relative(seconds)))
+    crate::i18n::formats(|f| f.relative(seconds))
 }
 
 /// `2026-11-28T10:00` (a `datetime-local` value, viewer's zone) -> `2026-11-28T09:00:00Z`.

@@ -3,7 +3,7 @@
 //! from the locale, English for a key a catalog lacks, and the newest request winning.
 
 use super::*;
-use crate::common::{delayed, ok, until, until_ms, window};
+use crate::common::{connection, delayed, oauth_app, ok, rule, until, until_ms, webhook, window};
 use gloo_timers::future::TimeoutFuture;
 use meshes_embed::host::receive;
 use meshes_embed::i18n::{Catalog, Msg, fill, number, tp};
@@ -54,18 +54,102 @@ fn texts(root: &web_sys::Element) -> Vec<String> {
     list.iter().filter_map(|v| v.as_string()).collect()
 }
 
-/// English sentences still on screen that the other catalog says differently.
+/// The fixed parts of a message around its `{slots}` (those long enough to mean something).
+fn fixed_parts(template: &str) -> Vec<String> {
+    let mut parts = vec![];
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        parts.push(rest[..open].to_owned());
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    parts.push(rest.to_owned());
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| p.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect()
+}
+
+/// English still on screen that the other catalog says differently: a whole text equal to an
+/// English message, or a text holding every fixed part of an English message with slots (its
+/// values filled in), in order.
 fn english_left(root: &web_sys::Element, other: &str) -> Vec<String> {
     let (en, other) = (Catalog::parse(EN).unwrap(), Catalog::parse(other).unwrap());
     let shown = texts(root);
-    en.keys()
-        .filter_map(|k| match (en.get(k), other.get(k)) {
-            (Some(Msg::Text(e)), Some(Msg::Text(o))) if e != o && !e.contains('{') => {
-                shown.contains(e).then(|| format!("{k}: {e}"))
-            }
-            _ => None,
+    // A part counts as whole words only ("active" is not in "actives").
+    let word_at = |text: &str, from: usize, part: &str| {
+        text[from..]
+            .match_indices(part)
+            .map(|(i, _)| from + i)
+            .find(|&i| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + part.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+    };
+    let holds = |parts: &[String]| {
+        shown.iter().any(|text| {
+            let mut at = 0;
+            parts.iter().all(|p| match word_at(text, at, p) {
+                Some(i) => {
+                    at = i + p.len();
+                    true
+                }
+                None => false,
+            })
         })
-        .collect()
+    };
+    let mut left = vec![];
+    for k in en.keys() {
+        let (Some(mine), Some(theirs)) = (en.get(k), other.get(k)) else {
+            continue;
+        };
+        if mine == theirs {
+            continue;
+        }
+        let forms: Vec<&str> = match mine {
+            Msg::Text(e) => vec![e.as_str()],
+            Msg::Plural(f) => f.values().map(String::as_str).collect(),
+        };
+        for e in forms {
+            let seen = if e.contains('{') {
+                // Too little fixed text to tell the languages apart ("{n} of {m} active" vs
+                // "… active" in French) is not checked.
+                let parts = fixed_parts(e);
+                let letters: usize = parts
+                    .iter()
+                    .map(|p| p.chars().filter(|c| c.is_alphabetic()).count())
+                    .sum();
+                letters >= 8 && holds(&parts)
+            } else {
+                shown.iter().any(|t| t == e)
+            };
+            if seen {
+                left.push(format!("{k}: {e}"));
+            }
+        }
+    }
+    left
+}
+
+/// Switch `m` to French and wait until nothing English is left (or say what is).
+async fn all_french(m: &Mounted, page: &str) {
+    configure(m, "fr");
+    let mut left = vec![];
+    for _ in 0..100 {
+        TimeoutFuture::new(20).await;
+        left = english_left(&m.root, FR);
+        if html("lang").as_deref() == Some("fr") && left.is_empty() {
+            return;
+        }
+    }
+    panic!(
+        "{page} still in English after the switch:\n{}",
+        left.join("\n")
+    );
 }
 
 fn text_of(catalog: &str, key: &str) -> String {
@@ -180,7 +264,7 @@ async fn the_language_switches_live_and_no_english_is_left() {
 #[wasm_bindgen_test]
 async fn missing_keys_fall_back_to_english_and_the_newest_request_wins() {
     let partial = r#"{"events.title": "Événements"}"#;
-    let (t, _) = fake(vec![
+    let (t, requests) = fake(vec![
         ("/locales/fr.json", vec![ok(partial)]),
         ("/locales/de.json", vec![ok(DE)]),
         ("/locales/ar.json", vec![ok("<html>not a catalog</html>")]),
@@ -222,9 +306,94 @@ async fn missing_keys_fall_back_to_english_and_the_newest_request_wins() {
 
     // A catalog that does not parse is refused whole: the language stays.
     configure(&m, "ar");
-    TimeoutFuture::new(200).await;
+    until("the Arabic answer", || {
+        common::count(&requests, "/locales/ar.json") == 1
+    })
+    .await;
+    TimeoutFuture::new(100).await;
     assert_eq!(html("lang").as_deref(), Some("fr"));
     assert_eq!(html("dir").as_deref(), Some("ltr"));
     assert_eq!(m.text("h1").as_deref(), Some("Événements"));
+    meshes_embed::i18n::use_english();
+}
+
+#[wasm_bindgen_test]
+async fn every_page_reads_french_with_its_forms_and_notes() {
+    use meshes_protocol::api::DashboardMetrics;
+    let metrics: DashboardMetrics = serde_json::from_str(include_str!(
+        "../../crates/protocol/fixtures/dashboard.json"
+    ))
+    .unwrap();
+    let fr = || ("/locales/fr.json", vec![ok(FR)]);
+    let (m, _) = authed(
+        "/workspace/dashboard",
+        Role::Admin,
+        vec![],
+        vec![fr(), ("/dashboard", vec![ok(&json(&metrics))])],
+    )
+    .await;
+    until("the dashboard", || m.exists("#kpi-events")).await;
+    until("its details", || m.exists(".chart")).await;
+    all_french(&m, "the dashboard").await;
+    drop(m);
+
+    // Connections with the new-connection form open.
+    let (m, _) = authed(
+        "/workspace/connections",
+        Role::Owner,
+        vec![],
+        vec![
+            fr(),
+            (
+                "/integrations",
+                vec![ok(&page_of(&[
+                    oauth_app("hubspot", "HubSpot"),
+                    webhook(true),
+                ]))],
+            ),
+            (
+                "/connections",
+                vec![ok(&page_of(&[
+                    connection("c1", "webhook", "Order Webhook"),
+                    connection("c2", "hubspot", "CRM"),
+                ]))],
+            ),
+        ],
+    )
+    .await;
+    until("the rows", || m.exists("tr[data-connection-id='c1']")).await;
+    m.click("#new-connection");
+    until("the form", || m.exists("#conn-field-url")).await;
+    all_french(&m, "connections with the form open").await;
+    drop(m);
+
+    // Rules for a member: the list and the read-only note.
+    let (m, _) = authed(
+        "/workspace/rules",
+        Role::Member,
+        vec![],
+        vec![
+            fr(),
+            ("/integrations", vec![ok(&page_of(&[webhook(true)]))]),
+            ("/event-types", vec![ok("[]")]),
+            ("/resources", vec![ok("[]")]),
+            (
+                "/connections",
+                vec![ok(&page_of(&[connection(
+                    "c1",
+                    "webhook",
+                    "Order Webhook",
+                )]))],
+            ),
+            ("/rules?", vec![ok(&page_of(&[rule("r1")]))]),
+        ],
+    )
+    .await;
+    until("the rule row", || m.exists("tr[data-rule-id='r1']")).await;
+    assert!(
+        m.exists(".note"),
+        "a member is told why there are no controls"
+    );
+    all_french(&m, "rules for a member").await;
     meshes_embed::i18n::use_english();
 }

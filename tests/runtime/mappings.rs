@@ -49,10 +49,11 @@ async fn mapping_conflict_keeps_my_rows_and_saves_on_the_newer_version() {
     m.submit("#mapping-form");
     until("the conflict panel", || m.exists("#mapping-conflict")).await;
     assert!(m.text("#mapping-conflict").unwrap().contains("version 3"));
+    // Each side of the arrow is a bidi isolate (so it reads right in Arabic too).
     assert!(
         m.text("#mapping-conflict")
             .unwrap()
-            .contains("amount ← amount")
+            .contains("\u{2068}amount\u{2069} ← \u{2068}amount\u{2069}")
     );
     m.click("#reapply");
     assert_eq!(

@@ -9,8 +9,8 @@ use std::path::Path;
 /// the targets (150 kB / 250 kB) are open work (docs/decisions.md, "Bundle budget").
 pub const GUARD_FIRST_PAGE: u64 = FIRST_PAGE_MEASURED * 105 / 100;
 pub const GUARD_WHOLE_APP: u64 = WHOLE_APP_MEASURED * 105 / 100;
-const FIRST_PAGE_MEASURED: u64 = 174_500;
-const WHOLE_APP_MEASURED: u64 = 407_700;
+const FIRST_PAGE_MEASURED: u64 = 174_600;
+const WHOLE_APP_MEASURED: u64 = 408_800;
 
 pub struct Row {
     pub name: String,

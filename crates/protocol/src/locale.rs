@@ -15,35 +15,49 @@ pub const RTL: [&str; 1] = ["ar"];
 /// Longest tag looked at (BCP 47 allows long private-use tails; nobody needs them here).
 pub const MAX_TAG_LEN: usize = 35;
 
-/// A requested tag, if it is well formed: a 2–3 letter language, then subtags of 1–8 letters
-/// or digits, split by `-` (`_` is accepted and read as `-`). Returned in canonical case for
-/// the parts that matter (`pt_br` → `pt-BR`), so `Intl` and the catalog lookup agree.
+/// A requested tag, if it is a well-formed BCP 47 language tag of the plain kind: a 2–3
+/// letter language, then optionally a script (4 letters), a region (2 letters or 3 digits) and
+/// distinct variants (5–8 letters or digits, or a digit and 3 more), split by `-` (`_` is read
+/// as `-`). Extensions and private use (`-u-…`, `-x-…`) are refused: `Intl` throws on a
+/// malformed tag, and nothing here needs them. Returned in canonical case (`pt_br` → `pt-BR`),
+/// so `Intl` and the catalog lookup agree.
 pub fn check_tag(tag: &str) -> Option<String> {
     if tag.is_empty() || tag.len() > MAX_TAG_LEN {
         return None;
     }
-    let mut parts = tag.split(['-', '_']);
+    let alpha = |p: &str| p.bytes().all(|b| b.is_ascii_alphabetic());
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    let alnum = |p: &str| p.bytes().all(|b| b.is_ascii_alphanumeric());
+    let mut parts = tag.split(['-', '_']).peekable();
     let lang = parts.next()?;
-    if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_alphabetic()) {
+    if !(2..=3).contains(&lang.len()) || !alpha(lang) {
         return None;
     }
     let mut out = lang.to_ascii_lowercase();
-    for part in parts {
-        if !(1..=8).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if let Some(script) = parts.next_if(|p| p.len() == 4 && alpha(p)) {
+        out.push('-');
+        out.push_str(&script[..1].to_ascii_uppercase());
+        out.push_str(&script[1..].to_ascii_lowercase());
+    }
+    if let Some(region) =
+        parts.next_if(|p| (p.len() == 2 && alpha(p)) || (p.len() == 3 && digits(p)))
+    {
+        out.push('-');
+        out.push_str(&region.to_ascii_uppercase());
+    }
+    let mut variants: Vec<String> = vec![];
+    for variant in parts {
+        let long = (5..=8).contains(&variant.len()) && alnum(variant);
+        let short = variant.len() == 4 && variant.as_bytes()[0].is_ascii_digit() && alnum(variant);
+        let variant = variant.to_ascii_lowercase();
+        if !(long || short) || variants.contains(&variant) {
             return None;
         }
+        variants.push(variant);
+    }
+    for variant in variants {
         out.push('-');
-        // A two-letter region reads upper case, a four-letter script title case.
-        match part.len() {
-            2 if part.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                out.push_str(&part.to_ascii_uppercase());
-            }
-            4 if part.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                out.push_str(&part[..1].to_ascii_uppercase());
-                out.push_str(&part[1..].to_ascii_lowercase());
-            }
-            _ => out.push_str(&part.to_ascii_lowercase()),
-        }
+        out.push_str(&variant);
     }
     Some(out)
 }
@@ -82,6 +96,11 @@ mod tests {
         assert_eq!(check_tag("pt_br").as_deref(), Some("pt-BR"));
         assert_eq!(check_tag("zh-hant-tw").as_deref(), Some("zh-Hant-TW"));
         assert_eq!(check_tag("de-CH-1996").as_deref(), Some("de-CH-1996"));
+        assert_eq!(check_tag("es-419").as_deref(), Some("es-419"));
+        assert_eq!(
+            check_tag("sl-ROZAJ-biske").as_deref(),
+            Some("sl-rozaj-biske")
+        );
         for bad in [
             "",
             "f",
@@ -93,6 +112,14 @@ mod tests {
             "fr-CA;q=1",
             "ar-\u{202e}",
             "fr-toolongsubtag",
+            "en-u",
+            "en-u-ca-gregory",
+            "en-x-private",
+            "x-private",
+            "de-1996-1996",
+            "en-US-GB",
+            "en-Latn-Latn",
+            "en-abc",
             "<script>",
             "../en",
             &"en-a".repeat(10),

@@ -68,7 +68,13 @@ pub fn FailureList(
             });
             view! {
                 <li>
-                    {link}" "{tr("common.arrow_to")}" "{to}
+                    // Each side isolated, so the arrow follows the page's direction even
+                    // between two Latin names in Arabic.
+                    <bdi>{link}</bdi>
+                    " "
+                    {tr("common.arrow_to")}
+                    " "
+                    <bdi>{to}</bdi>
                     <span class="muted">" · "{times}<Time at=f.failed_at relative=true /></span>
                     <p class="error-text">{f.last_error.unwrap_or_default()}</p>
                 </li>

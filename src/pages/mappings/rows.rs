@@ -194,14 +194,22 @@ pub fn summary(schema: &Value) -> String {
     if rows.is_empty() {
         return t("mappings.nothing");
     }
-    // The arrow points from the value to the field: the other way round right to left.
+    // The arrow points from the value to the field: the other way round right to left. Each
+    // side is isolated (FSI … PDI), so the arrow follows the page's direction even between two
+    // Latin names.
     let from = t("common.arrow_from");
     rows.iter()
         .map(|r| {
             if r.literal {
-                format!("{} {from} \"{}\"", r.dest, r.value)
+                format!(
+                    "\u{2068}{}\u{2069} {from} \u{2068}\"{}\"\u{2069}",
+                    r.dest, r.value
+                )
             } else {
-                format!("{} {from} {}", r.dest, r.value)
+                format!(
+                    "\u{2068}{}\u{2069} {from} \u{2068}{}\u{2069}",
+                    r.dest, r.value
+                )
             }
         })
         .collect::<Vec<_>>()

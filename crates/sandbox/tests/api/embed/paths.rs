@@ -149,6 +149,16 @@ async fn encoded_and_case_variants_of_document_paths_never_skip_the_headers() {
             );
         }
     }
+    // A catalog changes with each release under the same name: revalidated, never immutable.
+    let fr = doc(&app, "/locales/fr.json").await;
+    assert_eq!(fr.header("cache-control"), Some("no-cache"));
+    assert!(
+        fr.header("content-type")
+            .is_some_and(|t| t.starts_with("application/json")),
+        "{:?}",
+        fr.header("content-type")
+    );
+    assert!(fr.text.contains("Annuler"));
     // The documented ?launch= form with escapes in its keys reads the same as the runtime does.
     let r = doc(&app, &format!("/workspace/dashboard?sess%69on={sid}")).await;
     assert_document_headers(&r, "https://app.example.com");
