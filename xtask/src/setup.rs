@@ -6,7 +6,7 @@ use std::process::Command;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const LEPTOSFMT_VERSION: &str = "0.1.33";
-pub const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "brotli"];
+pub const APT_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "firefox-esr", "brotli"];
 
 pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("apt packages", || apt(ctx))?;
@@ -19,6 +19,7 @@ pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("wasm-split-cli", wasm_split)?;
     step("twiggy", twiggy)?;
     step("leptosfmt", leptosfmt)?;
+    step("geckodriver", geckodriver)?;
     step("cargo fetch", || {
         run(Command::new("cargo").arg("fetch").current_dir(&ctx.root))
     })
@@ -132,6 +133,13 @@ fn twiggy() -> Result<(), String> {
 /// Formats the `view!` macros, which rustfmt leaves alone (`leptosfmt.toml`).
 fn leptosfmt() -> Result<(), String> {
     cargo_install("leptosfmt", LEPTOSFMT_VERSION, &[])
+}
+
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
+/// Drives Firefox ESR for the browser tests (Debian ships no geckodriver).
+fn geckodriver() -> Result<(), String> {
+    cargo_install("geckodriver", GECKODRIVER_VERSION, &[])
 }
 
 /// `cargo install --locked <krate> --version <version>`, unless that version is installed.

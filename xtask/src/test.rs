@@ -5,7 +5,8 @@
 //! dependency once per target (about 100 s native, 95 s wasm32); one native build makes every
 //! native test binary and the e2e suite (about 200 s; the package selection is the same in every
 //! native command, or cargo would unify features differently and build again); the native tests
-//! then run in seconds; the browser tests build the runtime for wasm32 and run it (about 100 s);
+//! then run in seconds; the browser tests build the runtime for wasm32 and run it in Chromium
+//! and again in Firefox ESR (about 100 s, then 50 s);
 //! the release build (about 145 s alone, its last minute on one core) runs in the background
 //! from the native build on; the e2e suite takes about 185 s, a third of it on real token
 //! timelines (the 30 s refresh timeout is the contract).
@@ -146,21 +147,34 @@ fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
     step("native tests", || {
         run(cargo(ctx).args(NATIVE).args(native_tests(ctx)?))
     })?;
-    step(
-        "browser tests (wasm-bindgen-test, headless Chromium)",
-        || {
-            run(cargo(ctx)
-                .args([
-                    "test",
-                    "-p",
-                    "meshes-embed",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ])
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
-        },
-    )
+    // The same tests in both engines (one build: only the driver differs).
+    for (engine, driver, path, other) in [
+        (
+            "Chromium",
+            "CHROMEDRIVER",
+            "/usr/bin/chromedriver",
+            "GECKODRIVER",
+        ),
+        ("Firefox ESR", "GECKODRIVER", "geckodriver", "CHROMEDRIVER"),
+    ] {
+        step(
+            &format!("browser tests (wasm-bindgen-test, headless {engine})"),
+            || {
+                run(cargo(ctx)
+                    .args([
+                        "test",
+                        "-p",
+                        "meshes-embed",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ])
+                    .env(driver, path)
+                    .env_remove(other)
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// `cargo xtask release` in the background (its own target directory, so no lock is shared
