@@ -1,5 +1,6 @@
 //! Harness for the cross-origin end-to-end tests: starts a fresh sandbox (its own database and
-//! ports) and a chromedriver per test, and drives real headless Chromium through the demo host.
+//! ports) and a browser driver per test, and drives real headless Chromium (or Firefox ESR,
+//! `engine`) through the demo host.
 //!
 //! Origins: host `http://localhost:<p>`, Meshes `http://127.0.0.1:<p>`, provider
 //! `http://127.0.0.1:<p>` — three distinct origins, host and Meshes on distinct sites.
@@ -23,6 +24,7 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 pub mod attacker;
 mod embed;
+pub mod engine;
 mod hooks;
 mod host;
 pub mod kit;
@@ -30,21 +32,22 @@ pub mod profile;
 mod servers;
 mod windows;
 
+pub use engine::Engine;
 use servers::{seeded_template, start_listening};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A running sandbox + chromedriver + browser session. Processes die with it.
+/// A running sandbox + browser driver + browser session. Processes die with it.
 pub struct Stack {
     pub host: String,
     pub meshes: String,
     pub driver: WebDriver,
     pub http: reqwest::Client,
-    chrome_log: PathBuf,
+    browser_log: PathBuf,
     _sandbox: Child,
-    _chromedriver: Child,
+    _browser_driver: Child,
     _data: tempfile::TempDir,
 }
 
@@ -95,57 +98,32 @@ impl Stack {
         };
         let (sandbox, [host_port, api_port, _]) =
             start_listening("the sandbox", spawn_sandbox, |[h, a, p]| vec![h, a, p]).await;
-        let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let engine = Engine::current();
+        let browser_log = data.path().join("browser.log");
         let spawn_driver = |[port]: [u16; 1]| {
-            Command::new(&driver)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .kill_on_drop(true)
+            engine
+                .driver(port, &browser_log)
                 .spawn()
-                .expect("cannot start chromedriver")
+                .unwrap_or_else(|e| panic!("cannot start {}'s driver: {e}", engine.name()))
         };
-        let (chromedriver, [driver_port]) =
-            start_listening("chromedriver", spawn_driver, |ports| ports.to_vec()).await;
-
-        let mut caps = DesiredCapabilities::chrome();
-        caps.set_binary(
-            &std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-        )
-        .unwrap();
-        for arg in [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1280,1000",
-        ]
-        .iter()
-        .chain(chrome_args)
-        {
-            caps.add_arg(arg).unwrap();
-        }
-        // Console output of every frame (cross-origin iframes included) goes to this file.
-        let chrome_log = data.path().join("chrome.log");
-        caps.add_arg("--enable-logging").unwrap();
-        caps.add_arg("--log-level=0").unwrap();
-        caps.add_arg(&format!("--log-file={}", chrome_log.display()))
-            .unwrap();
+        let (browser_driver, [driver_port]) =
+            start_listening("the browser driver", spawn_driver, |ports| ports.to_vec()).await;
+        let caps = engine.capabilities(chrome_args, &browser_log);
         let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
             .await
             .expect("webdriver session");
+        if engine == Engine::Firefox {
+            // Chromium takes its size as a flag.
+            driver.set_window_rect(0, 0, 1280, 1000).await.unwrap();
+        }
         Stack {
             host: format!("http://localhost:{host_port}"),
             meshes: format!("http://127.0.0.1:{api_port}"),
             driver,
             http: reqwest::Client::new(),
-            chrome_log,
+            browser_log,
             _sandbox: sandbox,
-            _chromedriver: chromedriver,
+            _browser_driver: browser_driver,
             _data: data,
         }
     }
@@ -184,12 +162,12 @@ impl Stack {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    /// Chromium's own log: console output of every frame, and its diagnostics.
-    pub fn chrome_log(&self) -> String {
-        let log = std::fs::read_to_string(&self.chrome_log).expect("Chromium's log file");
+    /// The browser's own log: console output of every frame, and its diagnostics.
+    pub fn browser_log(&self) -> String {
+        let log = std::fs::read_to_string(&self.browser_log).expect("the browser's log file");
         assert!(
             !log.is_empty(),
-            "Chromium's log is empty: a scan of it would prove nothing"
+            "the browser's log is empty: a scan of it would prove nothing"
         );
         log
     }

@@ -55,8 +55,41 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
             )
             .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
     })?;
+    step(
+        "e2e core in Firefox ESR (three origins, release build)",
+        || {
+            run(cargo(ctx)
+                .args(NATIVE)
+                .args(["--test", E2E_SUITE, "--", "--test-threads=1"])
+                .args(FIREFOX_CORE)
+                .env("MESHES_E2E_ENGINE", "firefox")
+                .env("GECKODRIVER", "geckodriver")
+                .env("MESHES_DIST", ctx.dist())
+                .env(
+                    "MESHES_SANDBOX_BIN",
+                    ctx.target_dir().join("debug/meshes-sandbox"),
+                ))
+        },
+    )?;
     step("bundle size", || size_report(ctx))
 }
+
+/// The e2e tests that also run in Firefox (decision 95): launch, auth, resize and navigation,
+/// refresh, expiry and revocation, hostile frames and origins, the OAuth popup, a blocked popup,
+/// the redirect round trip, a provider that severs the opener, and the language switch.
+const FIREFOX_CORE: [&str; 11] = [
+    "foundation::",
+    "lifecycle::scheduled_refresh",
+    "lifecycle::failed_refreshes",
+    "lifecycle::a_revoked",
+    "security::framing::a_launch_url_framed",
+    "security::messages::forged_auth",
+    "oauth::popup::popup_approve",
+    "oauth::obstacles::blocked_popup",
+    "oauth::obstacles::redirect_round_trip",
+    "oauth::obstacles::provider_with_coop",
+    "locale::",
+];
 
 /// Cargo for CI: not incremental (a fresh clone builds everything once; the incremental caches
 /// would only cost time).
@@ -215,6 +248,29 @@ fn finish_release_build(mut release: Child, log: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    /// Each Firefox filter names a module of the e2e suite that exists and, when it names a
+    /// test, a test that starts so: a renamed test must not drop out of the Firefox run unseen.
+    #[test]
+    fn every_firefox_filter_matches_a_test() {
+        let suite = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e/tests/browser");
+        for filter in super::FIREFOX_CORE {
+            let mut parts: Vec<&str> = filter.split("::").collect();
+            let test = parts.pop().unwrap_or_default();
+            let module = parts.join("/");
+            let file = [format!("{module}.rs"), format!("{module}/mod.rs")]
+                .iter()
+                .map(|f| suite.join(f))
+                .find(|f| f.exists())
+                .unwrap_or_else(|| panic!("{filter}: no module {module} in the e2e suite"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                test.is_empty() || text.contains(&format!("fn {test}")),
+                "{filter}: no test starting so in {}",
+                file.display()
+            );
+        }
+    }
+
     /// No sender anywhere in the runtime, its loader or the host kit may use the wildcard
     /// target origin (docs/contract.md §3). A source scan: it runs natively, with the repo at hand.
     #[test]

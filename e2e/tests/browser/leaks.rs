@@ -95,7 +95,7 @@ async fn no_token_leaks_after_a_full_session() -> TestResult {
     s.enter_embed().await?;
     s.js("console.log('leak-scan-probe')").await;
     let console = eventually("the probe in Chromium's log", || async {
-        let log = s.chrome_log();
+        let log = s.browser_log();
         log.contains("leak-scan-probe").then_some(log)
     })
     .await;
