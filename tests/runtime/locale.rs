@@ -159,9 +159,10 @@ fn text_of(catalog: &str, key: &str) -> String {
     }
 }
 
-async fn events_page(
+/// `extra` (the catalogs a test serves), then the Events list with one failed event.
+fn with_events(
     extra: Vec<(&'static str, Vec<(u16, String)>)>,
-) -> (Mounted, common::Requests) {
+) -> Vec<(&'static str, Vec<(u16, String)>)> {
     let mut routes = extra;
     routes.extend([
         ("/events/e1", vec![ok(&json(&event("e1", Status::Failed)))]),
@@ -171,6 +172,13 @@ async fn events_page(
             vec![ok(&page_of(&[event("e1", Status::Failed)]))],
         ),
     ]);
+    routes
+}
+
+async fn events_page(
+    extra: Vec<(&'static str, Vec<(u16, String)>)>,
+) -> (Mounted, common::Requests) {
+    let routes = with_events(extra);
     let (m, requests) = authed("/workspace/events", Role::Admin, vec![], routes).await;
     until("the event row", || m.exists("tr[data-event-id='e1']")).await;
     (m, requests)
@@ -264,17 +272,11 @@ async fn the_language_switches_live_and_no_english_is_left() {
 #[wasm_bindgen_test]
 async fn missing_keys_fall_back_to_english_and_the_newest_request_wins() {
     let partial = r#"{"events.title": "Événements"}"#;
-    let (t, requests) = fake(vec![
+    let (t, requests) = fake(with_events(vec![
         ("/locales/fr.json", vec![ok(partial)]),
         ("/locales/de.json", vec![ok(DE)]),
         ("/locales/ar.json", vec![ok("<html>not a catalog</html>")]),
-        ("/events/e1", vec![ok(&json(&event("e1", Status::Failed)))]),
-        ("/event-types", vec![ok("[]")]),
-        (
-            "/events?",
-            vec![ok(&page_of(&[event("e1", Status::Failed)]))],
-        ),
-    ]);
+    ]));
     // French answers slowly; German, asked for after it, answers at once.
     let slow = delayed(t, "/locales/fr.json", 300, Arc::default());
     let m = common::mount_ctx("/workspace/events", ctx_as(Role::Admin, vec![]), slow);
