@@ -63,8 +63,73 @@ impl Stack {
 
     /// Click an element inside the embed.
     pub async fn click_in_embed(&self, css: &str) -> WebDriverResult<()> {
-        self.enter_embed().await?;
+        self.uncovered().await?;
+        if crate::Engine::current() == crate::Engine::WebKit {
+            self.scroll_to_click(css).await?;
+        }
         self.driver.find(By::Css(css)).await?.click().await
+    }
+
+    /// What the WebDriver spec has a driver do before a click, done for WebKit's, which scrolls
+    /// only the frame's own document (and WebKit lets no cross-origin frame scroll its parent)
+    /// and so clicks off screen when the host page is scrolled: bring the element into the host
+    /// window by scrolling the host page, once it has stopped scrolling (the kit may be
+    /// scrolling it to a form that just opened).
+    async fn scroll_to_click(&self, css: &str) -> WebDriverResult<()> {
+        let last = std::cell::RefCell::new(Value::Null);
+        eventually("the host page to stop scrolling", || async {
+            self.driver.enter_default_frame().await.ok()?;
+            tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+            let now = self.try_js("return scrollY").await.ok()?;
+            (last.replace(now.clone()) == now).then_some(())
+        })
+        .await;
+        self.enter_embed().await?;
+        let el = self.driver.find(By::Css(css)).await?;
+        let rect = self
+            .driver
+            .execute(
+                "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]",
+                vec![el.to_json()?],
+            )
+            .await?
+            .json()
+            .clone();
+        self.driver.enter_default_frame().await?;
+        self.driver
+            .execute(
+                "const top = document.querySelector('iframe.meshes-embed').getBoundingClientRect().top; \
+                 const [a, b] = [top + arguments[0], top + arguments[1]]; \
+                 if (a < 0 || b > innerHeight) scrollBy({top: (a + b - innerHeight) / 2, behavior: 'instant'}); \
+                 return scrollY",
+                vec![rect[0].clone(), rect[1].clone()],
+            )
+            .await?;
+        self.enter_embed().await
+    }
+
+    /// Type into a field inside the embed as a user does: click it, then type. (WebKit lets no
+    /// script focus a field in a cross-origin frame the user has not clicked into, its driver's
+    /// typing included.)
+    pub async fn type_in_embed(&self, css: &str, text: &str) -> WebDriverResult<()> {
+        self.click_in_embed(css).await?;
+        self.driver.find(By::Css(css)).await?.send_keys(text).await
+    }
+
+    /// Wait until the kit's loader no longer covers the frame (it goes with the first
+    /// `meshes:resize`), then enter the embed. A click before then lands on the loader: Chromium's
+    /// driver says so, WebKit's clicks the loader without a word.
+    pub async fn uncovered(&self) -> WebDriverResult<()> {
+        self.driver.enter_default_frame().await?;
+        eventually("the kit's loader to go", || async {
+            let covered = self
+                .try_js("return !!document.querySelector('.meshes-embed-loader')")
+                .await
+                .ok()?;
+            (covered == Value::Bool(false)).then_some(())
+        })
+        .await;
+        self.enter_embed().await
     }
 
     /// Set a form control inside the embed and fire `input` + `change`, as a user's edit does

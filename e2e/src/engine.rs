@@ -1,25 +1,29 @@
-//! Which browser the suite drives: Chromium (the default) or Firefox ESR, chosen with
-//! `MESHES_E2E_ENGINE=firefox` (decision 95). Each gets its own driver process per test and a
-//! log file with the console output of every frame.
+//! Which browser the suite drives: Chromium (the default), Firefox ESR or WebKitGTK (Safari's
+//! engine family), chosen with `MESHES_E2E_ENGINE=firefox|webkit` (decisions 95, 96). Each gets
+//! its own driver process per test and a log file with the console output of every frame.
+//! WebKitGTK has no headless mode: it needs a display, e.g. `xvfb-run -a cargo test …`.
 
+use crate::servers::start_listening;
 use std::path::Path;
 use std::process::Stdio;
 use thirtyfour::common::capabilities::firefox::FirefoxPreferences;
 use thirtyfour::prelude::*;
-use tokio::process::Command;
+use tokio::process::{Child, Command};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Chromium,
     Firefox,
+    WebKit,
 }
 
 impl Engine {
     pub fn current() -> Engine {
         match std::env::var("MESHES_E2E_ENGINE").as_deref() {
             Ok("firefox") => Engine::Firefox,
+            Ok("webkit") => Engine::WebKit,
             Ok("chromium") | Err(_) => Engine::Chromium,
-            Ok(other) => panic!("MESHES_E2E_ENGINE={other}: chromium or firefox"),
+            Ok(other) => panic!("MESHES_E2E_ENGINE={other}: chromium, firefox or webkit"),
         }
     }
 
@@ -27,11 +31,46 @@ impl Engine {
         match self {
             Engine::Chromium => "Chromium",
             Engine::Firefox => "Firefox",
+            Engine::WebKit => "WebKitGTK",
         }
     }
 
-    /// The driver on `port`; Firefox's console output goes to `log` through it.
+    /// A driver and a browser session in it, the window 1280×1000. A browser that fails to
+    /// start (a busy machine can make a WebKit session fail) gets a second try with a new driver.
+    pub async fn start(self, extra_args: &[&str], log: &Path) -> (Child, WebDriver) {
+        for attempt in 1.. {
+            let spawn = |[port]: [u16; 1]| {
+                self.driver(port, log)
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("cannot start {}'s driver: {e}", self.name()))
+            };
+            let (child, [port]) =
+                start_listening("the browser driver", spawn, |ports| ports.to_vec()).await;
+            let caps = self.capabilities(extra_args, log);
+            match WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await {
+                Ok(driver) => {
+                    if self != Engine::Chromium {
+                        // Chromium takes its size as a flag.
+                        driver.set_window_rect(0, 0, 1280, 1000).await.unwrap();
+                    }
+                    return (child, driver);
+                }
+                Err(e) if attempt < 2 => eprintln!("{} session, try {attempt}: {e}", self.name()),
+                Err(e) => panic!("no {} session: {e}", self.name()),
+            }
+        }
+        unreachable!()
+    }
+
+    /// The driver on `port`; Firefox's and WebKit's console output goes to `log` through it.
     pub fn driver(self, port: u16, log: &Path) -> Command {
+        let logged = |program: &str| {
+            let out = std::fs::File::create(log).expect("the browser log");
+            let err = out.try_clone().expect("the browser log");
+            let mut c = Command::new(program);
+            c.stdout(out).stderr(err);
+            c
+        };
         let mut cmd = match self {
             Engine::Chromium => {
                 let mut c = Command::new(
@@ -43,16 +82,31 @@ impl Engine {
                 c
             }
             Engine::Firefox => {
-                let out = std::fs::File::create(log).expect("the browser log");
-                let err = out.try_clone().expect("the browser log");
-                let mut c = Command::new(
-                    std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into()),
-                );
+                let mut c =
+                    logged(&std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into()));
                 // Port 0 for its BiDi socket: the default (9222) is one port for every test.
+                c.arg(format!("--port={port}")).arg("--websocket-port=0");
+                c
+            }
+            Engine::WebKit => {
+                assert!(
+                    std::env::var_os("DISPLAY").is_some(),
+                    "WebKitGTK needs a display: run the suite under `xvfb-run -a`"
+                );
+                let mut c = logged(
+                    &std::env::var("WEBKIT_DRIVER").unwrap_or_else(|_| "WebKitWebDriver".into()),
+                );
+                // The driver discards the browser's output: the wrapper appends it to the log.
                 c.arg(format!("--port={port}"))
-                    .arg("--websocket-port=0")
-                    .stdout(out)
-                    .stderr(err);
+                    .env("MESHES_BROWSER_LOG", log)
+                    // English, as the other engines here speak (its default is the C locale).
+                    .env("LANG", "en_US.UTF-8")
+                    // Classic scrollbars, as the tests measure them in Chromium (GTK's setting,
+                    // from webkit/gtk-3.0/settings.ini).
+                    .env(
+                        "XDG_CONFIG_HOME",
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("webkit"),
+                    );
                 c
             }
         };
@@ -109,6 +163,23 @@ impl Engine {
                     .unwrap();
                 caps.set_preferences(prefs).unwrap();
                 caps.into()
+            }
+            Engine::WebKit => {
+                assert!(extra_args.is_empty(), "Chromium flags given to WebKit");
+                // MiniBrowser through a wrapper that keeps its output (`WEBKIT_BROWSER` names
+                // another build of it).
+                let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("webkit/minibrowser.sh");
+                let mut caps = Capabilities::new();
+                caps.set(
+                    "webkitgtk:browserOptions",
+                    serde_json::json!({
+                        "binary": binary,
+                        // Console output of every frame to its stdout (the log file).
+                        "args": ["--automation", "--enable-write-console-messages-to-stdout=true"],
+                    }),
+                )
+                .unwrap();
+                caps
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Harness for the cross-origin end-to-end tests: starts a fresh sandbox (its own database and
-//! ports) and a browser driver per test, and drives real headless Chromium (or Firefox ESR,
-//! `engine`) through the demo host.
+//! ports) and a browser driver per test, and drives real headless Chromium (or Firefox ESR or
+//! WebKitGTK, `engine`) through the demo host.
 //!
 //! Origins: host `http://localhost:<p>`, Meshes `http://127.0.0.1:<p>`, provider
 //! `http://127.0.0.1:<p>` — three distinct origins, host and Meshes on distinct sites.
@@ -23,6 +23,7 @@ pub const DEMO_WORKSPACE_ID: &str = "7c1e2d9a-5b7e-4f3a-9a51-0d6c8e2f4b10";
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 pub mod attacker;
+pub mod axe;
 mod embed;
 pub mod engine;
 mod hooks;
@@ -98,24 +99,8 @@ impl Stack {
         };
         let (sandbox, [host_port, api_port, _]) =
             start_listening("the sandbox", spawn_sandbox, |[h, a, p]| vec![h, a, p]).await;
-        let engine = Engine::current();
         let browser_log = data.path().join("browser.log");
-        let spawn_driver = |[port]: [u16; 1]| {
-            engine
-                .driver(port, &browser_log)
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}'s driver: {e}", engine.name()))
-        };
-        let (browser_driver, [driver_port]) =
-            start_listening("the browser driver", spawn_driver, |ports| ports.to_vec()).await;
-        let caps = engine.capabilities(chrome_args, &browser_log);
-        let driver = WebDriver::new(format!("http://127.0.0.1:{driver_port}"), caps)
-            .await
-            .expect("webdriver session");
-        if engine == Engine::Firefox {
-            // Chromium takes its size as a flag.
-            driver.set_window_rect(0, 0, 1280, 1000).await.unwrap();
-        }
+        let (browser_driver, driver) = Engine::current().start(chrome_args, &browser_log).await;
         Stack {
             host: format!("http://localhost:{host_port}"),
             meshes: format!("http://127.0.0.1:{api_port}"),
@@ -174,7 +159,7 @@ impl Stack {
     /// Wait for an element inside the embed, then click it.
     pub async fn click_when_ready(&self, css: &str) -> WebDriverResult<()> {
         self.embed_text(css).await;
-        self.driver.find(By::Css(css)).await?.click().await
+        self.click_in_embed(css).await
     }
     /// Save a full-page screenshot when `E2E_SCREENSHOTS` names a directory (for humans).
     pub async fn screenshot(&self, name: &str) {

@@ -12,6 +12,7 @@
 //!           Chromium at 1× and 4× CPU (writes target/bench-report.md; not part of `test`)
 
 mod contrast;
+mod e2e;
 mod kit;
 mod setup;
 mod size;

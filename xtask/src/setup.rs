@@ -6,16 +6,27 @@ use std::process::Command;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const LEPTOSFMT_VERSION: &str = "0.1.33";
-pub const APT_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "firefox-esr", "brotli"];
+/// The three engines the browser tests run in (WebKitGTK's driver brings its MiniBrowser; it
+/// needs a display, hence Xvfb), and brotli for the size report.
+pub const APT_PACKAGES: [&str; 7] = [
+    "chromium",
+    "chromium-driver",
+    "firefox-esr",
+    "webkit2gtk-driver",
+    "xvfb",
+    "xauth",
+    "brotli",
+];
 
 pub fn setup(ctx: &Ctx) -> Result<(), String> {
     step("apt packages", || apt(ctx))?;
     step("wasm32 target", wasm_target)?;
     step("trunk", trunk)?;
     step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
-    step("wasm-opt, terser, tsc and React types (npm)", || {
-        binaryen(ctx)
-    })?;
+    step(
+        "wasm-opt, terser, tsc, React types and axe-core (npm)",
+        || binaryen(ctx),
+    )?;
     step("wasm-split-cli", wasm_split)?;
     step("twiggy", twiggy)?;
     step("leptosfmt", leptosfmt)?;
@@ -168,6 +179,8 @@ fn binaryen(ctx: &Ctx) -> Result<(), String> {
             .root
             .join("node_modules/@types/react/package.json")
             .exists()
+        && std::fs::read_to_string(ctx.root.join("node_modules/axe-core/package.json"))
+            .is_ok_and(|p| p.contains("\"version\": \"4.14.1\""))
     {
         println!("    {version}, {terser}, tsc {tsc}");
         return Ok(());

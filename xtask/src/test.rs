@@ -8,9 +8,11 @@
 //! then run in seconds; the browser tests build the runtime for wasm32 and run it in Chromium
 //! and again in Firefox ESR (about 100 s, then 50 s);
 //! the release build (about 145 s alone, its last minute on one core) runs in the background
-//! from the native build on; the e2e suite takes about 185 s, a third of it on real token
-//! timelines (the 30 s refresh timeout is the contract).
+//! from the native build on; the e2e suite takes about 260 s in Chromium, a third of it on real
+//! token timelines (the 30 s refresh timeout is the contract), and its core about 120 s in
+//! Firefox ESR and 90 s in WebKitGTK (`e2e.rs`).
 
+use crate::e2e::E2E_SUITE;
 use crate::{Ctx, run, size_report, step};
 use std::fs::File;
 use std::path::Path;
@@ -44,52 +46,9 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
     );
     tests?;
     built?;
-    step("e2e (three origins, real Chromium, release build)", || {
-        run(cargo(ctx)
-            .args(NATIVE)
-            .args(["--test", E2E_SUITE, "--", "--test-threads=1"])
-            .env("MESHES_DIST", ctx.dist())
-            .env(
-                "MESHES_SANDBOX_BIN",
-                ctx.target_dir().join("debug/meshes-sandbox"),
-            )
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    })?;
-    step(
-        "e2e core in Firefox ESR (three origins, release build)",
-        || {
-            run(cargo(ctx)
-                .args(NATIVE)
-                .args(["--test", E2E_SUITE, "--", "--test-threads=1"])
-                .args(FIREFOX_CORE)
-                .env("MESHES_E2E_ENGINE", "firefox")
-                .env("GECKODRIVER", "geckodriver")
-                .env("MESHES_DIST", ctx.dist())
-                .env(
-                    "MESHES_SANDBOX_BIN",
-                    ctx.target_dir().join("debug/meshes-sandbox"),
-                ))
-        },
-    )?;
+    crate::e2e::e2e(ctx, || cargo(ctx))?;
     step("bundle size", || size_report(ctx))
 }
-
-/// The e2e tests that also run in Firefox (decision 95): launch, auth, resize and navigation,
-/// refresh, expiry and revocation, hostile frames and origins, the OAuth popup, a blocked popup,
-/// the redirect round trip, a provider that severs the opener, and the language switch.
-const FIREFOX_CORE: [&str; 11] = [
-    "foundation::",
-    "lifecycle::scheduled_refresh",
-    "lifecycle::failed_refreshes",
-    "lifecycle::a_revoked",
-    "security::framing::a_launch_url_framed",
-    "security::messages::forged_auth",
-    "oauth::popup::popup_approve",
-    "oauth::obstacles::blocked_popup",
-    "oauth::obstacles::redirect_round_trip",
-    "oauth::obstacles::provider_with_coop",
-    "locale::",
-];
 
 /// Cargo for CI: not incremental (a fresh clone builds everything once; the incremental caches
 /// would only cost time).
@@ -127,9 +86,7 @@ fn clippy_wasm(ctx: &Ctx) -> impl FnOnce() -> Result<(), String> + '_ {
 
 /// Every native cargo command selects the same packages: with another selection cargo unifies
 /// features differently and builds much of it again. Which tests run is chosen by target.
-const NATIVE: [&str; 4] = ["test", "--workspace", "--exclude", "meshes-embed"];
-/// The e2e suite's test target: run last, against the release build.
-const E2E_SUITE: &str = "browser";
+pub const NATIVE: [&str; 4] = ["test", "--workspace", "--exclude", "meshes-embed"];
 
 /// The native test targets, from `cargo metadata`: every package's but the e2e suite (run
 /// later) and the runtime's (its unit tests run in the browser).
@@ -175,7 +132,7 @@ fn native_and_browser_tests(ctx: &Ctx) -> Result<(), String> {
         run(cargo(ctx).args(native).arg("--no-run"))?;
         run(cargo(ctx)
             .args(native)
-            .args(["--test", "browser", "--no-run"]))
+            .args(["--test", E2E_SUITE, "--no-run"]))
     })?;
     step("native tests", || {
         run(cargo(ctx).args(NATIVE).args(native_tests(ctx)?))
@@ -248,29 +205,6 @@ fn finish_release_build(mut release: Child, log: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    /// Each Firefox filter names a module of the e2e suite that exists and, when it names a
-    /// test, a test that starts so: a renamed test must not drop out of the Firefox run unseen.
-    #[test]
-    fn every_firefox_filter_matches_a_test() {
-        let suite = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e/tests/browser");
-        for filter in super::FIREFOX_CORE {
-            let mut parts: Vec<&str> = filter.split("::").collect();
-            let test = parts.pop().unwrap_or_default();
-            let module = parts.join("/");
-            let file = [format!("{module}.rs"), format!("{module}/mod.rs")]
-                .iter()
-                .map(|f| suite.join(f))
-                .find(|f| f.exists())
-                .unwrap_or_else(|| panic!("{filter}: no module {module} in the e2e suite"));
-            let text = std::fs::read_to_string(&file).unwrap();
-            assert!(
-                test.is_empty() || text.contains(&format!("fn {test}")),
-                "{filter}: no test starting so in {}",
-                file.display()
-            );
-        }
-    }
-
     /// No sender anywhere in the runtime, its loader or the host kit may use the wildcard
     /// target origin (docs/contract.md §3). A source scan: it runs natively, with the repo at hand.
     #[test]

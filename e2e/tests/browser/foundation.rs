@@ -63,6 +63,7 @@ async fn navigating_to_connections_notifies_the_host_and_lists_seeded_connection
     let s = Stack::start().await;
     s.open_host("").await?;
     s.embed_text("#kpi-events").await;
+    s.uncovered().await?;
     s.driver
         .find(thirtyfour::By::LinkText("Connections"))
         .await?

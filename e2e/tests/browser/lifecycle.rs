@@ -38,12 +38,7 @@ async fn connections_with_filter(s: &Stack, query: &str) -> TestResult {
 
 async fn type_filter(s: &Stack) -> TestResult {
     s.embed_text("#connections-table").await;
-    s.enter_embed().await?;
-    s.driver
-        .find(thirtyfour::By::Id("connection-filter"))
-        .await?
-        .send_keys("Hub")
-        .await?;
+    s.type_in_embed("#connection-filter", "Hub").await?;
     eventually("the filter to apply", || async {
         (rows(s).await == ["HubSpot Sales"]).then_some(())
     })

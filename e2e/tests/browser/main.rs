@@ -7,6 +7,7 @@
     reason = "tests and their helpers: a surprise should fail the test at once"
 )]
 
+mod a11y;
 mod appearance;
 mod faults;
 mod focus;

@@ -37,15 +37,8 @@ async fn webhook_to_delivered_test_event_and_the_delete_conflict() -> TestResult
     // 1. A webhook connection, typed into the form.
     s.click_when_ready("#new-connection").await?;
     s.embed_text("#conn-field-url").await;
-    s.driver
-        .find(By::Css("#conn-name"))
-        .await?
-        .send_keys("Billing Hook")
-        .await?;
-    s.driver
-        .find(By::Css("#conn-field-url"))
-        .await?
-        .send_keys("https://ok.example.com/hooks")
+    s.type_in_embed("#conn-name", "Billing Hook").await?;
+    s.type_in_embed("#conn-field-url", "https://ok.example.com/hooks")
         .await?;
     s.driver.find(By::Css("#conn-save")).await?.click().await?;
     eventually("the new row", || async {
