@@ -1,5 +1,7 @@
 // Acme CRM's integrations page: asks its own backend for a Meshes session and mounts the embed.
 import { mountMeshesEmbed } from './meshes-embed.js';
+// Imported before the embed mounts, so it also sees this page's CSP refusing the real frame.
+import { diagnose } from './meshes-doctor.js';
 
 const $ = (sel) => document.querySelector(sel);
 const form = $('#session-form');
@@ -51,6 +53,9 @@ function sessionRequest() {
   const ttl = Number(data.get('ttl_seconds'));
   if (ttl) body.ttl_seconds = ttl;
   if (data.get('payload_scope')) body.scopes = ['events.payload:read'];
+  // ?allowed_origins=a,b shows a session made for other origins (a typo); the demo backend
+  // otherwise allows this page's origin.
+  if (preset.get('allowed_origins')) body.allowed_origins = preset.get('allowed_origins').split(',');
   return body;
 }
 
@@ -76,10 +81,15 @@ async function refreshToken({ signal } = {}) {
   return fresh.access_token;
 }
 
+// The origins the current session allows (what the doctor compares this page with).
+let allowedOrigins = null;
+
 async function launch() {
   status.textContent = 'Starting a Meshes session…';
   try {
-    session = await backend('POST', '/api/embed-sessions', sessionRequest());
+    const request = sessionRequest();
+    session = await backend('POST', '/api/embed-sessions', request);
+    allowedOrigins = request.allowed_origins ?? [location.origin];
   } catch (err) {
     status.textContent = `Could not start the integrations workspace: ${err.message}`;
     return;
@@ -136,6 +146,16 @@ $('#revoke').addEventListener('click', async () => {
   if (!session) return;
   await backend('DELETE', `/api/embed-sessions/${session.session_id}`).catch(() => {});
   record('host', { type: 'host:session-revoked' });
+});
+
+// The embed doctor: the report for a person, and the same as JSON for a machine.
+$('#doctor-run').addEventListener('click', async () => {
+  const [text, json] = [$('#doctor-report'), $('#doctor-json')];
+  text.textContent = 'Checking this page…';
+  const report = await diagnose({ handle: embed ?? undefined, allowedOrigins: allowedOrigins ?? undefined });
+  text.textContent = report.text;
+  text.dataset.ok = report.ok;
+  json.textContent = JSON.stringify(report, null, 2);
 });
 
 launch();

@@ -62,3 +62,15 @@ mountMeshesEmbed(document.body, { accessToken: '', refresh: () => '' });
 void main();
 stops.forEach((stop) => stop());
 embed.destroy();
+
+// The doctor, as a host developer runs it.
+import { diagnose, type DoctorReport } from '@meshes/embed/doctor';
+
+async function checkPage(): Promise<void> {
+  const report: DoctorReport = await diagnose({ handle: embed, allowedOrigins: ['https://app.example.com'] });
+  for (const c of report.checks) if (c.level === 'fail') console.error(c.id, c.title, c.fix);
+  // @ts-expect-error: levels are a closed set
+  const level: DoctorReport['checks'][number]['level'] = 'error';
+  void level;
+}
+void checkPage;

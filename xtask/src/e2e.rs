@@ -10,12 +10,13 @@ use std::process::Command;
 /// The e2e suite's test target: run last, against the release build.
 pub const E2E_SUITE: &str = "browser";
 
-/// The e2e tests that also run in Firefox and WebKit: the accessibility audits, launch, auth,
-/// resize and navigation, refresh, expiry and revocation, hostile frames and origins, the OAuth
-/// popup, a blocked popup, the redirect round trip, a provider that severs the opener, and the
-/// language switch.
-pub const CORE: [&str; 12] = [
+/// The e2e tests that also run in Firefox and WebKit: the accessibility audits, the embed
+/// doctor, launch, auth, resize and navigation, refresh, expiry and revocation, hostile frames
+/// and origins, the OAuth popup, a blocked popup, the redirect round trip, a provider that
+/// severs the opener, and the language switch.
+pub const CORE: [&str; 13] = [
     "a11y::",
+    "doctor::",
     "foundation::",
     "lifecycle::scheduled_refresh",
     "lifecycle::failed_refreshes",

@@ -75,6 +75,11 @@ pub struct Config {
     /// in seconds.
     #[arg(long, env = "MESHES_MIN_TTL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(i64).range(1..=300))]
     pub min_ttl_seconds: i64,
+
+    /// Tests only (with the test hooks): the embed doctor's probe reports the server's clock
+    /// this many seconds off, so a skewed computer clock can be shown in every browser.
+    #[arg(long, env = "MESHES_PROBE_CLOCK_OFFSET_SECONDS", default_value_t = 0, value_parser = clap::value_parser!(i64).range(-86_400..=86_400))]
+    pub probe_clock_offset_seconds: i64,
 }
 
 fn default_path(rel: &str) -> PathBuf {
@@ -143,6 +148,7 @@ impl Config {
             no_seed: true,
             test_hooks: false,
             min_ttl_seconds: 300,
+            probe_clock_offset_seconds: 0,
             provider_coop: false,
             provider_slow_ms: 0,
         }

@@ -30,13 +30,19 @@ const PASS_THROUGH: &[&str] = &[
     "allowed_origins",
 ];
 
-pub fn router(state: AppState) -> Router {
+/// The page's CSP, framing `frame_src`. `connect-src` includes the embed's origin so the kit can
+/// tell a refused frame from a network failure (decision 92) and the doctor can read its clock.
+fn csp(state: &AppState, frame_src: &str) -> HeaderValue {
     let csp = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-         frame-src {}; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {}; \
+         frame-src {frame_src}; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'",
         state.cfg.embed_origin()
     );
-    let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
+    HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"))
+}
+
+pub fn router(state: AppState) -> Router {
+    let csp_header = csp(&state, &state.cfg.embed_origin());
     let backend = Router::new()
         .route("/api/embed-sessions", post(mint))
         .route("/api/embed-sessions/{id}/refresh", post(refresh))
@@ -49,9 +55,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             own_host,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            demo_policies,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            csp,
+            csp_header,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -66,6 +76,32 @@ pub fn router(state: AppState) -> Router {
             crate::testing::hooks::record,
         ))
         .with_state(state)
+}
+
+/// Demo toggles for the embed doctor (`www/meshes-doctor.js`), as a host could get them wrong:
+/// `?frame_src=self` serves the page with a CSP that frames only its own origin (the embed is
+/// refused), `?coop=same-origin` with a COOP that severs the windows the embed opens. Exactly
+/// those query pairs; anything else leaves the page as it is.
+async fn demo_policies(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let query = req.uri().query().unwrap_or_default().to_owned();
+    let mut res = next.run(req).await;
+    for pair in query.split('&') {
+        match pair {
+            "frame_src=self" => {
+                let strict = csp(&state, "'self'");
+                res.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, strict);
+            }
+            "coop=same-origin" => {
+                res.headers_mut().insert(
+                    header::HeaderName::from_static("cross-origin-opener-policy"),
+                    HeaderValue::from_static("same-origin"),
+                );
+            }
+            _ => {}
+        }
+    }
+    res
 }
 
 /// DNS rebinding: a page on another name that resolves to this machine reaches this server with

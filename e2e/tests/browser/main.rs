@@ -9,6 +9,7 @@
 
 mod a11y;
 mod appearance;
+mod doctor;
 mod faults;
 mod focus;
 mod foundation;

@@ -1,9 +1,10 @@
 //! The Meshes origin: the API (`api`, one module per resource), the embed documents and their
-//! assets (`embed`), and the hosted OAuth pages (`oauth`).
+//! assets (`embed`), the hosted OAuth pages (`oauth`), and the embed doctor's probe (`probe`).
 
 pub mod api;
 pub mod embed;
 pub mod oauth;
+pub mod probe;
 
 use crate::AppState;
 use crate::testing;
@@ -17,6 +18,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/workspace/{*rest}", get(embed::document))
+        .route("/embed/probe", get(probe::probe))
         .route("/oauth/start/{id}", get(oauth::start).post(oauth::start_go))
         .route("/oauth/start/{id}/cancel", post(oauth::start_cancel))
         .route("/oauth/start.js", get(oauth::start_js))

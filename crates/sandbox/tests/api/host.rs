@@ -119,3 +119,46 @@ async fn mints_only_for_its_own_name_and_only_json() {
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+/// The page's own policies: its CSP frames (and may reach) only the embed's origin, and the
+/// doctor's demo toggles change exactly what they name, only for their exact query pairs.
+#[tokio::test]
+async fn the_page_frames_the_embed_origin_and_the_doctor_toggles_break_only_what_they_name() {
+    let (app, host) = apps().await;
+    let me = app.state.cfg.host_addr.clone();
+    let embed = app.state.cfg.embed_origin();
+    let get = |query: &str| {
+        Request::builder()
+            .uri(format!("/{query}"))
+            .header("host", me.as_str())
+            .body(Body::empty())
+            .unwrap()
+    };
+    let csp = |r: &Res| r.header("content-security-policy").unwrap().to_owned();
+    let r = send(&host, get("")).await;
+    assert!(
+        csp(&r).contains(&format!("frame-src {embed};")),
+        "{}",
+        csp(&r)
+    );
+    assert!(csp(&r).contains(&format!("connect-src 'self' {embed};")));
+    assert_eq!(r.header("cross-origin-opener-policy"), None);
+
+    let r = send(&host, get("?role=owner&frame_src=self")).await;
+    assert!(csp(&r).contains("frame-src 'self';"), "{}", csp(&r));
+    assert!(!csp(&r).contains(&format!("frame-src {embed}")));
+    let r = send(&host, get("?coop=same-origin")).await;
+    assert_eq!(r.header("cross-origin-opener-policy"), Some("same-origin"));
+    assert!(csp(&r).contains(&format!("frame-src {embed};")));
+    // Near misses change nothing.
+    for q in [
+        "?frame_src=SELF",
+        "?frame_src=self%20",
+        "?coop=same-origin-allow-popups",
+        "?xcoop=same-origin",
+    ] {
+        let r = send(&host, get(q)).await;
+        assert!(csp(&r).contains(&format!("frame-src {embed};")), "{q}");
+        assert_eq!(r.header("cross-origin-opener-policy"), None, "{q}");
+    }
+}

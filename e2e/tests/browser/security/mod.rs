@@ -48,12 +48,18 @@ pub async fn enter_embed_by_id(s: &Stack) -> Option<()> {
 
 /// A counter `data-` attribute of the embed root, read in the current frame.
 pub async fn root_counter(s: &Stack, name: &str) -> u64 {
+    try_root_counter(s, name)
+        .await
+        .unwrap_or_else(|| panic!("no numeric data-{name} on the embed root"))
+}
+
+/// `root_counter` while the embed may still be starting (its root not there yet).
+pub async fn try_root_counter(s: &Stack, name: &str) -> Option<u64> {
     let v = s
-        .js(&format!(
+        .try_js(&format!(
             "return document.querySelector('.meshes-root')?.dataset['{name}'] ?? null"
         ))
-        .await;
-    v.as_str()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no numeric data-{name} on the embed root: {v}"))
+        .await
+        .ok()?;
+    v.as_str()?.parse().ok()
 }

@@ -2,6 +2,7 @@
 
 mod assets;
 mod paths;
+mod probe;
 
 use crate::common::{TestApp, WS};
 use axum::http::{Method, StatusCode};
