@@ -149,13 +149,21 @@ $('#revoke').addEventListener('click', async () => {
 });
 
 // The embed doctor: the report for a person, and the same as JSON for a machine.
-$('#doctor-run').addEventListener('click', async () => {
-  const [text, json] = [$('#doctor-report'), $('#doctor-json')];
+$('#doctor-run').addEventListener('click', async (e) => {
+  const [button, text, json] = [e.currentTarget, $('#doctor-report'), $('#doctor-json')];
+  button.disabled = true;
   text.textContent = 'Checking this page…';
-  const report = await diagnose({ handle: embed ?? undefined, allowedOrigins: allowedOrigins ?? undefined });
-  text.textContent = report.text;
-  text.dataset.ok = report.ok;
-  json.textContent = JSON.stringify(report, null, 2);
+  json.textContent = '';
+  try {
+    const report = await diagnose({ handle: embed ?? undefined, allowedOrigins: allowedOrigins ?? undefined });
+    text.textContent = report.text;
+    text.dataset.ok = report.ok;
+    json.textContent = JSON.stringify(report, null, 2);
+  } catch (err) {
+    text.textContent = `The doctor could not finish: ${err.message}`;
+  } finally {
+    button.disabled = false;
+  }
 });
 
 launch();

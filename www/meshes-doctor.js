@@ -18,15 +18,28 @@ const SANDBOX = {
   'allow-forms': ['fail', 'No form can be saved: connections, rules and mappings cannot be created or edited.'],
   'allow-popups': ['fail', "Connect cannot open the provider's sign-in window."],
   'allow-popups-to-escape-sandbox': ['fail', "The provider's sign-in page opens sandboxed too, and providers refuse to work there."],
-  'allow-top-navigation-by-user-activation': ['warn', 'The redirect fallback for connecting (oauthRedirect) cannot leave this page.'],
 };
+// Only for the opt-in redirect fallback (the kit adds it with `oauthRedirect: true`).
+const REDIRECT = 'allow-top-navigation-by-user-activation';
 
-// Violations of this page's CSP since the doctor was loaded: a refusal of the real embed frame
-// happens before anyone asks for a diagnosis.
+// What happened since the doctor was loaded (load it before mounting the embed): this page's
+// CSP refusing a frame, and messages from frames (an embed that runs posts meshes:loading at
+// once). Report-only policies refuse nothing, so they are not counted.
 const violations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
+  if (e.disposition === 'report') return;
   violations.push({ directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI, policy: e.originalPolicy });
 });
+const heard = [];
+window.addEventListener('message', (e) => heard.push({ origin: e.origin, source: e.source }));
+
+const originOf = (url) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
 
 const check = (id, level, title, detail = '', fix = '') => ({ id, level, title, detail, fix });
 
@@ -56,14 +69,19 @@ function nearMiss(want, have) {
 
 function sandboxCheck(iframe) {
   if (!iframe.hasAttribute('sandbox')) return check('sandbox', 'pass', 'The iframe has no sandbox attribute: nothing the embed needs is restricted.');
-  const have = new Set(iframe.sandbox);
+  // Tokens are ASCII case-insensitive; DOMTokenList compares them exactly.
+  const have = new Set([...iframe.sandbox].map((t) => t.toLowerCase()));
   const missing = Object.keys(SANDBOX).filter((t) => !have.has(t));
-  const risky = have.has('allow-top-navigation') ? ' It also has allow-top-navigation, which lets the framed page navigate yours without a click: use allow-top-navigation-by-user-activation.' : '';
-  if (!missing.length) return check('sandbox', risky ? 'warn' : 'pass', 'The iframe sandbox allows everything the embed needs.', risky.trim());
-  const level = missing.some((t) => SANDBOX[t][0] === 'fail') ? 'fail' : 'warn';
-  return check('sandbox', level, `The iframe sandbox lacks ${missing.join(', ')}.`,
-    missing.map((t) => `Without ${t}: ${SANDBOX[t][1]}`).join(' ') + risky,
-    `Add ${missing.join(' ')} to the iframe's sandbox attribute (mountMeshesEmbed sets them all).`);
+  const notes = [];
+  if (have.has('allow-top-navigation')) notes.push('It has allow-top-navigation, which lets the framed page navigate yours without a click: use allow-top-navigation-by-user-activation instead.');
+  else if (!have.has(REDIRECT)) notes.push(`Without ${REDIRECT} the redirect fallback for connecting (oauthRedirect) cannot leave this page; add it only if you use that fallback.`);
+  if (!missing.length) {
+    const risky = have.has('allow-top-navigation');
+    return check('sandbox', risky ? 'warn' : 'pass', 'The iframe sandbox allows everything the embed needs.', notes.join(' '));
+  }
+  return check('sandbox', 'fail', `The iframe sandbox lacks ${missing.join(', ')}.`,
+    [...missing.map((t) => `Without ${t}: ${SANDBOX[t][1]}`), ...notes].join(' '),
+    `Add ${missing.join(' ')} to the iframe's sandbox attribute (mountMeshesEmbed sets them).`);
 }
 
 function allowCheck(iframe) {
@@ -75,12 +93,21 @@ function allowCheck(iframe) {
       'Add allow="clipboard-write" to the iframe (mountMeshesEmbed sets it).');
 }
 
-/** Frame a probe on the embed's origin and listen for this page's CSP refusing it. */
-async function frameSrcCheck(embedOrigin, wait) {
-  const probe = `${embedOrigin}/embed/probe`;
-  const refused = () => violations.find((v) => /^(frame|child|default)-src/.test(v.directive) && (v.blocked.startsWith(embedOrigin) || v.blocked === 'frame'));
-  if (!refused()) {
-    const frame = Object.assign(document.createElement('iframe'), { src: probe, title: 'Meshes embed doctor probe', hidden: true });
+/** Did the embed run here? Its handle's `ready`, or any message from its frame. */
+async function outcomeOf({ iframe, embedOrigin, handle, wait, timeout }) {
+  const fromFrame = () => heard.some((m) => m.origin === embedOrigin && m.source === iframe.contentWindow);
+  if (!handle) return fromFrame() ? 'running' : wait(Math.min(timeout, 1000)).then(() => (fromFrame() ? 'running' : 'unknown'));
+  const ready = handle?.ready ? handle.ready.then(() => 'ready', (e) => e?.code ?? 'error') : new Promise(() => {});
+  const outcome = await Promise.race([ready, wait(timeout).then(() => (fromFrame() ? 'running' : 'silent'))]);
+  return outcome;
+}
+
+/** This page's CSP refusing a frame on the embed's origin: the real frame's refusal, seen
+ * since the doctor loaded, or (when the embed is not running) a probe framed now. */
+async function frameSrcCheck(embedOrigin, running, wait) {
+  const refused = () => violations.find((v) => /^(frame|child|default)-src/.test(v.directive) && originOf(v.blocked) === embedOrigin);
+  if (!refused() && !running) {
+    const frame = Object.assign(document.createElement('iframe'), { src: `${embedOrigin}/embed/probe`, title: 'Meshes embed doctor probe', hidden: true });
     const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     document.body.append(frame);
     // The violation is reported as a task after the refusal: give it time after the load.
@@ -96,7 +123,7 @@ async function frameSrcCheck(embedOrigin, wait) {
 }
 
 /** Did the embed load here, and if not, is this origin missing from allowed_origins? */
-async function framingCheck({ handle, allowedOrigins, frameSrc, here, wait, timeout }) {
+async function framingCheck({ outcome, handle, allowedOrigins, frameSrc, here, embedOrigin, timeout }) {
   let mismatch = null;
   if (allowedOrigins) {
     const list = [].concat(allowedOrigins).map((o) => origin(o) ?? String(o));
@@ -106,39 +133,39 @@ async function framingCheck({ handle, allowedOrigins, frameSrc, here, wait, time
     }
   }
   const fix = `Create the session with allowed_origins including "${here}" exactly (scheme, host and port).`;
-  let outcome = 'unknown';
-  if (handle?.ready) {
-    outcome = await Promise.race([handle.ready.then(() => 'ready', (e) => e?.code ?? 'error'), wait(timeout).then(() => 'waiting')]);
-  }
   if (outcome === 'ready') return check('framing', mismatch ? 'warn' : 'pass', 'The embed loaded in this page.', mismatch ?? '');
-  if (frameSrc.level === 'fail' && outcome !== 'unknown') {
-    return check('framing', 'fail', 'The embed did not load: this page refused the frame (see frame-src).');
-  }
+  if (frameSrc.level === 'fail') return check('framing', 'fail', 'The embed did not load: this page refused the frame (see frame-src).');
   if (mismatch) {
     return check('framing', 'fail', `Meshes refuses to be framed by ${here}.`,
       `${mismatch} The embed's frame-ancestors lists only those, so the browser blocks it.`, fix);
   }
-  if (outcome === 'frame-refused') {
-    return check('framing', 'fail', `The embed refused to be framed by ${here}.`,
-      "The session's allowed_origins (its frame-ancestors) do not include this page's origin.", fix);
+  if (outcome === 'running' && !handle) return check('framing', 'pass', 'The embed runs in this page.');
+  if (outcome === 'running') return check('framing', 'warn', `The embed runs but has not said it is ready within ${timeout} ms.`, 'It may still be starting, or waiting for its token: run the doctor again.');
+  if (outcome === 'unknown') return check('framing', 'skip', 'Not checked: nothing was heard from the frame since the doctor loaded. Pass the mounted embed (handle), or load the doctor before mounting.');
+  if (outcome === 'silent') {
+    // Nothing ran in the frame: if Meshes answers, the browser refused the frame (as the kit
+    // tells frame-refused from network).
+    const up = await fetch(`${embedOrigin}/embed/probe`, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(5000) }).then(() => true, () => false);
+    return up
+      ? check('framing', 'fail', `The embed refused to be framed by ${here}.`,
+        "Nothing ran in the frame although Meshes answers: the session's allowed_origins (its frame-ancestors) do not include this page's origin, or the launch URL was already used.", fix)
+      : check('framing', 'fail', `The embed could not be reached from this page (${embedOrigin}).`, 'The network, a proxy, or this page\'s connect-src stands between them.');
   }
-  if (outcome === 'unknown') {
-    return check('framing', 'skip', 'Not checked: pass the mounted embed (handle) or the allowedOrigins the session was created with.');
-  }
-  if (outcome === 'waiting') return check('framing', 'warn', `The embed has not loaded within ${timeout} ms.`, 'It may still be starting; run the doctor again.');
   return check('framing', 'fail', `The embed did not load (${outcome}).`, 'See the error codes in meshes-embed.d.ts.');
 }
 
 /** This page's own COOP, from its response headers (a same-origin request may read them). */
 async function coopCheck() {
+  if (!isSecureContext) return check('coop', 'skip', 'Not checked: browsers apply COOP only to secure (https or localhost) pages.');
   let coop;
   try {
-    const res = await fetch(location.href, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
+    const res = await fetch(location.href, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin', signal: AbortSignal.timeout(5000) });
+    if (!res.ok || res.redirected) throw Error(String(res.status));
     coop = (res.headers.get('cross-origin-opener-policy') ?? '').split(';')[0].trim();
   } catch {
-    return check('coop', 'skip', "Not checked: this page's own headers could not be read.");
+    return check('coop', 'skip', "Not checked: this page's own headers could not be read (a HEAD request for it did not answer 2xx).");
   }
-  if (coop === 'same-origin' || coop === 'noopener-allow-popups') {
+  if (coop === 'same-origin') {
     return check('coop', 'warn', `This page sends Cross-Origin-Opener-Policy: ${coop}, which severs the windows the embed opens.`,
       "Connecting still completes (the embed asks Meshes how the sign-in went), but it cannot bring the sign-in window forward and notices a closed one only when Meshes does.",
       'Send Cross-Origin-Opener-Policy: same-origin-allow-popups instead (or none).');
@@ -150,8 +177,9 @@ async function coopCheck() {
 async function clockCheck(embedOrigin) {
   try {
     const sent = Date.now();
-    const res = await fetch(`${embedOrigin}/embed/probe`, { cache: 'no-store', credentials: 'omit' });
+    const res = await fetch(`${embedOrigin}/embed/probe`, { cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(5000) });
     const { now_ms: server } = await res.json();
+    if (!res.ok || !Number.isFinite(server)) throw Error('no clock');
     const skew = Math.round((sent + Date.now()) / 2 - server);
     const off = `${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} Meshes`;
     if (Math.abs(skew) <= 60_000) return check('clock', 'pass', `This computer's clock is within a minute of Meshes' (${off}).`);
@@ -171,14 +199,18 @@ export async function diagnose({ iframe = document.querySelector('iframe.meshes-
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const here = location.origin;
   const checks = [];
-  const embedOrigin = iframe && origin(new URL(iframe.src, location.href).origin);
-  if (!embedOrigin) {
+  const src = iframe?.getAttribute('src');
+  const embedOrigin = src ? origin(originOf(new URL(src, location.href).href)) : null;
+  if (here === 'null') {
+    checks.push(check('iframe', 'fail', 'This page has no origin of its own (a file: or sandboxed page), so nothing can allow it to frame the embed.', '', 'Serve the page over https (or from localhost).'));
+  } else if (!embedOrigin || embedOrigin === here) {
     checks.push(check('iframe', 'fail', 'No embed iframe found on this page.', '', 'Mount the embed (mountMeshesEmbed) or pass the iframe: diagnose({ iframe }).'));
   } else {
     checks.push(check('iframe', 'pass', `The embed iframe loads from ${embedOrigin}.`));
     checks.push(sandboxCheck(iframe), allowCheck(iframe));
-    const frameSrc = await frameSrcCheck(embedOrigin, wait);
-    checks.push(frameSrc, await framingCheck({ handle, allowedOrigins, frameSrc, here, wait, timeout }));
+    const outcome = await outcomeOf({ iframe, embedOrigin, handle, wait, timeout });
+    const frameSrc = await frameSrcCheck(embedOrigin, outcome === 'ready' || outcome === 'running', wait);
+    checks.push(frameSrc, await framingCheck({ outcome, handle, allowedOrigins, frameSrc, here, embedOrigin, timeout }));
     checks.push(await coopCheck(), await clockCheck(embedOrigin));
   }
   checks.push(check('cookies', 'pass', 'Third-party cookies are not needed.',

@@ -20,10 +20,15 @@ const RUN: &str = r#"
 const done = arguments[arguments.length - 1];
 axe.run(document, {
   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  resultTypes: ['violations'],
+  resultTypes: ['violations', 'incomplete'],
 }).then(
   (r) => done({ passes: r.passes.length, violations: r.violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`)) }),
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`)),
+    // (Text of symbols only, such as an arrow, has no contrast to decide.)
+    unsure: r.incomplete.filter((v) => v.id === 'color-contrast').flatMap((v) => v.nodes
+      .map((n) => [n.target.join(' '), n.any.map((c) => c.message).join(' ')])
+      .filter(([, why]) => !/only non-text characters/.test(why))
+      .map(([target, why]) => `${target}: ${why}`)) }),
   (e) => done({ error: String(e) }),
 );
 "#;
@@ -34,6 +39,9 @@ pub struct Audit {
     /// Rules that applied and passed (a run that checked nothing must not read as clean).
     pub passes: u64,
     pub violations: Vec<String>,
+    /// Text whose contrast axe could not decide (over an image or a gradient, overlapped): it
+    /// must be none, or a contrast failure could hide there.
+    pub unsure: Vec<String>,
 }
 
 impl Stack {
@@ -56,12 +64,16 @@ impl Stack {
         assert!(r["error"].is_null(), "axe failed: {}", r["error"]);
         Audit {
             passes: r["passes"].as_u64().unwrap_or(0),
-            violations: r["violations"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
+            violations: strings(&r["violations"]),
+            unsure: strings(&r["unsure"]),
         }
     }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }

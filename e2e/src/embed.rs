@@ -21,9 +21,10 @@ impl Stack {
             "const el = document.querySelector({}); return el ? el.textContent : null;",
             Value::from(css)
         );
-        self.enter_embed().await.expect("enter iframe");
+        // The frame itself may not be there yet (the host page mounts it after minting).
         eventually(&format!("{css} in the embed"), || async {
-            self.js(&script).await.as_str().map(str::to_owned)
+            self.enter_embed().await.ok()?;
+            self.try_js(&script).await.ok()?.as_str().map(str::to_owned)
         })
         .await
     }

@@ -65,7 +65,13 @@ impl Engine {
     /// The driver on `port`; Firefox's and WebKit's console output goes to `log` through it.
     pub fn driver(self, port: u16, log: &Path) -> Command {
         let logged = |program: &str| {
-            let out = std::fs::File::create(log).expect("the browser log");
+            // Appended to, never truncated: WebKit's wrapper appends to it too, and a retried
+            // start keeps the failed try's output.
+            let out = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(log)
+                .expect("the browser log");
             let err = out.try_clone().expect("the browser log");
             let mut c = Command::new(program);
             c.stdout(out).stderr(err);

@@ -13,7 +13,10 @@ use crate::api::use_api;
 use crate::i18n::{tf, tr};
 use crate::oauth::{OauthFlow, RedirectInfo};
 use crate::shell::router::use_location;
-use crate::ui::{Notice, NoticeView, PageHeader, ReadOnlyNote, integration_label, use_focus};
+use crate::ui::{
+    Notice, NoticeView, PageHeader, ReadOnlyNote, focus_lost, focus_within, integration_label,
+    use_focus,
+};
 use leptos::prelude::*;
 use list::{ConnectionList, RowCtx};
 use meshes_protocol::EmbedMessage;
@@ -104,6 +107,13 @@ pub fn ConnectionsPage() -> impl IntoView {
         notice.set(Some(Notice::Done(text)));
         fresh.set(Some(id.clone()));
         first.refetch();
+        // Focus follows the user to what they made, if they were still on the Connect panel
+        // (or nowhere): never away from something else they went on to meanwhile.
+        if focus_within("#connect-apps") || focus_lost() {
+            focus.later(format!(
+                "tr[data-connection-id='{id}'] td.actions :is(a[href], button)"
+            ));
+        }
         bridge.post(&EmbedMessage::Connection {
             connection_id: id,
             integration: a.integration,

@@ -95,6 +95,18 @@ fn is_active(el: &HtmlElement) -> bool {
         .is_some_and(|a| a.is_same_node(Some(el)))
 }
 
+/// Focus is on an element inside the first match of `selector`.
+pub fn focus_within(selector: &str) -> bool {
+    let doc = document();
+    let Some(active) = doc.active_element() else {
+        return false;
+    };
+    doc.query_selector(selector)
+        .ok()
+        .flatten()
+        .is_some_and(|root| root.contains(Some(&active)))
+}
+
 /// Focus is nowhere useful: on the body, or on an element that was removed.
 pub fn focus_lost() -> bool {
     let doc = document();

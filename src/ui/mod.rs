@@ -9,7 +9,7 @@ mod table;
 mod time;
 
 pub use feedback::{ConfirmButton, Notice, NoticeView, param_error};
-pub use focus::{Focus, focus_lost, use_focus};
+pub use focus::{Focus, focus_lost, focus_within, use_focus};
 pub use labels::{
     CopyId, StatusBadge, connection_label, inactive_reason, integration_label, outcome_label,
     page_title, status_label,

@@ -30,6 +30,11 @@ pub const CORE: [&str; 13] = [
     "locale::",
 ];
 
+/// Firefox also runs the keyboard tour. WebKitGTK under Xvfb did not match `:focus-visible` for
+/// a link reached with Tab, so the tour's focus-ring check fails there (decision 99; not seen
+/// in Safari itself, which we cannot run here).
+pub const FIREFOX_ALSO: [&str; 1] = ["keyboard::"];
+
 /// WebKitGTK has no headless mode: its runs get a virtual display of their own, tall enough
 /// for the tallest window a test opens.
 const XVFB: [&str; 4] = ["xvfb-run", "-a", "-s", "-screen 0 1920x2560x24"];
@@ -53,7 +58,7 @@ pub fn e2e(ctx: &Ctx, cargo: impl Fn() -> Command) -> Result<(), String> {
         run(&mut suite("chromium"))
     })?;
     step("e2e core in Firefox ESR", || {
-        run(suite("firefox").args(CORE))
+        run(suite("firefox").args(CORE).args(FIREFOX_ALSO))
     })?;
     step("e2e core in WebKitGTK (under Xvfb)", || {
         let cargo = suite("webkit");
@@ -75,7 +80,7 @@ mod tests {
     #[test]
     fn every_core_filter_matches_a_test() {
         let suite = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../e2e/tests/browser");
-        for filter in super::CORE {
+        for filter in super::CORE.iter().chain(&super::FIREFOX_ALSO) {
             let mut parts: Vec<&str> = filter.split("::").collect();
             let test = parts.pop().unwrap_or_default();
             let module = parts.join("/");

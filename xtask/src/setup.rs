@@ -48,10 +48,11 @@ fn apt(_ctx: &Ctx) -> Result<(), String> {
         .iter()
         .copied()
         .filter(|p| {
-            !Command::new("dpkg")
-                .args(["-s", p])
+            // Installed, not just known: a removed package keeps its status entry.
+            !Command::new("dpkg-query")
+                .args(["-W", "-f=${Status}", p])
                 .output()
-                .is_ok_and(|o| o.status.success())
+                .is_ok_and(|o| o.status.success() && o.stdout == b"install ok installed")
         })
         .collect();
     if missing.is_empty() {

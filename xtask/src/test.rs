@@ -8,9 +8,9 @@
 //! then run in seconds; the browser tests build the runtime for wasm32 and run it in Chromium
 //! and again in Firefox ESR (about 100 s, then 50 s);
 //! the release build (about 145 s alone, its last minute on one core) runs in the background
-//! from the native build on; the e2e suite takes about 260 s in Chromium, a third of it on real
-//! token timelines (the 30 s refresh timeout is the contract), and its core about 120 s in
-//! Firefox ESR and 90 s in WebKitGTK (`e2e.rs`).
+//! from the native build on; the e2e suite takes about 280 s in Chromium, a third of it on real
+//! token timelines (the 30 s refresh timeout is the contract), and its core about 170 s in
+//! Firefox ESR and 110 s in WebKitGTK (`e2e.rs`).
 
 use crate::e2e::E2E_SUITE;
 use crate::{Ctx, run, size_report, step};

@@ -14,6 +14,7 @@ mod faults;
 mod focus;
 mod foundation;
 mod host_kit;
+mod keyboard;
 mod leaks;
 mod lifecycle;
 mod locale;
