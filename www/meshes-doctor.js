@@ -33,13 +33,14 @@ document.addEventListener('securitypolicyviolation', (e) => {
 const heard = [];
 window.addEventListener('message', (e) => heard.push({ origin: e.origin, source: e.source }));
 
-const originOf = (url) => {
+const originOf = (url, base) => {
   try {
-    return new URL(url).origin;
+    return new URL(url, base).origin;
   } catch {
     return null;
   }
 };
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const check = (id, level, title, detail = '', fix = '') => ({ id, level, title, detail, fix });
 
@@ -94,17 +95,16 @@ function allowCheck(iframe) {
 }
 
 /** Did the embed run here? Its handle's `ready`, or any message from its frame. */
-async function outcomeOf({ iframe, embedOrigin, handle, wait, timeout }) {
+async function outcomeOf({ iframe, embedOrigin, handle, timeout }) {
   const fromFrame = () => heard.some((m) => m.origin === embedOrigin && m.source === iframe.contentWindow);
   if (!handle) return fromFrame() ? 'running' : wait(Math.min(timeout, 1000)).then(() => (fromFrame() ? 'running' : 'unknown'));
   const ready = handle?.ready ? handle.ready.then(() => 'ready', (e) => e?.code ?? 'error') : new Promise(() => {});
-  const outcome = await Promise.race([ready, wait(timeout).then(() => (fromFrame() ? 'running' : 'silent'))]);
-  return outcome;
+  return Promise.race([ready, wait(timeout).then(() => (fromFrame() ? 'running' : 'silent'))]);
 }
 
 /** This page's CSP refusing a frame on the embed's origin: the real frame's refusal, seen
  * since the doctor loaded, or (when the embed is not running) a probe framed now. */
-async function frameSrcCheck(embedOrigin, running, wait) {
+async function frameSrcCheck(embedOrigin, running) {
   const refused = () => violations.find((v) => /^(frame|child|default)-src/.test(v.directive) && originOf(v.blocked) === embedOrigin);
   if (!refused() && !running) {
     const frame = Object.assign(document.createElement('iframe'), { src: `${embedOrigin}/embed/probe`, title: 'Meshes embed doctor probe', hidden: true });
@@ -196,11 +196,10 @@ async function clockCheck(embedOrigin) {
  * it loaded; `allowedOrigins` (what the session was created with) explains a refusal.
  */
 export async function diagnose({ iframe = document.querySelector('iframe.meshes-embed'), handle, allowedOrigins, timeout = 5000 } = {}) {
-  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const here = location.origin;
   const checks = [];
   const src = iframe?.getAttribute('src');
-  const embedOrigin = src ? origin(originOf(new URL(src, location.href).href)) : null;
+  const embedOrigin = src ? origin(originOf(src, location.href)) : null;
   if (here === 'null') {
     checks.push(check('iframe', 'fail', 'This page has no origin of its own (a file: or sandboxed page), so nothing can allow it to frame the embed.', '', 'Serve the page over https (or from localhost).'));
   } else if (!embedOrigin || embedOrigin === here) {
@@ -208,8 +207,8 @@ export async function diagnose({ iframe = document.querySelector('iframe.meshes-
   } else {
     checks.push(check('iframe', 'pass', `The embed iframe loads from ${embedOrigin}.`));
     checks.push(sandboxCheck(iframe), allowCheck(iframe));
-    const outcome = await outcomeOf({ iframe, embedOrigin, handle, wait, timeout });
-    const frameSrc = await frameSrcCheck(embedOrigin, outcome === 'ready' || outcome === 'running', wait);
+    const outcome = await outcomeOf({ iframe, embedOrigin, handle, timeout });
+    const frameSrc = await frameSrcCheck(embedOrigin, outcome === 'ready' || outcome === 'running');
     checks.push(frameSrc, await framingCheck({ outcome, handle, allowedOrigins, frameSrc, here, embedOrigin, timeout }));
     checks.push(await coopCheck(), await clockCheck(embedOrigin));
   }

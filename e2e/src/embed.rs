@@ -133,6 +133,20 @@ impl Stack {
         self.enter_embed().await
     }
 
+    /// Follow the embed's nav link to `page` (its path segment), then wait for `ready`.
+    pub async fn nav_to(&self, page: &str, ready: &str) {
+        self.click_in_embed(&format!(".ws-nav a[href^='/workspace/{page}']"))
+            .await
+            .unwrap();
+        self.embed_text(ready).await;
+    }
+
+    /// Press Escape on whatever has focus inside the embed (closes a form or a confirmation).
+    pub async fn escape_in_embed(&self) {
+        self.js("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return true")
+            .await;
+    }
+
     /// Set a form control inside the embed and fire `input` + `change`, as a user's edit does
     /// (selects and date inputs have no portable typing through WebDriver).
     pub async fn set_in_embed(&self, css: &str, value: &str) -> WebDriverResult<()> {

@@ -18,13 +18,15 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The engine of this run (read once: it is asked before every click).
     pub fn current() -> Engine {
-        match std::env::var("MESHES_E2E_ENGINE").as_deref() {
+        static CURRENT: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        *CURRENT.get_or_init(|| match std::env::var("MESHES_E2E_ENGINE").as_deref() {
             Ok("firefox") => Engine::Firefox,
             Ok("webkit") => Engine::WebKit,
             Ok("chromium") | Err(_) => Engine::Chromium,
             Ok(other) => panic!("MESHES_E2E_ENGINE={other}: chromium, firefox or webkit"),
-        }
+        })
     }
 
     pub fn name(self) -> &'static str {
@@ -38,7 +40,8 @@ impl Engine {
     /// A driver and a browser session in it, the window 1280×1000. A browser that fails to
     /// start (a busy machine can make a WebKit session fail) gets a second try with a new driver.
     pub async fn start(self, extra_args: &[&str], log: &Path) -> (Child, WebDriver) {
-        for attempt in 1.. {
+        let mut attempt = 1;
+        loop {
             let spawn = |[port]: [u16; 1]| {
                 self.driver(port, log)
                     .spawn()
@@ -58,8 +61,8 @@ impl Engine {
                 Err(e) if attempt < 2 => eprintln!("{} session, try {attempt}: {e}", self.name()),
                 Err(e) => panic!("no {} session: {e}", self.name()),
             }
+            attempt += 1;
         }
-        unreachable!()
     }
 
     /// The driver on `port`; Firefox's and WebKit's console output goes to `log` through it.
@@ -109,10 +112,7 @@ impl Engine {
                     .env("LANG", "en_US.UTF-8")
                     // Classic scrollbars, as the tests measure them in Chromium (GTK's setting,
                     // from webkit/gtk-3.0/settings.ini).
-                    .env(
-                        "XDG_CONFIG_HOME",
-                        Path::new(env!("CARGO_MANIFEST_DIR")).join("webkit"),
-                    );
+                    .env("XDG_CONFIG_HOME", webkit_dir());
                 c
             }
         };
@@ -174,7 +174,7 @@ impl Engine {
                 assert!(extra_args.is_empty(), "Chromium flags given to WebKit");
                 // MiniBrowser through a wrapper that keeps its output (`WEBKIT_BROWSER` names
                 // another build of it).
-                let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("webkit/minibrowser.sh");
+                let binary = webkit_dir().join("minibrowser.sh");
                 let mut caps = Capabilities::new();
                 caps.set(
                     "webkitgtk:browserOptions",
@@ -189,4 +189,9 @@ impl Engine {
             }
         }
     }
+}
+
+/// `e2e/webkit`: MiniBrowser's wrapper and the GTK settings its runs use.
+fn webkit_dir() -> std::path::PathBuf {
+    crate::repo_root().join("e2e/webkit")
 }

@@ -51,6 +51,22 @@ impl Stack {
         assert!(res.status().is_success());
     }
 
+    /// The host can no longer renew the embed's token: the session is refreshed behind its back
+    /// (the token it holds is stale) and its backend's refresh calls fail with 503.
+    pub async fn renewal_fails(&self) {
+        let sid = self.host_session_id().await;
+        self.api(
+            reqwest::Method::POST,
+            &format!("/api/v1/sessions/{sid}/refresh"),
+            None,
+        )
+        .await;
+        self.fault(
+            serde_json::json!({"path": "/api/v1/sessions/", "kind": "status", "status": 503}),
+        )
+        .await;
+    }
+
     pub async fn clear_faults(&self) {
         self.http
             .delete(format!("{}/__sandbox/faults", self.meshes))

@@ -6,7 +6,6 @@
 use crate::oauth::{at_provider, back_when_closed, phase_text, row_text};
 use e2e::axe::Audit;
 use e2e::{DEMO_WORKSPACE_ID, Stack, TestResult, eventually};
-use reqwest::Method;
 use serde_json::json;
 
 /// The audits of one walk, by state.
@@ -61,19 +60,6 @@ impl Report {
     }
 }
 
-/// Follow the nav link to `page` (its path segment), then wait for `ready`.
-async fn nav(s: &Stack, page: &str, ready: &str) {
-    s.click_in_embed(&format!(".ws-nav a[href^='/workspace/{page}']"))
-        .await
-        .unwrap();
-    s.embed_text(ready).await;
-}
-
-async fn escape(s: &Stack) {
-    s.js("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return true")
-        .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_and_its_states_pass_axe() -> TestResult {
     let s = Stack::start().await;
@@ -95,7 +81,7 @@ async fn every_page_and_its_states_pass_axe() -> TestResult {
         .await;
     r.audit(&s, "dashboard").await;
 
-    nav(&s, "connections", "#connections-table").await;
+    s.nav_to("connections", "#connections-table").await;
     r.audit(&s, "connections").await;
     s.click_when_ready("#new-connection").await?;
     s.embed_text("#connection-form").await;
@@ -103,19 +89,19 @@ async fn every_page_and_its_states_pass_axe() -> TestResult {
     s.click_in_embed("#conn-save").await?;
     s.embed_text("#connection-form [aria-invalid='true']").await;
     r.audit(&s, "new connection form, with errors").await;
-    escape(&s).await;
+    s.escape_in_embed().await;
     s.click_when_ready("#connections-table .delete-connection")
         .await?;
     s.embed_text(".confirm-yes").await;
     r.audit(&s, "delete confirmation").await;
-    escape(&s).await;
+    s.escape_in_embed().await;
 
     s.click_when_ready("#connections-table td.actions a")
         .await?;
     s.embed_text(".mapping-row").await;
     r.audit(&s, "field mapping").await;
 
-    nav(&s, "rules", "#rules-table").await;
+    s.nav_to("rules", "#rules-table").await;
     r.audit(&s, "rules").await;
     s.click_when_ready("#rules-table .test-rule").await?;
     s.embed_text("#rules-table .row-panel").await;
@@ -125,9 +111,9 @@ async fn every_page_and_its_states_pass_axe() -> TestResult {
     s.click_in_embed("#rule-save").await?;
     s.embed_text("#rule-form [aria-invalid='true']").await;
     r.audit(&s, "new rule form, with errors").await;
-    escape(&s).await;
+    s.escape_in_embed().await;
 
-    nav(&s, "events", "#events-table").await;
+    s.nav_to("events", "#events-table").await;
     r.audit(&s, "events").await;
     s.click_when_ready("#events-table tr[data-status='failed'] a")
         .await?;
@@ -137,7 +123,7 @@ async fn every_page_and_its_states_pass_axe() -> TestResult {
     s.embed_text(".attempts-row .attempts, .attempts-row .empty")
         .await;
     r.audit(&s, "event detail, attempts open").await;
-    nav(&s, "events", "#events-table").await;
+    s.nav_to("events", "#events-table").await;
     s.set_in_embed("#filter-event", "no.such.event").await?;
     s.click_in_embed("#filter-apply").await?;
     s.embed_text("#events-empty").await;
@@ -147,7 +133,7 @@ async fn every_page_and_its_states_pass_axe() -> TestResult {
     let rules = format!("/api/v1/workspaces/{DEMO_WORKSPACE_ID}/rules");
     s.fault(json!({"path": rules, "kind": "status", "status": 502, "times": 20}))
         .await;
-    nav(&s, "rules", ".error-state").await;
+    s.nav_to("rules", ".error-state").await;
     r.audit(&s, "rules, API failing").await;
     s.clear_faults().await;
     s.quit().await;
@@ -157,7 +143,7 @@ async fn every_page_and_its_states_pass_axe() -> TestResult {
     s.open_host("?role=member&launch_page=connections").await?;
     s.embed_text("#connections-table").await;
     r.audit(&s, "connections, a member").await;
-    nav(&s, "rules", "#rules-table").await;
+    s.nav_to("rules", "#rules-table").await;
     r.audit(&s, "rules, a member").await;
     s.quit().await;
     r.finish();
@@ -205,15 +191,7 @@ async fn the_connect_panel_and_the_expired_banner_pass_axe() -> TestResult {
     r.audit(&s, "connect: connected").await;
 
     // The session's token lapses and the host cannot renew it: the expired banner.
-    let sid = s.host_session_id().await;
-    s.api(
-        Method::POST,
-        &format!("/api/v1/sessions/{sid}/refresh"),
-        None,
-    )
-    .await;
-    s.fault(json!({"path": "/api/v1/sessions/", "kind": "status", "status": 503}))
-        .await;
+    s.renewal_fails().await;
     s.click_in_embed("#connections-reload").await?;
     s.embed_text("#session-banner").await;
     r.audit(&s, "session expired banner").await;

@@ -2,7 +2,7 @@
 //! failure, revocation, and recovery without losing what the user typed.
 
 use e2e::{Stack, TestResult, eventually, eventually_within};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::time::Duration;
 
 const CONTRACT_TIMEOUT: Duration = Duration::from_secs(45);
@@ -137,16 +137,8 @@ async fn a_token_refreshed_behind_the_embeds_back_recovers_on_its_first_401() ->
 async fn failed_refreshes_expire_the_session_and_a_late_auth_recovers_it() -> TestResult {
     let s = Stack::start().await;
     connections_with_filter(&s, "?launch_page=connections").await?;
-    let sid = s.host_session_id().await;
-    s.api(
-        reqwest::Method::POST,
-        &format!("/api/v1/sessions/{sid}/refresh"),
-        None,
-    )
-    .await;
     // The host backend cannot refresh for a while.
-    s.fault(json!({"path": "/api/v1/sessions/", "kind": "status", "status": 503}))
-        .await;
+    s.renewal_fails().await;
     s.click_in_embed("#connections-reload").await?;
     // The kit retried with backoff, then told the host and the embed at once: the embed says
     // why right away instead of after its 30 s timeout.

@@ -82,25 +82,8 @@ async fn set_width(s: &Stack, width: u32) {
     .await;
 }
 
-async fn nav(s: &Stack, link: &str, ready: &str) {
-    s.enter_embed().await.unwrap();
-    s.driver
-        .find(By::LinkText(link))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    s.embed_text(ready).await;
-}
-
 async fn click(s: &Stack, css: &str) {
     s.click_when_ready(css).await.unwrap();
-}
-
-async fn escape(s: &Stack) {
-    s.js("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return true")
-        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,33 +110,33 @@ async fn every_page_fits_every_width_with_its_actions_in_reach() -> TestResult {
     let row = format!("tr[data-connection-id='{hook}']");
     for width in WIDTHS {
         set_width(&s, width).await;
-        nav(&s, "Dashboard", ".kpis").await;
+        s.nav_to("dashboard", ".kpis").await;
         check(&s, width, "dashboard", 0).await;
         shoot(&s, &format!("dashboard-{width}")).await;
 
-        nav(&s, "Connections", "#connections-table").await;
+        s.nav_to("connections", "#connections-table").await;
         check(&s, width, "connections", 6).await;
         shoot(&s, &format!("connections-{width}")).await;
         click(&s, "#new-connection").await;
         s.embed_text("#connection-form").await;
         check(&s, width, "the new connection form", 3).await;
         shoot(&s, &format!("connection-form-{width}")).await;
-        escape(&s).await;
+        s.escape_in_embed().await;
         click(&s, &format!("{row} .edit-connection")).await;
         s.embed_text(".edit-row #connection-form").await;
         check(&s, width, "a row's edit form", 3).await;
-        escape(&s).await;
+        s.escape_in_embed().await;
         click(&s, &format!("{row} .delete-connection")).await;
         s.embed_text(".confirm-yes").await;
         check(&s, width, "a delete confirmation", 2).await;
-        escape(&s).await;
+        s.escape_in_embed().await;
 
         click(&s, &format!("{row} td.actions a")).await;
         s.embed_text(".mapping-row").await;
         check(&s, width, "the field mapping", 1).await;
         shoot(&s, &format!("mappings-{width}")).await;
 
-        nav(&s, "Rules", "#rules-table").await;
+        s.nav_to("rules", "#rules-table").await;
         check(&s, width, "rules", 4).await;
         shoot(&s, &format!("rules-{width}")).await;
         click(&s, "#rules-table .test-rule").await;
@@ -162,9 +145,9 @@ async fn every_page_fits_every_width_with_its_actions_in_reach() -> TestResult {
         click(&s, "#new-rule").await;
         s.embed_text("#rule-form").await;
         check(&s, width, "the new rule form", 2).await;
-        escape(&s).await;
+        s.escape_in_embed().await;
 
-        nav(&s, "Events", "#events-table").await;
+        s.nav_to("events", "#events-table").await;
         check(&s, width, "events", 2).await;
         shoot(&s, &format!("events-{width}")).await;
         click(&s, "#events-table tr[data-status='failed'] a").await;

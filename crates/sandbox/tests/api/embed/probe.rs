@@ -4,16 +4,21 @@
 use crate::common::TestApp;
 use axum::http::{Method, StatusCode};
 
+/// This machine's clock, in milliseconds since the Unix epoch.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 #[tokio::test]
 async fn the_probe_gives_the_clock_to_any_page_and_sets_nothing() {
     let app = TestApp::new();
-    let before = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
+    let before = now_ms();
     let r = app.call(Method::GET, "/embed/probe", None, None).await;
     assert_eq!(r.status, StatusCode::OK);
-    let now = r.json["now_ms"].as_u64().expect("now_ms");
+    let now = r.json["now_ms"].as_i64().expect("now_ms");
     assert!(
         (before..before + 5_000).contains(&now),
         "{now} is the server's clock"
@@ -52,18 +57,12 @@ async fn only_the_exact_probe_path_answers() {
 /// The clock skew a test may ask for is only honoured with the test hooks on.
 #[tokio::test]
 async fn a_skewed_probe_clock_needs_the_test_hooks() {
-    let now = || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64
-    };
     for (hooks, skew) in [(false, 0), (true, -600_000)] {
         let app = TestApp::with_config(|c| {
             c.probe_clock_offset_seconds = -600;
             c.test_hooks = hooks;
         });
-        let before = now();
+        let before = now_ms();
         let r = app.call(Method::GET, "/embed/probe", None, None).await;
         let got = r.json["now_ms"].as_i64().unwrap() - skew;
         assert!((before..before + 5_000).contains(&got), "hooks {hooks}");
