@@ -44,6 +44,8 @@ fn repo_root() -> PathBuf {
 pub struct Stack {
     pub host: String,
     pub meshes: String,
+    /// The fake providers' origin, which also serves the webhook inbox (`/inbox/{name}`).
+    pub provider: String,
     pub driver: WebDriver,
     pub http: reqwest::Client,
     browser_log: PathBuf,
@@ -97,13 +99,14 @@ impl Stack {
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()))
         };
-        let (sandbox, [host_port, api_port, _]) =
+        let (sandbox, [host_port, api_port, provider_port]) =
             start_listening("the sandbox", spawn_sandbox, |[h, a, p]| vec![h, a, p]).await;
         let browser_log = data.path().join("browser.log");
         let (browser_driver, driver) = Engine::current().start(chrome_args, &browser_log).await;
         Stack {
             host: format!("http://localhost:{host_port}"),
             meshes: format!("http://127.0.0.1:{api_port}"),
+            provider: format!("http://127.0.0.1:{provider_port}"),
             driver,
             http: reqwest::Client::new(),
             browser_log,

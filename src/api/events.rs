@@ -1,7 +1,7 @@
 //! `/events/{id}…`: one event, canceling it, and its deliveries (retry, cancel, attempts).
 
 use super::{Api, Method, Reply};
-use meshes_protocol::api::{Attempt, Event, Page, RuleEvent};
+use meshes_protocol::api::{Attempt, Event, Page, ResponseDetails, RuleEvent};
 
 fn path(id: &str) -> String {
     format!("/api/v1/events/{id}")
@@ -45,5 +45,18 @@ impl Api {
     /// The newest attempts of one delivery.
     pub fn attempts(self, event: &str, rule: &str) -> Reply<Page<Attempt>> {
         self.get(format!("{}/rules/{rule}/attempts?limit=50", path(event)))
+    }
+
+    /// What the destination answered to one attempt (payload readers only).
+    pub fn response_details(
+        self,
+        event: &str,
+        rule: &str,
+        attempt: &str,
+    ) -> Reply<ResponseDetails> {
+        self.get(format!(
+            "{}/rules/{rule}/attempts/{attempt}/response-details",
+            path(event)
+        ))
     }
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::common::{self, delivery, ok, refusal, until};
-use meshes_protocol::api::Event;
+use meshes_protocol::api::{Attempt, Event, HeaderPair, OutcomeCode, ResponseDetails};
 use wasm_bindgen_test::*;
 
 /// Event `e1` with one delivery (rule `r1` to `c1`, four attempts, last one a 503), both in
@@ -155,4 +155,93 @@ async fn copying_an_id_reports_what_really_happened() {
         Some("e1")
     );
     assert_eq!(m.text(".copy-hint").unwrap_or_default(), "");
+}
+
+/// Attempt `a1` of `e1`/`r1`: a 503 with its request line and a captured answer.
+fn attempt_page() -> String {
+    page_of(&[Attempt {
+        id: "a1".into(),
+        event_id: "e1".into(),
+        rule: "r1".into(),
+        attempt: 1,
+        outcome_code: OutcomeCode::RejectedServerError,
+        message: "HTTP 503 Service Unavailable from hooks.example.com".into(),
+        http_status: Some(503),
+        started_at: "2026-03-15T12:00:00Z".into(),
+        completed_at: "2026-03-15T12:00:01Z".into(),
+        duration_ms: 42,
+        request: Some("POST https://hooks.example.com/in?token=redacted".into()),
+        has_response: true,
+    }])
+}
+
+/// Each attempt shows the request it sent; the destination's answer is one click away for
+/// payload readers, and not offered to anyone else.
+#[wasm_bindgen_test]
+async fn attempts_show_their_request_and_answer_to_payload_readers_only() {
+    let answer = json(&ResponseDetails {
+        attempt_id: "a1".into(),
+        http_status: Some(503),
+        headers: vec![HeaderPair {
+            name: "retry-after".into(),
+            value: "30".into(),
+        }],
+        body: "{\"error\":\"down for maintenance\"}".into(),
+        body_truncated: true,
+        body_bytes: 65_536,
+    });
+    for (role, scopes, offered) in [
+        (Role::Admin, vec![Scope::EventsPayloadRead], true),
+        (Role::Admin, vec![], false),
+        (Role::Member, vec![Scope::EventsPayloadRead], false),
+    ] {
+        let (m, requests) = authed(
+            "/workspace/events/e1",
+            role,
+            scopes,
+            vec![
+                ("/response-details", vec![ok(&answer)]),
+                ("/attempts", vec![ok(&attempt_page())]),
+                ("/connections", vec![ok(&page_of::<Event>(&[]))]),
+                ("/events/e1", vec![ok(&detail(Status::Failed, false))]),
+            ],
+        )
+        .await;
+        until("the deliveries", || {
+            m.exists("tr[data-rule-id='r1'] .btn-link")
+        })
+        .await;
+        m.click("tr[data-rule-id='r1'] .btn-link");
+        until("the attempt", || m.exists(".attempts li .request")).await;
+        assert_eq!(
+            m.text(".attempts li .request").unwrap(),
+            "POST https://hooks.example.com/in?token=redacted"
+        );
+        let button = ".attempts li .btn-link";
+        assert_eq!(m.exists(button), offered, "{role:?}");
+        if !offered {
+            continue;
+        }
+        assert_eq!(m.text(button).unwrap(), "Show the answer to attempt 1");
+        m.click(button);
+        until("the answer", || m.exists(".answer .response-body")).await;
+        assert_eq!(
+            m.text(".answer .response-body").unwrap(),
+            "{\"error\":\"down for maintenance\"}"
+        );
+        assert!(
+            m.text(".answer .response-headers")
+                .unwrap()
+                .contains("retry-after: 30")
+        );
+        assert!(
+            m.text(".answer .muted")
+                .unwrap()
+                .contains("65,536 bytes read")
+        );
+        assert_eq!(
+            sent(&requests, Method::Get, "/attempts/a1/response-details").len(),
+            1
+        );
+    }
 }

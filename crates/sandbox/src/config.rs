@@ -76,6 +76,22 @@ pub struct Config {
     #[arg(long, env = "MESHES_MIN_TTL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(i64).range(1..=300))]
     pub min_ttl_seconds: i64,
 
+    /// How long one delivery attempt may take, connection to last byte read.
+    #[arg(long, env = "MESHES_DELIVERY_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=120_000))]
+    pub delivery_timeout_ms: u64,
+
+    /// The first retry's delay; each later one doubles it (with jitter), up to an hour.
+    #[arg(long, env = "MESHES_RETRY_BASE_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
+    pub retry_base_ms: u64,
+
+    /// Event ingestion: requests per second each key may make, sustained.
+    #[arg(long, env = "MESHES_INGEST_RATE", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub ingest_rate: u32,
+
+    /// Event ingestion: requests each key may make at once before the sustained rate applies.
+    #[arg(long, env = "MESHES_INGEST_BURST", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub ingest_burst: u32,
+
     /// Tests only (with the test hooks): the embed doctor's probe reports the server's clock
     /// this many seconds off, so a skewed computer clock can be shown in every browser.
     #[arg(long, env = "MESHES_PROBE_CLOCK_OFFSET_SECONDS", default_value_t = 0, value_parser = clap::value_parser!(i64).range(-86_400..=86_400))]
@@ -118,6 +134,14 @@ impl Config {
         format!("http://{}", self.provider_addr)
     }
 
+    /// The ports the sandbox serves its API and host app on (the engine never delivers there).
+    pub fn own_ports(&self) -> Vec<u16> {
+        [&self.api_addr, &self.host_addr]
+            .into_iter()
+            .filter_map(|a| authority(a).and_then(|(_, p)| p))
+            .collect()
+    }
+
     /// The published default management key on an address other machines can reach: anyone on
     /// the network could mint sessions for every workspace.
     pub fn default_key_exposed(&self) -> bool {
@@ -149,6 +173,10 @@ impl Config {
             test_hooks: false,
             min_ttl_seconds: 300,
             probe_clock_offset_seconds: 0,
+            delivery_timeout_ms: 2_000,
+            retry_base_ms: 50,
+            ingest_rate: 50,
+            ingest_burst: 100,
             provider_coop: false,
             provider_slow_ms: 0,
         }

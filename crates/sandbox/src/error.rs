@@ -14,6 +14,8 @@ pub struct ApiError {
     pub params: Vec<ParamError>,
     /// RFC 6750 `WWW-Authenticate` error code for 401/403 on bearer endpoints.
     pub bearer_error: Option<&'static str>,
+    /// `Retry-After` seconds (429).
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -26,6 +28,7 @@ impl ApiError {
             message: message.into(),
             params: vec![],
             bearer_error: None,
+            retry_after: None,
         }
     }
 
@@ -77,6 +80,14 @@ impl ApiError {
         self
     }
 
+    /// 429 with the Meshes message and when to come back.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "API rate limit exceeded")
+        }
+    }
+
     pub fn named(mut self, name: &'static str) -> Self {
         self.name = Some(name);
         self
@@ -109,6 +120,10 @@ impl IntoResponse for ApiError {
             if let Ok(v) = HeaderValue::from_str(&value) {
                 res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
+        }
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -1,13 +1,16 @@
 //! meshes-sandbox: a local Meshes for the embed to talk to, on three origins — `meshes` (the
 //! API with one module per resource, the embed documents, the hosted OAuth pages), `host` (the
-//! demo host app and its backend) and `provider` (fake OAuth providers) — over `store` (SQLite,
-//! seed data, the delivery engine). `testing` holds the hooks tests turn on.
+//! demo host app and its backend) and `provider` (fake OAuth providers and the webhook inbox,
+//! `receiver`) — over `store` (SQLite, seed data) and `engine` (delivery: real HTTP out,
+//! retries, attempts). `testing` holds the hooks tests turn on.
 
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod host;
 pub mod meshes;
 pub mod provider;
+pub mod receiver;
 pub mod secrets;
 pub mod store;
 pub mod testing;
@@ -32,10 +35,16 @@ pub struct AppState {
     pub oauth_http: reqwest::Client,
     /// The fake providers' registration and issued codes/tokens (served on the provider origin).
     pub provider: Arc<provider::Provider>,
+    /// The demo's webhook inbox (served on the provider origin).
+    pub receiver: Arc<receiver::Receiver>,
+    /// The delivery engine's client and bounds (`engine::spawn` runs it).
+    pub engine: Arc<engine::Engine>,
+    /// Event ingestion's per-key limits.
+    pub ingest_limits: Arc<meshes::api::ratelimit::RateLimiter>,
 }
 
 impl AppState {
-    pub fn new(cfg: Config, db: Db) -> rusqlite::Result<AppState> {
+    pub fn new(cfg: Config, db: Db) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
         let keys = meshes::api::auth::Keys::new(&db.secret("jwt_secret")?);
         let client_secret = base64::Engine::encode(
             &base64::engine::general_purpose::URL_SAFE_NO_PAD,
@@ -58,6 +67,12 @@ impl AppState {
                 .build()
                 .unwrap_or_default(),
             provider: Arc::new(provider),
+            engine: Arc::new(engine::Engine::new(cfg.own_ports())?),
+            receiver: Arc::new(receiver::Receiver::with_demo()),
+            ingest_limits: Arc::new(meshes::api::ratelimit::RateLimiter::new(
+                cfg.ingest_rate,
+                cfg.ingest_burst,
+            )),
             db,
             clock: Clock::default(),
             keys: Arc::new(keys),
@@ -74,9 +89,9 @@ impl AppState {
 pub use meshes::api::api_routes;
 pub use meshes::router as meshes_router;
 
-/// The fake OAuth providers' origin.
+/// The fake OAuth providers' origin, with the webhook inbox.
 pub fn provider_router(state: &AppState) -> Router {
-    provider::router(state.provider.clone())
+    receiver::router(state.receiver.clone()).merge(provider::router(state.provider.clone()))
 }
 
 /// Bind every address a name resolves to (e.g. `localhost` -> 127.0.0.1 and ::1).

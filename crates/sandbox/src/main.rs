@@ -22,11 +22,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let db =
         Db::open(&cfg.db).map_err(|e| format!("cannot open database {}: {e}", cfg.db.display()))?;
-    let state = AppState::new(cfg.clone(), db.clone())?;
-    if !cfg.no_seed && seed::seed(&db, state.clock.now())? {
+    let state = AppState::new(cfg.clone(), db.clone()).map_err(|e| e.to_string())?;
+    let inbox = format!("{}/inbox", cfg.provider_origin());
+    if !cfg.no_seed && seed::seed(&db, state.clock.now(), &inbox)? {
         tracing::info!("seeded the demo workspace");
     }
-    meshes_sandbox::store::delivery::spawn_worker(state.clone());
+    seed::connect_seeded_apps(&state)?;
+    meshes_sandbox::engine::spawn(state.clone());
     if !cfg.dist.join("index.html").exists() {
         tracing::warn!(dist = %cfg.dist.display(), "no embed build found; run `cargo xtask dev` or `trunk build`");
     }
@@ -63,6 +65,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("  Management key:            {}", cfg.management_key);
     println!("  Demo workspace id:         {}", seed::DEMO_WORKSPACE_ID);
+    println!(
+        "  Webhook inbox:             {inbox}/{}",
+        meshes_sandbox::receiver::DEMO_INBOX
+    );
     println!("  Database:                  {}", cfg.db.display());
 
     tokio::select! {

@@ -9,6 +9,7 @@
 
 mod a11y;
 mod appearance;
+mod delivery;
 mod doctor;
 mod faults;
 mod focus;

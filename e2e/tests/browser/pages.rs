@@ -38,8 +38,9 @@ async fn webhook_to_delivered_test_event_and_the_delete_conflict() -> TestResult
     s.click_when_ready("#new-connection").await?;
     s.embed_text("#conn-field-url").await;
     s.type_in_embed("#conn-name", "Billing Hook").await?;
-    s.type_in_embed("#conn-field-url", "https://ok.example.com/hooks")
-        .await?;
+    // The sandbox's webhook inbox: http:// to this machine is allowed there.
+    let inbox = format!("{}/inbox/billing", s.provider);
+    s.type_in_embed("#conn-field-url", &inbox).await?;
     s.driver.find(By::Css("#conn-save")).await?.click().await?;
     eventually("the new row", || async {
         let v = s
@@ -130,6 +131,20 @@ async fn webhook_to_delivered_test_event_and_the_delete_conflict() -> TestResult
     );
     s.click_when_ready("#deliveries .btn-link").await?;
     assert!(s.embed_text(".attempts").await.contains("Delivered"));
+    assert!(
+        s.embed_text(".attempts .request")
+            .await
+            .contains(&format!("POST {inbox}"))
+    );
+    // The inbox really got it.
+    let got: Value = s
+        .http
+        .get(format!("{}/inbox/billing/requests", s.provider))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(got.as_array().map(Vec::len), Some(1), "{got}");
 
     // 5. It is in the events list, newest first.
     s.driver.find(By::LinkText("Events")).await?.click().await?;

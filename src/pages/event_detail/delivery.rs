@@ -1,11 +1,12 @@
 //! One rule's delivery of the event: where it went, how it stands, its attempts, and retry or
 //! cancel.
 
+use super::attempts::Attempts;
 use super::load;
 use crate::api::{Api, DeliveryAction};
-use crate::i18n::{number, t, tf, tr};
-use crate::pages::kit::{Mutation, authed_resource, render_loaded};
-use crate::ui::{StatusBadge, Time, connection_label, integration_label, outcome_label};
+use crate::i18n::{t, tf, tr};
+use crate::pages::kit::Mutation;
+use crate::ui::{StatusBadge, Time, connection_label, integration_label};
 use leptos::prelude::*;
 use meshes_protocol::api::{Event, RuleEvent, Status};
 use std::collections::{HashMap, HashSet};
@@ -178,51 +179,9 @@ pub fn Delivery(
         <Show when=shown>
             <tr class="attempts-row row-panel">
                 <td colspan="6">
-                    <Attempts ids=ids.get_value() />
+                    <Attempts ids=ids.get_value() may_read=super::shows_payload(api.session) />
                 </td>
             </tr>
         </Show>
     }
-}
-
-#[component]
-fn Attempts(ids: (String, String)) -> impl IntoView {
-    let ids = StoredValue::new(ids);
-    let attempts = authed_resource(move |api| {
-        let (event_id, rule) = ids.get_value();
-        async move { api.attempts(&event_id, &rule).await }
-    });
-    render_loaded(attempts, 2, |page| {
-        if page.records.is_empty() {
-            return view! { <p class="empty">{tr("event_detail.no_attempts")}</p> }.into_any();
-        }
-        view! {
-            <ol class="attempts" reversed>
-                {page
-                    .records
-                    .into_iter()
-                    .map(|a| {
-                        let duration = a.duration_ms;
-                        view! {
-                            <li data-outcome=format!("{:?}", a.outcome_code)>
-                                <strong>
-                                    {format!("#{} {}", a.attempt, outcome_label(a.outcome_code))}
-                                </strong>
-                                {a.http_status.map(|s| format!(" · HTTP {s}"))}
-                                " · "
-                                {move || {
-                                    let ms = number(duration as usize);
-                                    tf("event_detail.duration", &[("ms", ms.as_str())])
-                                }}
-                                " · "
-                                <Time at=a.started_at />
-                                <p class="muted">{a.message}</p>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ol>
-        }
-        .into_any()
-    })
 }

@@ -1,6 +1,7 @@
 //! One event: status, counts, payload (admin|owner with `events.payload:read` only), and each
 //! rule's delivery with its attempts, retry and cancel. Unfinished events update themselves.
 
+mod attempts;
 mod delivery;
 
 use super::kit::{Mutation, authed_resource, every, href_with_query, render_loaded};

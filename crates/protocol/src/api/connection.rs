@@ -73,18 +73,42 @@ const RESERVED_HEADERS: &[&str] = &[
     "connection",
     "authorization",
     "user-agent",
+    "idempotency-key",
 ];
 
-/// `https://` with a host and nothing that would make the URL ambiguous.
-pub fn valid_https_url(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("https://") else {
-        return false;
+/// A header the connection may not name: one of [`RESERVED_HEADERS`] or Meshes' own `X-Meshes-*`.
+fn reserved_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    RESERVED_HEADERS.contains(&lower.as_str()) || lower.starts_with("x-meshes-")
+}
+
+/// `https://` with a host and nothing that would make the URL ambiguous; or `http://` to this
+/// machine (`localhost`, `127.x.x.x`, `[::1]`), which the sandbox accepts so a local receiver
+/// works (decision 100; Meshes itself requires https).
+pub fn valid_webhook_url(s: &str) -> bool {
+    let (rest, https) = match (s.strip_prefix("https://"), s.strip_prefix("http://")) {
+        (Some(rest), _) => (rest, true),
+        (None, Some(rest)) => (rest, false),
+        _ => return false,
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    s.len() <= 2048
-        && !host.is_empty()
-        && !host.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let unambiguous = s.len() <= 2048
+        && !authority.is_empty()
+        && !authority.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    unambiguous && (https || loopback_authority(authority))
+}
+
+fn loopback_authority(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next() == Some("::1"),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let octets: Vec<&str> = host.split('.').collect();
+    host.eq_ignore_ascii_case("localhost")
+        || (octets.len() == 4
+            && octets[0] == "127"
+            && octets.iter().all(|o| o.parse::<u8>().is_ok()))
 }
 
 fn valid_header_name(s: &str) -> bool {
@@ -153,10 +177,10 @@ pub fn check_metadata(
                 param,
                 format!("must be at most {MAX_METADATA_VALUE} characters"),
             ));
-        } else if f.validate.as_deref() == Some("url") && !valid_https_url(v) {
+        } else if f.validate.as_deref() == Some("url") && !valid_webhook_url(v) {
             errors.push(ParamError::new(
                 param,
-                "must be a full https:// URL (for example https://example.com/hooks/meshes)",
+                "must be a full https:// URL (for example https://example.com/hooks/meshes); http:// only to this machine",
             ));
         } else if let Some(options) = &f.options
             && !options.iter().any(|o| o.value == v)
@@ -172,6 +196,14 @@ pub fn check_metadata(
             errors.push(ParamError::new(
                 param,
                 "must be a header name (letters, digits, - and _)",
+            ));
+        } else if (f.key.ends_with("header_name") || f.key == "signing_header")
+            && reserved_header(v)
+            && !(f.key == "signing_header" && v.eq_ignore_ascii_case("x-meshes-signature"))
+        {
+            errors.push(ParamError::new(
+                param,
+                format!("{v} is reserved and set by Meshes"),
             ));
         }
     }
@@ -216,7 +248,7 @@ fn check_custom_headers(value: Option<&Value>, errors: &mut Vec<ParamError>) {
                 format!("{p}.name"),
                 "must be a header name (letters, digits, - and _)",
             ));
-        } else if RESERVED_HEADERS.contains(&lower.as_str()) || lower.starts_with("x-meshes-") {
+        } else if reserved_header(name) {
             errors.push(ParamError::new(
                 format!("{p}.name"),
                 format!("{name} is reserved and set by Meshes"),
@@ -231,6 +263,63 @@ fn check_custom_headers(value: Option<&Value>, errors: &mut Vec<ParamError>) {
                 format!("{p}.value"),
                 "must be a single-line string of at most 1024 characters",
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_webhook_url;
+
+    #[test]
+    fn https_anywhere_and_http_only_to_this_machine() {
+        for ok in [
+            "https://hooks.example.com/in",
+            "http://127.0.0.1:8789/inbox/a",
+            "http://LocalHost:9/x",
+            "http://[::1]:8080/",
+            "http://127.1.2.3",
+        ] {
+            assert!(valid_webhook_url(ok), "{ok}");
+        }
+        for no in [
+            "http://hooks.example.com/in",
+            "http://localhost.evil.example/x",
+            "http://127.0.0.1.evil.example/x",
+            "http://user@127.0.0.1/x",
+            "http://[::2]/x",
+            "http://128.0.0.1/x",
+            "https:///x",
+            "ftp://127.0.0.1/x",
+            "https://a.example/ b",
+        ] {
+            assert!(!valid_webhook_url(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn auth_and_signature_headers_cannot_take_meshes_own_names() {
+        let webhook: super::Integration = serde_json::from_value(serde_json::json!({
+            "name": "Webhook", "type": "webhook", "actions": {},
+            "authentication": {"type": "none", "fields": [
+                {"label": "Auth", "key": "auth_scheme", "type": "select"},
+                {"label": "Name", "key": "auth_header_name", "type": "text"},
+                {"label": "Sig", "key": "signing_header", "type": "text"}]}}))
+        .unwrap();
+        let check = |k: &str, v: &str| {
+            let m = serde_json::json!({ k: v });
+            super::check_metadata(&webhook, m.as_object().unwrap(), |_| false)
+        };
+        assert!(check("signing_header", "X-Meshes-Signature").is_empty());
+        assert!(check("signing_header", "X-Sig").is_empty());
+        assert!(check("auth_header_name", "X-Api-Key").is_empty());
+        for (k, v) in [
+            ("auth_header_name", "X-Meshes-Publishable-Key"),
+            ("auth_header_name", "Idempotency-Key"),
+            ("signing_header", "x-meshes-event"),
+            ("signing_header", "Content-Type"),
+        ] {
+            assert_eq!(check(k, v).len(), 1, "{k}: {v}");
         }
     }
 }

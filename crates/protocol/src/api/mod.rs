@@ -3,6 +3,7 @@
 mod catalog;
 mod connection;
 mod dashboard;
+mod delivery;
 mod mapping;
 mod oauth;
 mod rule;
@@ -12,6 +13,7 @@ mod workspace;
 pub use catalog::*;
 pub use connection::*;
 pub use dashboard::*;
+pub use delivery::*;
 pub use mapping::*;
 pub use oauth::*;
 pub use rule::*;

@@ -1,4 +1,4 @@
-//! Rule writes (meshes-spec §6.5), the test event, and delivery attempts (§6.6).
+//! Rule writes (meshes-spec §6.5) and the test event.
 
 use super::{Event, ParamError, Rule};
 use serde::{Deserialize, Serialize};
@@ -98,35 +98,4 @@ pub fn valid_event_key(s: &str) -> bool {
                 && w.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeCode {
-    Delivered,
-    RejectedClientError,
-    RejectedServerError,
-    RateLimited,
-    AuthFailed,
-    Timeout,
-    NetworkError,
-    MappingError,
-    InternalError,
-}
-
-/// One try at delivering a rule event (`GET /events/{id}/rules/{rule_id}/attempts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Attempt {
-    pub id: String,
-    pub event_id: String,
-    pub rule: String,
-    /// 1-based.
-    pub attempt: u32,
-    pub outcome_code: OutcomeCode,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_status: Option<u16>,
-    pub started_at: String,
-    pub completed_at: String,
-    pub duration_ms: u32,
 }

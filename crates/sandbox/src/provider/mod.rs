@@ -60,7 +60,23 @@ struct Issued {
     tokens: HashMap<String, (String, String, bool)>,
     /// Tokens in the order they were issued, for eviction.
     token_order: std::collections::VecDeque<String>,
+    /// When each access token stops working.
+    expires: HashMap<String, Instant>,
+    /// What the provider API accepted, newest last (bounded).
+    delivered: std::collections::VecDeque<Delivered>,
 }
+
+/// One record the provider API accepted from a delivery.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Delivered {
+    pub kind: String,
+    pub account: String,
+    pub body: serde_json::Value,
+}
+
+/// How long an access token works (what the token endpoint says in `expires_in`).
+pub const ACCESS_TTL: Duration = Duration::from_secs(3600);
+const MAX_DELIVERED: usize = 500;
 
 const MAX_PENDING: usize = 1_000;
 const MAX_TOKENS: usize = 10_000;
@@ -86,7 +102,21 @@ impl Issued {
             }
         }
         self.token_order.push_back(token.clone());
+        if !entry.2 {
+            self.expires
+                .insert(token.clone(), Instant::now() + ACCESS_TTL);
+        }
         self.tokens.insert(token, entry);
+        let tokens = &self.tokens;
+        self.expires.retain(|t, _| tokens.contains_key(t));
+    }
+
+    /// A fresh access and refresh token for `account` at provider `kind`.
+    fn issue(&mut self, kind: &str, account: &str) -> (String, String) {
+        let (access, refresh) = (random_token::<24>(), random_token::<24>());
+        self.add_token(access.clone(), (kind.to_owned(), account.to_owned(), false));
+        self.add_token(refresh.clone(), (kind.to_owned(), account.to_owned(), true));
+        (access, refresh)
     }
 }
 
@@ -140,6 +170,32 @@ impl Provider {
         (inner.requests.len(), inner.codes.len(), inner.tokens.len())
     }
 
+    /// Tokens for an account connected outside the authorization page (the demo's seeded
+    /// connections): `(access, refresh)`.
+    pub fn issue(&self, kind: &str, account: &str) -> (String, String) {
+        self.lock().issue(kind, account)
+    }
+
+    /// Make every access token of `account` expired now (tests: a token outlived its hour).
+    pub fn expire_account(&self, account: &str) {
+        let mut inner = self.lock();
+        let now = Instant::now();
+        let theirs: Vec<String> = inner
+            .tokens
+            .iter()
+            .filter(|(_, (_, a, refresh))| a == account && !refresh)
+            .map(|(t, _)| t.clone())
+            .collect();
+        for t in theirs {
+            inner.expires.insert(t, now);
+        }
+    }
+
+    /// What the provider API accepted, oldest first.
+    pub fn delivered(&self) -> Vec<Delivered> {
+        self.lock().delivered.iter().cloned().collect()
+    }
+
     pub fn revoke_account(&self, account: &str) -> usize {
         let mut inner = self.lock();
         let before = inner.tokens.len();
@@ -159,6 +215,7 @@ pub fn router(provider: Arc<Provider>) -> Router {
         .route("/{kind}/token", post(token::token))
         .route("/{kind}/api/me", get(token::me))
         .route("/{kind}/api/action-data", get(token::action_data))
+        .route("/{kind}/api/deliver", post(token::deliver))
         .fallback(|| async { (StatusCode::NOT_FOUND, "No such provider endpoint.") })
         .with_state(provider)
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Deserialize)]
 pub(super) struct TokenForm {
@@ -103,9 +104,7 @@ pub(super) async fn token(
         },
         _ => return oauth_error("unsupported_grant_type", "use authorization_code"),
     };
-    let (access, refresh) = (random_token::<24>(), random_token::<24>());
-    inner.add_token(access.clone(), (kind.clone(), account.clone(), false));
-    inner.add_token(refresh.clone(), (kind.clone(), account, true));
+    let (access, refresh) = inner.issue(&kind, &account);
     if let Some(grant) = f.code.as_deref().and_then(|c| inner.codes.get_mut(c)) {
         grant.minted.extend([access.clone(), refresh.clone()]);
     }
@@ -126,8 +125,13 @@ fn bearer_account(p: &Provider, kind: &str, headers: &HeaderMap) -> Option<Strin
         .to_str()
         .ok()?
         .strip_prefix("Bearer ")?;
-    match p.lock().tokens.get(token) {
-        Some((k, a, false)) if k == kind => Some(a.clone()),
+    let inner = p.lock();
+    let live = inner
+        .expires
+        .get(token)
+        .is_some_and(|t| *t > Instant::now());
+    match inner.tokens.get(token) {
+        Some((k, a, false)) if k == kind && live => Some(a.clone()),
         _ => None,
     }
 }
@@ -160,4 +164,28 @@ pub(super) async fn action_data(
         Some(_) => Json(live_action_data(&kind)).into_response(),
         None => unauthorized(),
     }
+}
+
+/// `POST /{kind}/api/deliver`: the provider API a delivery writes to (a contact, a message…).
+/// Accepts the record for the token's account; 401 for a token it did not issue or that expired.
+pub(super) async fn deliver(
+    State(p): State<Arc<Provider>>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<serde_json::Value>,
+) -> Response {
+    let Some(account) = bearer_account(&p, &kind, &headers) else {
+        return unauthorized();
+    };
+    let mut inner = p.lock();
+    if inner.delivered.len() >= super::MAX_DELIVERED {
+        inner.delivered.pop_front();
+    }
+    inner.delivered.push_back(super::Delivered {
+        kind,
+        account: account.clone(),
+        body,
+    });
+    let id = format!("rec_{}", random_token::<9>());
+    Json(json!({"id": id, "account": account})).into_response()
 }

@@ -97,7 +97,20 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("oauth_attempts", "started_via", "TEXT"),
     // Sent by a rule's "Send test event" (decision 88).
     ("events", "is_test", "INTEGER NOT NULL DEFAULT 0"),
+    // The engine's schedule in unix milliseconds (retries can be sub-second); replaces
+    // `next_attempt_at`, which only had whole seconds.
+    ("rule_events", "due_ms", "INTEGER"),
+    // What a real attempt sent and got: the request line, and the captured answer (JSON).
+    ("attempts", "request", "TEXT"),
+    ("attempts", "response", "TEXT"),
 ];
+
+/// Run after the columns exist: indexes on added columns, and moving old schedules over.
+const AFTER_COLUMNS: &str = r#"
+CREATE INDEX IF NOT EXISTS rule_events_due ON rule_events(due_ms) WHERE due_ms IS NOT NULL;
+UPDATE rule_events SET due_ms = CAST(strftime('%s', next_attempt_at) AS INTEGER) * 1000,
+  next_attempt_at = NULL WHERE next_attempt_at IS NOT NULL AND due_ms IS NULL;
+"#;
 
 #[derive(Clone)]
 pub struct Db(Arc<Mutex<Connection>>);
@@ -133,6 +146,7 @@ impl Db {
                 ))?;
             }
         }
+        conn.execute_batch(AFTER_COLUMNS)?;
         Ok(Db(Arc::new(Mutex::new(conn))))
     }
 
@@ -169,6 +183,11 @@ pub struct Clock(Arc<AtomicI64>);
 impl Clock {
     pub fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() + time::Duration::seconds(self.0.load(Ordering::Relaxed))
+    }
+
+    /// `now()` as unix milliseconds: the delivery schedule's unit.
+    pub fn now_ms(&self) -> i64 {
+        (self.now().unix_timestamp_nanos() / 1_000_000) as i64
     }
 
     pub fn advance(&self, seconds: i64) {

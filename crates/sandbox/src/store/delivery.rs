@@ -1,27 +1,18 @@
-//! A pretend delivery engine: rule events move pending → processing → completed, or retrying
-//! with backoff until they fail, each try recorded as an attempt with an outcome code. Outcomes
-//! are decided by the connection so demos and tests can pick them (see `simulate`). Only work
-//! scheduled here (`next_attempt_at` set) moves; seeded history stays as seeded.
+//! Events and their deliveries as rows: a test event for one rule, an ingested event fanned
+//! out to every rule it matches, and an event's status kept in line with its deliveries. The
+//! engine that moves deliveries is `crate::engine`.
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::store::db::ts;
 use crate::store::rows::{EVENT_COLUMNS, event_from_row};
-use meshes_protocol::api::{Event, OutcomeCode, Rule, Status};
-use rusqlite::{Connection, OptionalExtension, params};
+use meshes_protocol::api::{Event, Rule, Status};
+use rusqlite::{Connection, params};
 use serde_json::Value;
 use time::Duration;
 
-/// Tries before a delivery is failed for good.
-pub const MAX_ATTEMPTS: u32 = 4;
-/// How long a simulated attempt is "in flight".
-const FLIGHT: Duration = Duration::milliseconds(800);
 /// Manual retries closer than this to a scheduled one are refused with 425.
 pub const TOO_EARLY: Duration = Duration::seconds(2);
-
-fn backoff(attempt: u32) -> Duration {
-    Duration::seconds(2i64 << attempt.min(6))
-}
 
 /// Create a test event (`is_test`) delivered by `rule` alone, due now.
 pub fn enqueue(
@@ -40,150 +31,57 @@ pub fn enqueue(
         params![event_id, rule.workspace, rule.event, rule.resource, rule.resource_id, payload.to_string(), created_by, now],
     )?;
     tx.execute(
-        "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, created_at, next_attempt_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
-        params![uuid::Uuid::new_v4().to_string(), event_id, rule.workspace, rule.id, rule.connection, rule.kind, now],
+        "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, created_at, due_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)",
+        params![uuid::Uuid::new_v4().to_string(), event_id, rule.workspace, rule.id, rule.connection, rule.kind, now, state.clock.now_ms()],
     )?;
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
     let (event, _) = tx.query_row(&sql, [&event_id], event_from_row)?;
     tx.commit()?;
+    state.engine.wake();
     Ok(event)
 }
 
-/// What the pretend provider answers. Webhook hosts choose: `fail…` answers 503 (retried),
-/// `reject…` answers 400 (not retried), `*.invalid` does not resolve; inactive connections
-/// fail authentication; everything else is delivered.
-fn simulate(
-    conn: &Connection,
-    connection_id: &str,
-) -> rusqlite::Result<(OutcomeCode, Option<u16>, String)> {
-    let row: Option<(String, String, bool, Option<String>)> = conn
-        .query_row(
-            "SELECT type, metadata, active AND deleted_at IS NULL AS usable, inactive_reason FROM connections WHERE id = ?1",
-            [connection_id],
-            |r| Ok((r.get("type")?, r.get("metadata")?, r.get("usable")?, r.get("inactive_reason")?)),
-        )
-        .optional()?;
-    let Some((kind, metadata, active, reason)) = row else {
-        return Ok((
-            OutcomeCode::InternalError,
-            None,
-            "The connection no longer exists".into(),
-        ));
-    };
-    if !active {
-        let why = reason.unwrap_or_else(|| "deleted".into());
-        return Ok((
-            OutcomeCode::AuthFailed,
-            None,
-            format!("Connection is inactive ({why})"),
-        ));
-    }
-    let url = serde_json::from_str::<Value>(&metadata)
-        .ok()
-        .and_then(|m| m.get("url").and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_default();
-    let host = url
-        .trim_start_matches("https://")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
-        .to_owned();
-    Ok(match kind.as_str() {
-        "webhook" if host.starts_with("fail") => (
-            OutcomeCode::RejectedServerError,
-            Some(503),
-            format!("HTTP 503 from {url}"),
-        ),
-        "webhook" if host.starts_with("reject") => (
-            OutcomeCode::RejectedClientError,
-            Some(400),
-            format!("HTTP 400 from {url}"),
-        ),
-        "webhook" if host.ends_with(".invalid") => (
-            OutcomeCode::NetworkError,
-            None,
-            format!("Could not resolve {host}"),
-        ),
-        "webhook" => (
-            OutcomeCode::Delivered,
-            Some(200),
-            format!("HTTP 200 from {url}"),
-        ),
-        _ => (
-            OutcomeCode::Delivered,
-            None,
-            "Accepted by the provider".into(),
-        ),
-    })
+/// An event as ingestion accepted it (already validated).
+pub struct Incoming<'a> {
+    pub workspace: &'a str,
+    pub event: &'a str,
+    pub resource: Option<&'a str>,
+    pub resource_id: Option<&'a str>,
+    pub payload: &'a Value,
+    pub created_by: &'a str,
 }
 
-fn retryable(code: OutcomeCode) -> bool {
-    matches!(
-        code,
-        OutcomeCode::RejectedServerError
-            | OutcomeCode::RateLimited
-            | OutcomeCode::Timeout
-            | OutcomeCode::NetworkError
-    )
-}
-
-/// One pass of the engine: start due attempts, finish attempts whose flight is over.
-pub fn tick(state: &AppState) -> rusqlite::Result<usize> {
-    let now = state.clock.now();
-    let now_s = ts(now);
-    let mut conn = state.db.conn();
-    let tx = conn.transaction()?;
-    let due: Vec<(String, String, String, String, u32)> = tx
-        .prepare(
-            "SELECT id, event_id, connection_id, status, attempt_count FROM rule_events \
-             WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND status IN ('pending','retrying','processing')",
+/// Store an ingested event and one delivery, due now, per active rule it matches (event name,
+/// and the rule's resource filters if it has them). With no rule to match it is complete at once.
+pub fn ingest(conn: &Connection, e: &Incoming, now: &str, now_ms: i64) -> rusqlite::Result<Event> {
+    let event_id = uuid::Uuid::new_v4().to_string();
+    conn.execute(
+        "INSERT INTO events (id, workspace_id, event, resource, resource_id, status, payload, created_by, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8)",
+        params![event_id, e.workspace, e.event, e.resource, e.resource_id, e.payload.to_string(), e.created_by, now],
+    )?;
+    let matching: Vec<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT r.id, r.connection_id, r.type FROM rules r JOIN connections c ON c.id = r.connection_id \
+             WHERE r.workspace_id = ?1 AND r.event = ?2 AND r.active = 1 AND r.deleted_at IS NULL \
+             AND c.deleted_at IS NULL AND (r.resource IS NULL OR r.resource = ?3) \
+             AND (r.resource_id IS NULL OR r.resource_id = ?4) ORDER BY r.seq",
         )?
-        .query_map([&now_s], |r| Ok((r.get("id")?, r.get("event_id")?, r.get("connection_id")?, r.get("status")?, r.get("attempt_count")?)))?
+        .query_map(params![e.workspace, e.event, e.resource, e.resource_id], |r| {
+            Ok((r.get("id")?, r.get("connection_id")?, r.get("type")?))
+        })?
         .collect::<Result<_, _>>()?;
-    for (id, event_id, connection_id, status, attempts) in &due {
-        if status != "processing" {
-            tx.execute(
-                "UPDATE rule_events SET status = 'processing', attempt_count = attempt_count + 1, \
-                 started_at = COALESCE(started_at, ?2), next_attempt_at = ?3 WHERE id = ?1",
-                params![id, now_s, ts(now + FLIGHT)],
-            )?;
-        } else {
-            let (code, http, message) = simulate(&tx, connection_id)?;
-            let attempt_started = now - FLIGHT;
-            tx.execute(
-                "INSERT INTO attempts (id, rule_event_id, attempt, outcome_code, message, http_status, started_at, completed_at, duration_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![uuid::Uuid::new_v4().to_string(), id, attempts, outcome_str(code), message, http, ts(attempt_started), now_s, FLIGHT.whole_milliseconds() as i64],
-            )?;
-            let (next_status, next_at, error) = if code == OutcomeCode::Delivered {
-                ("completed", None, None)
-            } else if retryable(code) && *attempts < MAX_ATTEMPTS {
-                (
-                    "retrying",
-                    Some(ts(now + backoff(*attempts))),
-                    Some(message),
-                )
-            } else {
-                ("failed", None, Some(message))
-            };
-            let done = next_at.is_none().then(|| now_s.clone());
-            tx.execute(
-                "UPDATE rule_events SET status = ?2, next_attempt_at = ?3, last_error = COALESCE(?4, last_error), completed_at = ?5 WHERE id = ?1",
-                params![id, next_status, next_at, error, done],
-            )?;
-        }
-        recompute(&tx, event_id, &now_s)?;
+    for (rule, connection, kind) in matching {
+        conn.execute(
+            "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, created_at, due_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8)",
+            params![uuid::Uuid::new_v4().to_string(), event_id, e.workspace, rule, connection, kind, now, now_ms],
+        )?;
     }
-    tx.commit()?;
-    Ok(due.len())
-}
-
-fn outcome_str(code: OutcomeCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    recompute(conn, &event_id, now)?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
+    conn.query_row(&sql, [&event_id], |r| Ok(event_from_row(r)?.0))
 }
 
 /// Bring an event's status and counts in line with its rule events.
@@ -211,19 +109,6 @@ pub fn recompute(conn: &Connection, event_id: &str, now: &str) -> rusqlite::Resu
         ],
     )?;
     Ok(())
-}
-
-/// Runs the engine every 250 ms for as long as the server runs.
-pub fn spawn_worker(state: AppState) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
-        loop {
-            every.tick().await;
-            if let Err(e) = tick(&state) {
-                tracing::warn!(%e, "delivery tick failed");
-            }
-        }
-    });
 }
 
 pub fn aggregate(statuses: &[&str]) -> &'static str {

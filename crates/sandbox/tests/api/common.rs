@@ -18,7 +18,7 @@ pub struct TestApp {
     pub router: Router,
     pub key: String,
     /// This test's own copy of the database.
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 /// The demo data, seeded once per run and copied for each test: seeding is most of a test's
@@ -70,14 +70,23 @@ impl TestApp {
         let path = data.path().join("sandbox.db");
         std::fs::write(&path, seeded()).expect("write the seed");
         let db = Db::open(&path).expect("db");
+        // Deliveries seeded as under way stay still: a test runs the engine for its own work.
+        db.conn()
+            .execute("UPDATE rule_events SET due_ms = NULL", [])
+            .expect("quiet the seed");
         let state = AppState::new(cfg, db).expect("state");
         let key = state.cfg.management_key.clone();
         TestApp {
             router: meshes_router(state.clone()),
             state,
             key,
-            _data: data,
+            data,
         }
+    }
+
+    /// This test's database file (a restarted sandbox opens it again).
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.data.path().join("sandbox.db")
     }
 
     pub async fn call(

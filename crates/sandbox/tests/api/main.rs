@@ -9,6 +9,7 @@ mod common;
 
 mod authz;
 mod authz_routes;
+mod delivery;
 mod embed;
 mod hooks;
 mod host;

@@ -1,46 +1,43 @@
 //! `/events/{id}/cancel` and `/events/{id}/rules/{rule_id}/…`: retry or cancel one delivery,
-//! cancel every unfinished one, and read a delivery's attempts. The engine that moves them is
-//! `store::delivery`.
+//! and cancel every unfinished one. Its attempts are `attempts`; the engine that moves
+//! deliveries is `crate::engine`.
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::meshes::api::caller::Caller;
 use crate::meshes::api::events::{rule_events, visible_event};
-use crate::meshes::api::validate::{PageQuery, QueryMap, paginate};
-use crate::store::db::{parse_ts, ts};
+use crate::store::db::ts;
 use crate::store::delivery::{TOO_EARLY, recompute};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::Action;
-use meshes_protocol::api::{Attempt, Event, OutcomeCode, Page, RuleEvent, Status};
+use meshes_protocol::api::{Event, RuleEvent, Status};
 use rusqlite::params;
-use serde_json::Value;
 
 routes! {
     POST "/events/{id}/cancel" => cancel_event,
     POST "/events/{id}/rules/{rule_id}/retry" => retry,
     POST "/events/{id}/rules/{rule_id}/cancel" => cancel_rule,
-    GET "/events/{id}/rules/{rule_id}/attempts" => attempts,
 }
 
 /// The rule event of `rule_id` within an event the caller may see.
-fn find(
+pub fn find(
     state: &AppState,
     caller: &Caller,
     event_id: &str,
     rule_id: &str,
-) -> ApiResult<(Event, RuleEvent, Option<String>)> {
+) -> ApiResult<(Event, RuleEvent, Option<i64>)> {
     let (event, _) = visible_event(state, caller, event_id)?;
     let re = rule_events(state, caller, &event)?
         .into_iter()
         .find(|r| r.rule == rule_id)
         .ok_or_else(|| ApiError::not_found("Rule delivery"))?;
-    let next: Option<String> = state.db.conn().query_row(
-        "SELECT next_attempt_at FROM rule_events WHERE id = ?1",
+    let next: Option<i64> = state.db.conn().query_row(
+        "SELECT due_ms FROM rule_events WHERE id = ?1",
         [&re.id],
-        |r| r.get("next_attempt_at"),
+        |r| r.get("due_ms"),
     )?;
     Ok((event, re, next))
 }
@@ -60,10 +57,8 @@ pub async fn retry(
     caller.require(EmbedPage::EventDetail, Action::Write)?;
     let (_, re, next) = find(&state, &caller, &event_id, &rule_id)?;
     let now = state.clock.now();
-    let imminent = next
-        .as_deref()
-        .and_then(parse_ts)
-        .is_some_and(|t| t - now < TOO_EARLY);
+    let imminent =
+        next.is_some_and(|due| due - state.clock.now_ms() < TOO_EARLY.whole_milliseconds() as i64);
     match re.status {
         Status::Processing | Status::Pending if next.is_some() => {
             return Err(ApiError::new(
@@ -90,11 +85,12 @@ pub async fn retry(
     let now_s = ts(now);
     let conn = state.db.conn();
     conn.execute(
-        "UPDATE rule_events SET status = 'retrying', next_attempt_at = ?2, completed_at = NULL WHERE id = ?1",
-        params![re.id, now_s],
+        "UPDATE rule_events SET status = 'retrying', due_ms = ?2, completed_at = NULL WHERE id = ?1",
+        params![re.id, state.clock.now_ms()],
     )?;
     recompute(&conn, &event_id, &now_s)?;
     drop(conn);
+    state.engine.wake();
     refreshed(&state, &event_id, &rule_id)
 }
 
@@ -102,7 +98,7 @@ fn cancel_where(state: &AppState, event_id: &str, rule_filter: Option<&str>) -> 
     let now = ts(state.clock.now());
     let conn = state.db.conn();
     let n = conn.execute(
-        "UPDATE rule_events SET status = 'canceled', next_attempt_at = NULL, completed_at = ?2, \
+        "UPDATE rule_events SET status = 'canceled', due_ms = NULL, completed_at = ?2, \
          last_error = COALESCE(last_error, 'Canceled') WHERE event_id = ?1 AND (?3 IS NULL OR rule_id = ?3) \
          AND status IN ('pending','processing','retrying')",
         params![event_id, now, rule_filter],
@@ -146,43 +142,4 @@ pub async fn cancel_event(
     let (mut event, _) = visible_event(&state, &caller, &event_id)?;
     event.rule_events = Some(rule_events(&state, &caller, &event)?);
     Ok(Json(event))
-}
-
-/// `GET /api/v1/events/{id}/rules/{rule_id}/attempts` -> newest first.
-pub async fn attempts(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((event_id, rule_id)): Path<(String, String)>,
-    QueryMap(q): QueryMap,
-) -> ApiResult<Json<Page<Attempt>>> {
-    caller.require(EmbedPage::EventDetail, Action::Read)?;
-    let page = PageQuery::from_query(&q)?;
-    let (_, re, _) = find(&state, &caller, &event_id, &rule_id)?;
-    let conn = state.db.conn();
-    let mut stmt = conn.prepare(
-        "SELECT id, attempt, outcome_code, message, http_status, started_at, completed_at, duration_ms, seq FROM attempts \
-         WHERE rule_event_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
-    )?;
-    let rows = stmt
-        .query_map(params![re.id, page.before_seq(), page.limit + 1], |r| {
-            let code: String = r.get("outcome_code")?;
-            Ok((
-                Attempt {
-                    id: r.get("id")?,
-                    event_id: event_id.clone(),
-                    rule: rule_id.clone(),
-                    attempt: r.get("attempt")?,
-                    outcome_code: serde_json::from_value(Value::String(code))
-                        .unwrap_or(OutcomeCode::InternalError),
-                    message: r.get("message")?,
-                    http_status: r.get("http_status")?,
-                    started_at: r.get("started_at")?,
-                    completed_at: r.get("completed_at")?,
-                    duration_ms: r.get("duration_ms")?,
-                },
-                r.get("seq")?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(paginate(rows, page.limit)))
 }

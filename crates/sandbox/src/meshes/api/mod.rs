@@ -18,6 +18,7 @@ macro_rules! routes {
 }
 pub(crate) use routes;
 
+pub mod attempts;
 pub mod auth;
 pub mod caller;
 pub mod catalog;
@@ -27,6 +28,7 @@ pub mod deliveries;
 pub mod events;
 pub mod launch;
 pub mod mappings;
+pub mod ratelimit;
 pub mod rules;
 pub mod sessions;
 pub mod validate;
@@ -49,7 +51,9 @@ pub fn api_routes() -> Vec<(&'static str, &'static str)> {
         mappings::ROUTES,
         dashboard::ROUTES,
         events::ROUTES,
+        events::ingest::ROUTES,
         deliveries::ROUTES,
+        attempts::ROUTES,
         rules::ROUTES,
         catalog::ROUTES,
         sessions::ROUTES,
@@ -66,7 +70,10 @@ fn all() -> Router<AppState> {
         .merge(mappings::routes())
         .merge(dashboard::routes())
         .merge(events::routes())
+        // Bulk bodies may be larger than the API's 64 KiB (the inner limit wins).
+        .merge(events::ingest::routes().layer(DefaultBodyLimit::max(events::ingest::MAX_BULK_BODY)))
         .merge(deliveries::routes())
+        .merge(attempts::routes())
         .merge(rules::routes())
         .merge(catalog::routes())
         .merge(sessions::routes())

@@ -22,6 +22,39 @@ pub(super) fn client(state: &AppState, kind: &str) -> Option<Client> {
     )
 }
 
+/// Why a refresh gave no tokens.
+pub(crate) enum RefreshError {
+    /// The provider answered no (`invalid_grant`…): the user took the grant back.
+    Refused(String),
+    /// No usable answer: try again later.
+    Unavailable(String),
+}
+
+/// New tokens for a connection whose access token stopped working: `(access, refresh,
+/// expires_in seconds)`. The provider may keep the old refresh token (then `refresh` is `None`).
+pub(crate) async fn refresh(
+    state: &AppState,
+    kind: &str,
+    refresh_token: &str,
+) -> Result<(String, Option<String>, Option<u64>), RefreshError> {
+    use oauth2::{RequestTokenError, TokenResponse};
+    let client = client(state, kind)
+        .ok_or_else(|| RefreshError::Refused("no OAuth client for this integration".into()))?;
+    let tokens = client
+        .exchange_refresh_token(&oauth2::RefreshToken::new(refresh_token.to_owned()))
+        .request_async(&state.oauth_http)
+        .await
+        .map_err(|e| match e {
+            RequestTokenError::ServerResponse(r) => RefreshError::Refused(r.error().to_string()),
+            other => RefreshError::Unavailable(other.to_string()),
+        })?;
+    Ok((
+        tokens.access_token().secret().clone(),
+        tokens.refresh_token().map(|t| t.secret().clone()),
+        tokens.expires_in().map(|d| d.as_secs()),
+    ))
+}
+
 /// One cookie per attempt, so a browser running two flows keeps both bindings.
 pub(super) fn cookie_name(attempt: &str) -> String {
     format!("meshes_oauth_{attempt}")

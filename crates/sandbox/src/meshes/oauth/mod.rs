@@ -9,7 +9,7 @@
 
 pub mod attempts;
 mod callback;
-mod client;
+pub(crate) mod client;
 mod pages;
 mod start;
 mod store;

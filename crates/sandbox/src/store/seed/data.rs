@@ -3,13 +3,15 @@
 
 use super::*;
 
-pub(super) fn connections() -> Vec<SeedConnection> {
+/// `inbox`: where the demo's webhook inbox is (`http://<provider origin>/inbox`).
+pub(super) fn connections(inbox: &str) -> Vec<SeedConnection> {
     let c = |kind, name, reason, metadata, error| SeedConnection {
         kind,
         name,
         reason,
         hidden: false,
         metadata,
+        secrets: json!({}),
         error,
     };
     vec![
@@ -41,13 +43,18 @@ pub(super) fn connections() -> Vec<SeedConnection> {
             json!({"data_center": "us21"}),
             "400 Bad Request: Member Exists",
         ),
-        c(
-            "webhook",
-            "Order Webhook",
-            None,
-            json!({"url": "https://hooks.acme.example/orders", "http_method": "POST", "payload_mode": "wrapped", "auth_scheme": "none"}),
-            "HTTP 503 from https://hooks.acme.example/orders",
-        ),
+        SeedConnection {
+            secrets: json!({"signing_secret": crate::receiver::DEMO_SECRET}),
+            ..c(
+                "webhook",
+                "Order Webhook",
+                None,
+                json!({"url": format!("{inbox}/{}", crate::receiver::DEMO_INBOX), "http_method": "POST",
+                       "payload_mode": "wrapped", "auth_scheme": "none",
+                       "signing_algorithm": "hmac_sha256", "signing_header": "X-Meshes-Signature"}),
+                "HTTP 503 Service Unavailable from 127.0.0.1",
+            )
+        },
         c(
             "resend",
             "Resend Transactional",
@@ -64,6 +71,7 @@ pub(super) fn connections() -> Vec<SeedConnection> {
         ),
         SeedConnection {
             hidden: true,
+            secrets: json!({"bearer_token": "demo-audit-token"}),
             ..c(
                 "webhook",
                 "Internal Audit Webhook",

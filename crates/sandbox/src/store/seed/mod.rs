@@ -1,8 +1,10 @@
 //! Demo data: one workspace with connections of every kind, rules, and a few hundred events
 //! across every status with per-rule deliveries. Deterministic (fixed PRNG seed), idempotent.
 
+mod apps;
 mod data;
 
+pub use apps::connect_seeded_apps;
 use data::{EVENTS, NAMES, connections, rules};
 
 use crate::store::db::{Db, ts};
@@ -37,19 +39,26 @@ struct SeedConnection {
     reason: Option<&'static str>,
     hidden: bool,
     metadata: serde_json::Value,
+    secrets: serde_json::Value,
     error: &'static str,
 }
+
+/// Where the demo's webhook inbox is when the sandbox runs on its default addresses.
+pub const DEFAULT_INBOX: &str = "http://127.0.0.1:8789/inbox";
 
 /// A database file holding only the demo data, seeded now and closed (its journal folded in),
 /// ready to be copied: test harnesses seed once per run instead of once per sandbox.
 pub fn seeded_file(path: &std::path::Path) -> rusqlite::Result<()> {
     let db = Db::open(path)?;
-    seed(&db, OffsetDateTime::now_utc())?;
+    // Test sandboxes run on ports of their own: their seeded webhook must not deliver into a
+    // developer's sandbox on the default one.
+    seed(&db, OffsetDateTime::now_utc(), "http://127.0.0.1:9/inbox")?;
     Ok(())
 }
 
-/// Seed the demo workspace unless it exists. Returns whether anything was written.
-pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
+/// Seed the demo workspace unless it exists. Returns whether anything was written. What is
+/// seeded as still under way is due work the engine picks up; the rest is history.
+pub fn seed(db: &Db, now: OffsetDateTime, inbox: &str) -> rusqlite::Result<bool> {
     let mut conn = db.conn();
     // Workspaces from data dirs older than the catalogs get the defaults too.
     let ids: Vec<String> = conn
@@ -82,14 +91,14 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         params![DEMO_WORKSPACE_ID, DEMO_WORKSPACE_NAME, "Demo tenant of the Acme CRM host app", "pk_test_acmedemo", created],
     )?;
     crate::store::defaults::ensure_defaults(&tx, DEMO_WORKSPACE_ID, now - Duration::days(30))?;
-    let conns = connections();
+    let conns = connections(inbox);
     let mut conn_ids = vec![];
     for c in &conns {
         let cid = id(&mut rng);
         tx.execute(
-            "INSERT INTO connections (id, workspace_id, type, name, metadata, active, inactive_reason, hidden, created_by, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'seed', ?9, ?9)",
-            params![cid, DEMO_WORKSPACE_ID, c.kind, c.name, c.metadata.to_string(), c.reason.is_none(), c.reason, c.hidden, created],
+            "INSERT INTO connections (id, workspace_id, type, name, metadata, secrets, active, inactive_reason, hidden, created_by, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'seed', ?10, ?10)",
+            params![cid, DEMO_WORKSPACE_ID, c.kind, c.name, c.metadata.to_string(), c.secrets.to_string(), c.reason.is_none(), c.reason, c.hidden, created],
         )?;
         conn_ids.push(cid);
     }
@@ -105,6 +114,7 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         rule_ids.push(rid);
     }
 
+    let now_ms = (now.unix_timestamp_nanos() / 1_000_000) as i64;
     let window = 14 * 24 * 3600;
     // Spread over 14 days, denser recently; the newest few are still in flight. Inserted
     // oldest first, so `seq` order is time order (list pagination relies on it).
@@ -171,11 +181,17 @@ pub fn seed(db: &Db, now: OffsetDateTime) -> rusqlite::Result<bool> {
         )?;
         for (ri, ci, s, attempts, error) in deliveries {
             let reid = id(&mut rng);
+            // Under way: due now (pending, processing) or after a retry's wait.
+            let due_ms = match s {
+                "pending" | "processing" => Some(now_ms + rng.below(3_000) as i64),
+                "retrying" => Some(now_ms + 5_000 + rng.below(55_000) as i64),
+                _ => None,
+            };
             tx.execute(
-                "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, attempt_count, last_error, started_at, completed_at, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO rule_events (id, event_id, workspace_id, rule_id, connection_id, integration_type, status, attempt_count, last_error, started_at, completed_at, created_at, due_ms) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![reid, eid, DEMO_WORKSPACE_ID, rule_ids[ri], conn_ids[ci], conns[ci].kind, s, attempts, error,
-                        (s != "pending").then(|| ts(at + Duration::seconds(1))), done(s).then(|| finished.clone()).flatten(), ts(at)],
+                        (s != "pending").then(|| ts(at + Duration::seconds(1))), done(s).then(|| finished.clone()).flatten(), ts(at), due_ms],
             )?;
             // Every finished try is an attempt; a processing delivery's last one is in flight.
             let finished_tries = if s == "processing" {
@@ -227,9 +243,50 @@ fn outcome_of(error: &str) -> (&'static str, Option<u16>) {
 
 /// Names of the non-hidden seeded connections (tests assert the UI shows these).
 pub fn visible_connection_names() -> Vec<&'static str> {
-    connections()
+    connections(DEFAULT_INBOX)
         .into_iter()
         .filter(|c| !c.hidden)
         .map(|c| c.name)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_seeded_as_under_way_is_due_work_and_the_rest_is_history() {
+        let db = Db::open_in_memory().unwrap();
+        assert!(seed(&db, OffsetDateTime::now_utc(), "http://127.0.0.1:1/inbox").unwrap());
+        let conn = db.conn();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let under_way = "status IN ('pending','processing','retrying')";
+        assert!(
+            count(&format!(
+                "SELECT COUNT(*) FROM rule_events WHERE {under_way}"
+            )) > 0
+        );
+        assert_eq!(
+            count(&format!(
+                "SELECT COUNT(*) FROM rule_events WHERE {under_way} AND due_ms IS NULL"
+            )),
+            0
+        );
+        assert_eq!(
+            count(&format!(
+                "SELECT COUNT(*) FROM rule_events WHERE NOT {under_way} AND due_ms IS NOT NULL"
+            )),
+            0
+        );
+        let (metadata, secrets): (String, String) = conn
+            .query_row(
+                "SELECT metadata, secrets FROM connections WHERE name = 'Order Webhook'",
+                [],
+                |r| Ok((r.get("metadata")?, r.get("secrets")?)),
+            )
+            .unwrap();
+        let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+        assert_eq!(metadata["url"], "http://127.0.0.1:1/inbox/acme-orders");
+        assert!(secrets.contains(crate::receiver::DEMO_SECRET));
+    }
 }

@@ -40,6 +40,8 @@ struct Fixture {
     rule: String,
     event: String,
     attempt: String,
+    /// A finished delivery attempt of `event`, with a stored answer.
+    delivery_attempt: String,
 }
 
 fn webhook(name: &str) -> Value {
@@ -76,12 +78,37 @@ async fn fixture(app: &TestApp, n: usize, attempt: String) -> Fixture {
         .await;
     assert_eq!(e.status, StatusCode::CREATED, "{}", e.text);
     let event = e.json["event"]["id"].as_str().unwrap().to_owned();
+    let delivery_attempt = uuid::Uuid::new_v4().to_string();
+    app.state
+        .db
+        .conn()
+        .execute(
+            "INSERT INTO attempts (id, rule_event_id, attempt, outcome_code, message, http_status, \
+             started_at, completed_at, duration_ms, request, response) \
+             SELECT ?1, id, 1, 'delivered', 'HTTP 200 OK', 200, created_at, created_at, 5, \
+             'POST https://ok.example.com/hook', ?3 FROM rule_events WHERE event_id = ?2",
+            rusqlite::params![
+                delivery_attempt,
+                event,
+                json!({"attempt_id": "", "http_status": 200, "headers": [], "body": "ok",
+                       "body_truncated": false, "body_bytes": 2})
+                .to_string()
+            ],
+        )
+        .unwrap();
     Fixture {
         connection,
         rule,
         event,
         attempt,
+        delivery_attempt,
     }
+}
+
+/// An event every session may send, resource sessions included (it is their pair).
+fn event_body() -> Value {
+    json!({"workspace": WS, "event": "contact.created", "payload": {},
+           "resource": PAIR.0, "resource_id": PAIR.1})
 }
 
 /// The concrete request for a route in one cell.
@@ -96,6 +123,7 @@ fn request(route: (&str, &str), f: &Fixture, n: usize) -> (Method, String, Optio
         .replace("/rules/{id}", &format!("/rules/{}", f.rule))
         .replace("/events/{id}", &format!("/events/{}", f.event))
         .replace("{rule_id}", &f.rule)
+        .replace("{attempt_id}", &f.delivery_attempt)
         .replace("/sessions/{id}", "/sessions/sess_nobody")
         .replace("/attempts/{id}", &format!("/attempts/{}", f.attempt));
     let body = match (method, path) {
@@ -108,6 +136,8 @@ fn request(route: (&str, &str), f: &Fixture, n: usize) -> (Method, String, Optio
         ("POST", "/rules") => Some(rule_body(&f.connection)),
         ("PATCH", "/rules/{id}") => Some(json!({"active": false})),
         ("POST", "/rules/{id}/test") => Some(json!({"payload": {}})),
+        ("POST", "/events") => Some(event_body()),
+        ("POST", "/events/bulk") => Some(json!([event_body()])),
         ("POST", "/workspaces") => Some(json!({"name": format!("ws {n}")})),
         ("POST", "/sessions") => Some(json!({"workspace_id": WS})),
         ("POST", "/embed/launch") => {

@@ -33,9 +33,14 @@ pub(super) fn gate(method: &str, path: &str) -> Option<Gate> {
             | "/events/{id}/rules/{rule_id}/retry"
             | "/events/{id}/rules/{rule_id}/cancel",
         ) => Page(EventDetail, Write),
-        ("GET", "/events/{id}" | "/events/{id}/rules/{rule_id}/attempts") => {
-            Page(EventDetail, Read)
-        }
+        (
+            "GET",
+            "/events/{id}"
+            | "/events/{id}/rules/{rule_id}/attempts"
+            | "/events/{id}/rules/{rule_id}/attempts/{attempt_id}",
+        ) => Page(EventDetail, Read),
+        ("GET", "/events/{id}/rules/{rule_id}/attempts/{attempt_id}/response-details") => Payload,
+        ("POST", "/events" | "/events/bulk") => Page(Events, Write),
         ("GET", "/events/{id}/payload") => Payload,
         ("GET", "/sessions") | ("POST", "/sessions" | "/sessions/{id}/refresh") => Management,
         ("DELETE", "/sessions/{id}") => Management,

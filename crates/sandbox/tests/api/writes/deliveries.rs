@@ -4,15 +4,19 @@ use super::rules::create_rule;
 use super::*;
 
 #[tokio::test]
-async fn test_event_is_delivered_with_attempts_and_retry_rules() {
+async fn test_event_is_retried_until_it_fails_then_retried_and_canceled_by_hand() {
     let app = TestApp::new();
     let t = admin(&app).await;
+    let url = format!("{}/flaky", inbox(&app).await);
+    app.state
+        .receiver
+        .configure("flaky", |s| s.mode = meshes_sandbox::receiver::Mode::Fail);
     let c = app
         .call(
             Method::POST,
             "/api/v1/connections",
             Some(&t),
-            Some(webhook("Flaky", "https://fail.example.com/x")),
+            Some(webhook("Flaky", &url)),
         )
         .await;
     let cid = c.json["connection"]["id"].as_str().unwrap().to_owned();
@@ -37,8 +41,7 @@ async fn test_event_is_delivered_with_attempts_and_retry_rules() {
     assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
     assert_eq!(sent.json["event"]["status"], "pending");
     let eid = sent.json["event"]["id"].as_str().unwrap().to_owned();
-    tick(&app.state).unwrap();
-    // In flight: a manual retry is too early.
+    // Queued: a manual retry is too early.
     let early = app
         .call(
             Method::POST,
@@ -48,8 +51,7 @@ async fn test_event_is_delivered_with_attempts_and_retry_rules() {
         )
         .await;
     assert_eq!(early.status, StatusCode::TOO_EARLY, "{}", early.text);
-    app.state.clock.advance(1);
-    tick(&app.state).unwrap();
+    settle(&app).await;
     let ev = app
         .call(
             Method::GET,
@@ -58,32 +60,12 @@ async fn test_event_is_delivered_with_attempts_and_retry_rules() {
             None,
         )
         .await;
-    assert_eq!(ev.json["status"], "retrying");
+    assert_eq!(ev.json["status"], "failed", "{}", ev.text);
+    assert_eq!(ev.json["failed_count"], 1);
     assert_eq!(
         ev.json["rule_events"][0]["last_error"],
-        "HTTP 503 from https://fail.example.com/x"
+        "HTTP 503 Service Unavailable"
     );
-    // A forced retry now is fine (the scheduled one is seconds away).
-    let forced = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/events/{eid}/rules/{rid}/retry"),
-            Some(&t),
-            None,
-        )
-        .await;
-    assert_eq!(forced.status, StatusCode::OK, "{}", forced.text);
-    drain(&app, 12);
-    let ev = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/events/{eid}"),
-            Some(&t),
-            None,
-        )
-        .await;
-    assert_eq!(ev.json["status"], "failed");
-    assert_eq!(ev.json["failed_count"], 1);
     let attempts = app
         .call(
             Method::GET,
@@ -92,7 +74,12 @@ async fn test_event_is_delivered_with_attempts_and_retry_rules() {
             None,
         )
         .await;
-    assert_eq!(attempts.json["count"], 4, "{}", attempts.text);
+    assert_eq!(attempts.json["count"], 5, "{}", attempts.text);
+    assert_eq!(
+        app.state.receiver.requests("flaky").len(),
+        5,
+        "each attempt arrived"
+    );
     assert_eq!(
         attempts.json["records"][0]["outcome_code"],
         "rejected_server_error"
@@ -141,12 +128,13 @@ async fn test_event_is_delivered_with_attempts_and_retry_rules() {
 async fn healthy_webhook_completes() {
     let app = TestApp::new();
     let t = admin(&app).await;
+    let url = format!("{}/good", inbox(&app).await);
     let c = app
         .call(
             Method::POST,
             "/api/v1/connections",
             Some(&t),
-            Some(webhook("Good", "https://ok.example.com/x")),
+            Some(webhook("Good", &url)),
         )
         .await;
     let rid = create_rule(&app, &t, c.json["connection"]["id"].as_str().unwrap()).await;
@@ -159,7 +147,7 @@ async fn healthy_webhook_completes() {
         )
         .await;
     let eid = sent.json["event"]["id"].as_str().unwrap().to_owned();
-    drain(&app, 3);
+    settle(&app).await;
     let ev = app
         .call(
             Method::GET,

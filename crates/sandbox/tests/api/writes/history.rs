@@ -11,7 +11,7 @@ async fn connection_with_an_event(app: &TestApp, t: &str, name: &str) -> (String
             Method::POST,
             "/api/v1/connections",
             Some(t),
-            Some(webhook(name, "https://ok.example.com/x")),
+            Some(webhook(name, &format!("{}/history", inbox(app).await))),
         )
         .await;
     let cid = c.json["connection"]["id"].as_str().unwrap().to_owned();
@@ -34,7 +34,7 @@ async fn history_keeps_a_deleted_connections_name_and_a_hidden_ones_from_session
     let t = admin(&app).await;
     let (gone, gone_event) = connection_with_an_event(&app, &t, "Gone Hook").await;
     let (secret, secret_event) = connection_with_an_event(&app, &t, "Secret Hook").await;
-    drain(&app, 4);
+    settle(&app).await;
     let del = app
         .m(
             Method::DELETE,

@@ -71,6 +71,7 @@ fn url_test(metadata: &Map<String, Value>) -> Option<ParamError> {
     let url = metadata.get("url").and_then(Value::as_str)?;
     let host = url
         .trim_start_matches("https://")
+        .trim_start_matches("http://")
         .split(['/', ':', '?', '#'])
         .next()?;
     (!skip && host.ends_with(".invalid")).then(|| {

@@ -1,4 +1,5 @@
 //! Event history reads: list, detail with per-rule deliveries, and the scope-gated payload.
+//! Events come in through `ingest`, sent by a `sender`.
 //! Resource sessions only ever see events of their resource pair (others are "not found").
 
 use crate::AppState;
@@ -15,6 +16,8 @@ use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status, Workspace
 use rusqlite::{OptionalExtension, params};
 
 mod history;
+pub mod ingest;
+pub mod sender;
 pub use history::connection_ref;
 use history::destinations;
 
