@@ -9,7 +9,8 @@
 //!   release the release build alone (what `test` runs in the background)
 //!   size    size report of the current dist/
 //!   bench   setup, release build, then the embed against a hand-written page in headless
-//!           Chromium at 1× and 4× CPU (writes target/bench-report.md; not part of `test`)
+//!           Chromium at 1× and 4× CPU (writes target/bench-report.md), and the release sandbox
+//!           under load (target/load-report.md); not part of `test`
 
 mod contrast;
 mod e2e;
@@ -146,6 +147,18 @@ fn bench(ctx: &Ctx) -> Result<(), String> {
                 ctx.target_dir().join("debug/meshes-sandbox"),
             )
             .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    })?;
+    step("server load (release sandbox, 100,000 events)", || {
+        run(ctx
+            .cmd("cargo")
+            .args(["build", "--release", "-p", "meshes-sandbox"]))?;
+        run(ctx
+            .cmd("cargo")
+            .args(["run", "--release", "-q", "-p", "e2e", "--bin", "load"])
+            .env(
+                "MESHES_SANDBOX_BIN",
+                ctx.target_dir().join("release/meshes-sandbox"),
+            ))
     })
 }
 

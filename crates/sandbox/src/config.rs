@@ -66,6 +66,10 @@ pub struct Config {
     #[arg(long, env = "MESHES_NO_SEED")]
     pub no_seed: bool,
 
+    /// How many events the demo workspace is seeded with (on a fresh database only).
+    #[arg(long, env = "MESHES_SEED_EVENTS", default_value_t = 2400, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub seed_events: u32,
+
     /// Tests only: record requests (credentials included) and allow fault injection under
     /// /__sandbox. Never enable this anywhere else.
     #[arg(long, env = "MESHES_TEST_HOOKS")]
@@ -177,6 +181,7 @@ impl Config {
             retry_base_ms: 50,
             ingest_rate: 50,
             ingest_burst: 100,
+            seed_events: 2400,
             provider_coop: false,
             provider_slow_ms: 0,
         }

@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Db::open(&cfg.db).map_err(|e| format!("cannot open database {}: {e}", cfg.db.display()))?;
     let state = AppState::new(cfg.clone(), db.clone()).map_err(|e| e.to_string())?;
     let inbox = format!("{}/inbox", cfg.provider_origin());
-    if !cfg.no_seed && seed::seed(&db, state.clock.now(), &inbox)? {
+    if !cfg.no_seed && seed::seed(&db, state.clock.now(), &inbox, cfg.seed_events as usize)? {
         tracing::info!("seeded the demo workspace");
     }
     seed::connect_seeded_apps(&state)?;

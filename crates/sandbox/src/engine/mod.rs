@@ -30,6 +30,8 @@ pub const GLOBAL: usize = 32;
 pub const PER_CONNECTION: usize = 4;
 /// How often due retries are looked for when nothing wakes the engine sooner.
 const POLL: Duration = Duration::from_millis(200);
+/// After a wake, how long more work may gather before the next claim.
+const GATHER: Duration = Duration::from_millis(10);
 
 pub struct Engine {
     client: reqwest::Client,
@@ -109,7 +111,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut running = tokio::task::JoinSet::new();
         loop {
-            match state.engine.claim(&state) {
+            match blocking(&state, |s| s.engine.claim(s)).await {
                 Ok(jobs) => {
                     for job in jobs {
                         let state = state.clone();
@@ -120,7 +122,9 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             }
             while running.try_join_next().is_some() {}
             tokio::select! {
-                _ = state.engine.wake.notified() => {}
+                // Woken by a finished attempt or new work: wait a moment for more, so one
+                // claim serves many (each claim is a write).
+                _ = state.engine.wake.notified() => tokio::time::sleep(GATHER).await,
                 _ = tokio::time::sleep(POLL) => {}
             }
         }
@@ -129,15 +133,36 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 
 /// Tests: run every delivery due now to its end, in this task. Returns how many ran.
 pub async fn run_due(state: &AppState) -> rusqlite::Result<usize> {
-    let jobs = state.engine.claim(state)?;
+    let jobs = blocking(state, |s| s.engine.claim(s)).await?;
     let n = jobs.len();
     futures_util::future::join_all(jobs.into_iter().map(|job| run(state, job))).await;
     Ok(n)
 }
 
+/// Database work off the async workers: it may wait for the writer, and a worker that waits
+/// would stall every request it serves.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&AppState) -> rusqlite::Result<T> + Send + 'static,
+) -> rusqlite::Result<T> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || f(&state))
+        .await
+        // Only a panic or a runtime shutting down ends the task early.
+        .unwrap_or_else(|e| Err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))
+}
+
 async fn run(state: &AppState, job: Job) {
     let (result, request) = attempt(state, &job).await;
-    if let Err(e) = claim::finish(state, &job, &result, request.as_deref()) {
+    let job = std::sync::Arc::new(job);
+    let recorded = {
+        let job = job.clone();
+        blocking(state, move |s| {
+            claim::finish(s, &job, &result, request.as_deref())
+        })
+        .await
+    };
+    if let Err(e) = recorded {
         tracing::warn!(%e, delivery = job.rule_event_id, "recording an attempt failed");
     }
     state.engine.done(&job);
@@ -156,7 +181,7 @@ struct Target {
 }
 
 fn load(state: &AppState, job: &Job) -> rusqlite::Result<Option<Target>> {
-    let conn = state.db.conn();
+    let conn = state.db.read();
     conn.query_row(
         "SELECT c.type, c.active AND c.deleted_at IS NULL AS usable, c.inactive_reason, c.metadata, \
          c.secrets, e.event, e.resource, e.resource_id, e.payload, e.created_at, r.metadata AS rule_metadata \
@@ -192,7 +217,11 @@ fn load(state: &AppState, job: &Job) -> rusqlite::Result<Option<Target>> {
 
 /// One attempt of `job`, and the request line it sent (if it sent one).
 async fn attempt(state: &AppState, job: &Job) -> (send::Result, Option<String>) {
-    let target = match load(state, job) {
+    let loaded = {
+        let job = job.clone();
+        blocking(state, move |s| load(s, &job)).await
+    };
+    let target = match loaded {
         Ok(Some(t)) => t,
         Ok(None) => {
             return (

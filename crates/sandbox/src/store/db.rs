@@ -105,31 +105,102 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("attempts", "response", "TEXT"),
 ];
 
-/// Run after the columns exist: indexes on added columns, and moving old schedules over.
+/// Run after the columns exist: indexes on added columns, the read paths' indexes, the daily
+/// counts the dashboard reads (kept by triggers), and moving old schedules over.
 const AFTER_COLUMNS: &str = r#"
 CREATE INDEX IF NOT EXISTS rule_events_due ON rule_events(due_ms) WHERE due_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_ws_seq ON events(workspace_id, seq);
+CREATE INDEX IF NOT EXISTS events_ws_status_seq ON events(workspace_id, status, seq);
+CREATE INDEX IF NOT EXISTS events_ws_event_seq ON events(workspace_id, event, seq);
+CREATE INDEX IF NOT EXISTS events_ws_resource_seq ON events(workspace_id, resource, resource_id, seq);
+CREATE INDEX IF NOT EXISTS rule_events_ws_status ON rule_events(workspace_id, status, created_at);
 UPDATE rule_events SET due_ms = CAST(strftime('%s', next_attempt_at) AS INTEGER) * 1000,
   next_attempt_at = NULL WHERE next_attempt_at IS NOT NULL AND due_ms IS NULL;
 "#;
 
+/// Events and deliveries per workspace, UTC day and status, kept by triggers on every insert
+/// and status change, so the dashboard sums a few rows instead of scanning the window.
+const DAILY_COUNTS: &str = r#"
+CREATE TABLE IF NOT EXISTS daily_counts (
+  workspace_id TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+  n INTEGER NOT NULL, PRIMARY KEY (workspace_id, kind, day, status)) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS events_count_new AFTER INSERT ON events BEGIN
+  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'event', NEW.status, 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS events_count_moved AFTER UPDATE OF status ON events
+WHEN OLD.status != NEW.status BEGIN
+  UPDATE daily_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND kind = 'event'
+    AND day = substr(OLD.created_at, 1, 10) AND status = OLD.status;
+  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'event', NEW.status, 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS deliveries_count_new AFTER INSERT ON rule_events BEGIN
+  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'delivery', NEW.status, 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS deliveries_count_moved AFTER UPDATE OF status ON rule_events
+WHEN OLD.status != NEW.status BEGIN
+  UPDATE daily_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND kind = 'delivery'
+    AND day = substr(OLD.created_at, 1, 10) AND status = OLD.status;
+  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'delivery', NEW.status, 1)
+  ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+"#;
+
+/// Counts for data written before the triggers existed: once per database.
+const DAILY_COUNTS_BACKFILL: &str = r#"
+DELETE FROM daily_counts;
+INSERT INTO daily_counts SELECT workspace_id, substr(created_at, 1, 10), 'event', status, COUNT(*)
+  FROM events GROUP BY 1, 2, 4;
+INSERT INTO daily_counts SELECT workspace_id, substr(created_at, 1, 10), 'delivery', status, COUNT(*)
+  FROM rule_events GROUP BY 1, 2, 4;
+INSERT OR REPLACE INTO meta (key, value) VALUES ('daily_counts', '1');
+"#;
+
+/// Connections that only read, so reads run side by side (WAL) instead of queueing behind the
+/// one writer.
+const READERS: usize = 4;
+
+/// The database: one connection that writes (behind a mutex: a single writer makes every
+/// check-then-write atomic) and a few that only read.
 #[derive(Clone)]
-pub struct Db(Arc<Mutex<Connection>>);
+pub struct Db {
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<[Mutex<Connection>]>,
+    next: Arc<std::sync::atomic::AtomicUsize>,
+}
 
 impl Db {
     pub fn open(path: &Path) -> rusqlite::Result<Db> {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        Self::init(Connection::open(path)?)
+        let mut db = Self::init(Connection::open(path)?)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let r = Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                r.execute_batch("PRAGMA busy_timeout=5000; PRAGMA query_only=1;")?;
+                Ok(Mutex::new(r))
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        db.readers = readers.into();
+        Ok(db)
     }
 
+    /// Tests: nothing on disk, so reads share the writer.
     pub fn open_in_memory() -> rusqlite::Result<Db> {
         Self::init(Connection::open_in_memory()?)
     }
 
     fn init(conn: Connection) -> rusqlite::Result<Db> {
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; \
+             PRAGMA busy_timeout=5000;",
         )?;
         conn.execute_batch(SCHEMA)?;
         for (table, column, definition) in ADDED_COLUMNS {
@@ -147,12 +218,36 @@ impl Db {
             }
         }
         conn.execute_batch(AFTER_COLUMNS)?;
-        Ok(Db(Arc::new(Mutex::new(conn))))
+        conn.execute_batch(DAILY_COUNTS)?;
+        let counted: bool = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM meta WHERE key = 'daily_counts') AS counted",
+            [],
+            |r| r.get("counted"),
+        )?;
+        if !counted {
+            conn.execute_batch(&format!("BEGIN; {DAILY_COUNTS_BACKFILL} COMMIT;"))?;
+        }
+        Ok(Db {
+            writer: Arc::new(Mutex::new(conn)),
+            readers: Arc::new([]),
+            next: Default::default(),
+        })
     }
 
-    /// Poisoning only happens if a statement panicked; the connection itself is still sound.
+    /// The connection that writes (and reads what it is about to change). Poisoning only
+    /// happens if a statement panicked; the connection itself is still sound.
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A connection for a read that changes nothing: one of the readers in turn (the writer
+    /// when there are none).
+    pub fn read(&self) -> MutexGuard<'_, Connection> {
+        if self.readers.is_empty() {
+            return self.conn();
+        }
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A per-database secret (created once), so tokens stay valid across restarts.

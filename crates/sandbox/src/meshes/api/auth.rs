@@ -124,7 +124,7 @@ impl FromRequestParts<AppState> for SessionAuth {
                 "Session token expired; request a refresh",
             ));
         }
-        let row = state.db.conn().query_row(
+        let row = state.db.read().query_row(
             "SELECT status, generation, workspace_id FROM sessions WHERE id = ?1",
             [&claims.sid],
             |r| {

@@ -47,46 +47,79 @@ pub async fn metrics(
     // One filter for every query: workspace, window, and the resource pair when locked to one.
     let filter = "e.workspace_id = ?1 AND e.created_at >= ?2 AND e.created_at <= ?3 \
                   AND (?4 IS NULL OR (e.resource = ?4 AND e.resource_id = ?5))";
-    let conn = state.db.conn();
-
-    let counts = |sql: &str| -> ApiResult<StatusCounts> {
-        let mut out = StatusCounts::default();
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(params![id, from, to, res, rid], |r| {
-            Ok((r.get::<_, String>("status")?, r.get::<_, u32>("n")?))
+    let conn = state.db.read();
+    // Workspace-wide, the daily counts the triggers keep (a few rows per day); a resource
+    // session's own events are few, and are counted as they are.
+    let (day_from, day_to) = (from[..10].to_owned(), to[..10].to_owned());
+    let counted = |kind: &str| {
+        format!(
+            "SELECT day, status, SUM(n) AS n FROM daily_counts WHERE workspace_id = ?1 AND kind = '{kind}' \
+             AND day >= ?2 AND day <= ?3 AND ?4 IS NULL AND ?5 IS NULL GROUP BY day, status"
+        )
+    };
+    let live = |table: &str| {
+        format!(
+            "SELECT substr(e.created_at, 1, 10) AS day, {table}.status, COUNT(*) AS n FROM events e \
+             {join} WHERE {filter} GROUP BY 1, 2",
+            join = if table == "re" {
+                "JOIN rule_events re ON re.event_id = e.id"
+            } else {
+                ""
+            },
+        )
+    };
+    let scoped = res.is_some();
+    let (event_sql, delivery_sql) = if scoped {
+        (live("e"), live("re"))
+    } else {
+        (counted("event"), counted("delivery"))
+    };
+    let (a, b) = if scoped {
+        (from.clone(), to.clone())
+    } else {
+        (day_from, day_to)
+    };
+    let rows = |sql: &str| -> ApiResult<Vec<(String, Status, u32)>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![id, a, b, res, rid], |r| {
+            Ok((
+                r.get::<_, String>("day")?,
+                r.get::<_, String>("status")?,
+                r.get::<_, u32>("n")?,
+            ))
         })?;
+        let mut out = vec![];
         for row in rows {
-            let (status, n) = row?;
+            let (day, status, n) = row?;
             if let Some(s) = Status::parse(&status) {
-                out.add(s, n);
+                out.push((day, s, n));
             }
         }
         Ok(out)
     };
-    let events = counts(&format!(
-        "SELECT e.status, COUNT(*) AS n FROM events e WHERE {filter} GROUP BY e.status"
-    ))?;
-    let deliveries = counts(&format!(
-        "SELECT re.status, COUNT(*) AS n FROM rule_events re JOIN events e ON e.id = re.event_id WHERE {filter} GROUP BY re.status"
-    ))?;
-
+    let total = |rows: &[(String, Status, u32)]| {
+        let mut out = StatusCounts::default();
+        for (_, s, n) in rows {
+            out.add(*s, *n);
+        }
+        out
+    };
+    let event_rows = rows(&event_sql)?;
+    let events = total(&event_rows);
+    let deliveries = total(&rows(&delivery_sql)?);
     let mut by_day: HashMap<String, DailyBucket> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT substr(e.created_at, 1, 10) AS day, COUNT(*) AS total, SUM(e.status = 'completed') AS completed, \
-             SUM(e.status = 'failed') AS failed FROM events e WHERE {filter} GROUP BY 1"
-        ))?;
-        let rows = stmt.query_map(params![id, from, to, res, rid], |r| {
-            Ok(DailyBucket {
-                date: r.get("day")?,
-                total: r.get("total")?,
-                completed: r.get("completed")?,
-                failed: r.get("failed")?,
-            })
-        })?;
-        for b in rows {
-            let b = b?;
-            by_day.insert(b.date.clone(), b);
+    for (day, status, n) in event_rows {
+        let b = by_day.entry(day.clone()).or_insert(DailyBucket {
+            date: day,
+            total: 0,
+            completed: 0,
+            failed: 0,
+        });
+        b.total += n;
+        match status {
+            Status::Completed => b.completed += n,
+            Status::Failed => b.failed += n,
+            _ => {}
         }
     }
     let daily = (0..days)
@@ -142,13 +175,15 @@ pub async fn metrics(
     }
 
     let recent_failures = {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(
             "SELECT e.id AS event_id, e.event, re.id AS rule_event_id, re.connection_id, c.name AS connection_name, \
              c.hidden AS connection_hidden, c.deleted_at IS NOT NULL AS connection_deleted, \
              re.integration_type, re.last_error, COALESCE(re.completed_at, re.created_at) AS failed_at FROM rule_events re JOIN events e ON e.id = re.event_id \
-             LEFT JOIN connections c ON c.id = re.connection_id WHERE {filter} AND re.status = 'failed' \
+             LEFT JOIN connections c ON c.id = re.connection_id WHERE re.workspace_id = ?1 \
+             AND re.status = 'failed' AND re.created_at >= ?2 AND re.created_at <= ?3 \
+             AND (?4 IS NULL OR (e.resource = ?4 AND e.resource_id = ?5)) \
              ORDER BY re.created_at DESC, re.seq DESC LIMIT 10"
-        ))?;
+        )?;
         stmt.query_map(params![id, from, to, res, rid], |r| {
             let (name, state) = connection_ref(&caller, r)?;
             Ok(RecentFailure {

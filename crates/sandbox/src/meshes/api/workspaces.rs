@@ -94,7 +94,7 @@ pub fn load(state: &AppState, id: &str) -> ApiResult<Option<(Workspace, String)>
     let sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = ?1");
     let row = state
         .db
-        .conn()
+        .read()
         .query_row(&sql, [id], workspace_from_row)
         .optional()?;
     Ok(row.map(|(w, _, key)| (w, key)))

@@ -52,13 +52,18 @@ pub fn seeded_file(path: &std::path::Path) -> rusqlite::Result<()> {
     let db = Db::open(path)?;
     // Test sandboxes run on ports of their own: their seeded webhook must not deliver into a
     // developer's sandbox on the default one.
-    seed(&db, OffsetDateTime::now_utc(), "http://127.0.0.1:9/inbox")?;
+    seed(
+        &db,
+        OffsetDateTime::now_utc(),
+        "http://127.0.0.1:9/inbox",
+        DEMO_EVENTS,
+    )?;
     Ok(())
 }
 
 /// Seed the demo workspace unless it exists. Returns whether anything was written. What is
 /// seeded as still under way is due work the engine picks up; the rest is history.
-pub fn seed(db: &Db, now: OffsetDateTime, inbox: &str) -> rusqlite::Result<bool> {
+pub fn seed(db: &Db, now: OffsetDateTime, inbox: &str, events: usize) -> rusqlite::Result<bool> {
     let mut conn = db.conn();
     // Workspaces from data dirs older than the catalogs get the defaults too.
     let ids: Vec<String> = conn
@@ -118,7 +123,7 @@ pub fn seed(db: &Db, now: OffsetDateTime, inbox: &str) -> rusqlite::Result<bool>
     let window = 14 * 24 * 3600;
     // Spread over 14 days, denser recently; the newest few are still in flight. Inserted
     // oldest first, so `seq` order is time order (list pagination relies on it).
-    let mut ages: Vec<i64> = (0..DEMO_EVENTS)
+    let mut ages: Vec<i64> = (0..events)
         .map(|n| {
             if n < 12 {
                 rng.below(600) as i64
@@ -257,7 +262,15 @@ mod tests {
     #[test]
     fn what_is_seeded_as_under_way_is_due_work_and_the_rest_is_history() {
         let db = Db::open_in_memory().unwrap();
-        assert!(seed(&db, OffsetDateTime::now_utc(), "http://127.0.0.1:1/inbox").unwrap());
+        assert!(
+            seed(
+                &db,
+                OffsetDateTime::now_utc(),
+                "http://127.0.0.1:1/inbox",
+                300
+            )
+            .unwrap()
+        );
         let conn = db.conn();
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         let under_way = "status IN ('pending','processing','retrying')";

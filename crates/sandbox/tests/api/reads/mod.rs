@@ -191,3 +191,70 @@ async fn connections_paginate_with_cursors() {
     assert_eq!(second.json["count"], 3);
     assert!(second.json["next_cursor"].is_null());
 }
+
+/// The dashboard's counts come from daily totals kept by triggers: they must equal what the
+/// events and deliveries themselves say, after new events, deliveries that moved and a cancel.
+#[tokio::test]
+async fn dashboard_counts_are_the_events_own_after_every_change() {
+    let app = TestApp::new();
+    let live = |table: &str| -> serde_json::Value {
+        let conn = app.state.db.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT status, COUNT(*) AS n FROM {table} WHERE workspace_id = ?1 \
+                 AND created_at >= date('now', '-13 days') GROUP BY status"
+            ))
+            .unwrap();
+        let mut out = serde_json::Map::new();
+        for row in stmt
+            .query_map([WS], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .unwrap()
+        {
+            let (s, n) = row.unwrap();
+            out.insert(s, n.into());
+        }
+        out.into()
+    };
+    let check = |m: &serde_json::Value, when: &str| {
+        for (key, table) in [("events", "events"), ("deliveries", "rule_events")] {
+            let want = live(table);
+            for s in [
+                "pending",
+                "processing",
+                "retrying",
+                "completed",
+                "failed",
+                "canceled",
+            ] {
+                assert_eq!(
+                    m[key][s].as_u64().unwrap_or(0),
+                    want[s].as_u64().unwrap_or(0),
+                    "{when}: {key} {s}"
+                );
+            }
+        }
+    };
+    let path = format!("/api/v1/workspaces/{WS}/dashboard?days=14");
+    let dashboard = || app.m(Method::GET, &path, None);
+    check(&dashboard().await.json, "as seeded");
+    for n in 0..3 {
+        let r = app
+            .m(
+                Method::POST,
+                "/api/v1/events",
+                Some(json!({"workspace": WS, "event": "deal.won", "payload": {"n": n}})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        if n == 0 {
+            let id = r.json["event"]["id"].as_str().unwrap();
+            let c = app
+                .m(Method::POST, &format!("/api/v1/events/{id}/cancel"), None)
+                .await;
+            assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+        }
+    }
+    check(&dashboard().await.json, "after ingest and a cancel");
+    meshes_sandbox::engine::run_due(&app.state).await.unwrap();
+    check(&dashboard().await.json, "after the deliveries ran");
+}

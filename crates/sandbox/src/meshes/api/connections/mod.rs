@@ -167,7 +167,7 @@ pub async fn list(
     let page = PageQuery::from_query(&q)?;
     // Hidden connections are internal plumbing: management callers see them, embeds do not.
     let include_hidden = caller.session().is_none();
-    let conn = state.db.conn();
+    let conn = state.db.read();
     let mut stmt = conn.prepare(&format!(
         "SELECT {CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ?1 AND seq < ?2 AND deleted_at IS NULL \
          AND (?3 OR hidden = 0) ORDER BY seq DESC LIMIT ?4"

@@ -126,13 +126,26 @@ fn check(sender: &Sender, state: &AppState, map: &Map<String, Value>) -> ApiResu
     })
 }
 
-fn store(
+/// Write the records in one transaction, off the async workers (it may wait for the writer).
+async fn store(
     state: &AppState,
     sender: &Sender,
+    records: Vec<Valid>,
+) -> ApiResult<Vec<meshes_protocol::api::Event>> {
+    let (s, created_by) = (state.clone(), sender.created_by());
+    let events = tokio::task::spawn_blocking(move || write(&s, &created_by, &records))
+        .await
+        .map_err(ApiError::internal)??;
+    state.engine.wake();
+    Ok(events)
+}
+
+fn write(
+    state: &AppState,
+    created_by: &str,
     records: &[Valid],
 ) -> ApiResult<Vec<meshes_protocol::api::Event>> {
     let (now, now_ms) = (ts(state.clock.now()), state.clock.now_ms());
-    let created_by = sender.created_by();
     let mut conn = state.db.conn();
     let tx = conn.transaction()?;
     let mut events = Vec::with_capacity(records.len());
@@ -143,13 +156,11 @@ fn store(
             resource: v.resource.as_deref(),
             resource_id: v.resource_id.as_deref(),
             payload: &v.payload,
-            created_by: &created_by,
+            created_by,
         };
         events.push(ingest(&tx, &incoming, &now, now_ms)?);
     }
     tx.commit()?;
-    drop(conn);
-    state.engine.wake();
     Ok(events)
 }
 
@@ -174,7 +185,7 @@ pub async fn create(
     }
     let map = crate::meshes::api::validate::json_object(&body)?;
     let valid = check(&sender, &state, &map)?;
-    let event = store(&state, &sender, &[valid])?.remove(0);
+    let event = store(&state, &sender, vec![valid]).await?.remove(0);
     Ok((StatusCode::CREATED, Json(EventCreated { event })))
 }
 
@@ -215,7 +226,7 @@ pub async fn bulk(
         }
     }
     let (indexes, accepted): (Vec<usize>, Vec<Valid>) = valid.into_iter().unzip();
-    let events = store(&state, &sender, &accepted)?;
+    let events = store(&state, &sender, accepted).await?;
     let count = events.len() as u32;
     records.extend(
         indexes

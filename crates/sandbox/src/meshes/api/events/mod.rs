@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use meshes_protocol::EmbedPage;
 use meshes_protocol::access::can_view_payload;
 use meshes_protocol::api::{Event, Page, ParamError, RuleEvent, Status, Workspace};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 
 mod history;
 pub mod ingest;
@@ -77,32 +77,35 @@ pub async fn list(
     }
     // A resource session's pair overrides whatever the query asks for.
     let (res, rid) = caller.resource_filter(&q);
-    let conn = state.db.conn();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE workspace_id = ?1 AND seq < ?2 \
-         AND (?3 IS NULL OR event = ?3) AND (?4 IS NULL OR status = ?4) \
-         AND (?5 IS NULL OR resource = ?5) AND (?6 IS NULL OR resource_id = ?6) \
-         AND (?8 IS NULL OR created_at >= ?8) AND (?9 IS NULL OR created_at < ?9) \
-         AND (?10 IS NULL OR EXISTS (SELECT 1 FROM rule_events re WHERE re.event_id = events.id \
-              AND re.connection_id = ?10)) \
-         ORDER BY seq DESC LIMIT ?7"
-    ))?;
+    // Only the filters given become conditions (`?n IS NULL OR …` would keep SQLite from
+    // using an index), and newest first by `seq` is a keyset: each page is one index range.
+    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND seq < ?");
+    let mut args: Vec<rusqlite::types::Value> = vec![id.clone().into(), page.before_seq().into()];
+    let conditions = [
+        ("event = ?", q.get("event").cloned()),
+        ("status = ?", q.get("status").cloned()),
+        ("resource = ?", res),
+        ("resource_id = ?", rid),
+        ("created_at >= ?", since),
+        ("created_at < ?", until),
+        (
+            "EXISTS (SELECT 1 FROM rule_events re WHERE re.event_id = events.id AND re.connection_id = ?)",
+            connection.cloned(),
+        ),
+    ];
+    for (condition, value) in conditions {
+        if let Some(v) = value {
+            sql.push_str(" AND ");
+            sql.push_str(condition);
+            args.push(v.into());
+        }
+    }
+    sql.push_str(" ORDER BY seq DESC LIMIT ?");
+    args.push(i64::from(page.limit + 1).into());
+    let conn = state.db.read();
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(
-            params![
-                id,
-                page.before_seq(),
-                q.get("event"),
-                q.get("status"),
-                res,
-                rid,
-                page.limit + 1,
-                since,
-                until,
-                connection
-            ],
-            event_from_row,
-        )?
+        .query_map(rusqlite::params_from_iter(args), event_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     drop(stmt);
     let mut page = paginate(rows, page.limit);
@@ -116,7 +119,7 @@ pub fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1");
     let row = state
         .db
-        .conn()
+        .read()
         .query_row(&sql, [id], |r| {
             Ok((event_from_row(r)?.0, r.get::<_, String>("payload")?))
         })
@@ -136,7 +139,7 @@ pub fn visible_event(state: &AppState, caller: &Caller, id: &str) -> ApiResult<(
 /// The event's deliveries, each naming its connection as the caller may see it: a deleted one
 /// keeps its name, a hidden one has none for sessions (decision 83).
 pub fn rule_events(state: &AppState, caller: &Caller, event: &Event) -> ApiResult<Vec<RuleEvent>> {
-    let conn = state.db.conn();
+    let conn = state.db.read();
     let mut stmt = conn.prepare(
         "SELECT re.id, re.rule_id, re.connection_id, re.integration_type, re.status, re.attempt_count, \
          re.started_at, re.completed_at, re.last_error, re.created_at, c.name AS connection_name, \

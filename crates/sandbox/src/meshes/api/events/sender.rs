@@ -73,7 +73,7 @@ impl FromRequestParts<AppState> for Sender {
                     .to_owned();
                 let workspace: Option<String> = state
                     .db
-                    .conn()
+                    .read()
                     .query_row(
                         "SELECT id FROM workspaces WHERE public_key = ?1",
                         [&key],
