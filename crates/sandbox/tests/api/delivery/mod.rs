@@ -3,6 +3,7 @@
 //! an attempt kept of the answer (`attempts`). Every destination is a real local server.
 
 mod attempts;
+mod inbox;
 mod ingest;
 mod oauth;
 mod retries;
