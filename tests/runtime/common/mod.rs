@@ -56,8 +56,10 @@ pub fn js(source: &str) -> JsValue {
         .unwrap()
 }
 
+/// Polls `f` for up to about 10 s: generous, because CI runs these beside a release build on
+/// two cores, and only a failure ever waits that long.
 pub async fn until(what: &str, mut f: impl FnMut() -> bool) {
-    for _ in 0..300 {
+    for _ in 0..1000 {
         if f() {
             return;
         }

@@ -46,13 +46,16 @@ pub fn claim(
     let tx = conn.transaction()?;
     let due: Vec<(String, String, String, String, String, u32)> = tx
         // At most `per_connection` rows of each connection, so a backlog to one slow
-        // destination cannot fill the batch and starve every other connection.
+        // destination cannot fill the batch and starve every other connection; each
+        // connection's rows are one range of the (connection_id, due_ms) index, however long
+        // the backlog.
         .prepare_cached(
-            "SELECT id, event_id, connection_id, rule_id, status, attempt_count FROM ( \
-               SELECT *, ROW_NUMBER() OVER (PARTITION BY connection_id ORDER BY due_ms) AS k \
-               FROM rule_events WHERE due_ms IS NOT NULL AND due_ms <= ?1 \
-               AND status IN ('pending','retrying','processing')) \
-             WHERE k <= ?2 ORDER BY due_ms LIMIT 256",
+            "SELECT re.id, re.event_id, re.connection_id, re.rule_id, re.status, re.attempt_count \
+             FROM connections c JOIN rule_events re ON re.rowid IN ( \
+               SELECT rowid FROM rule_events WHERE connection_id = c.id AND due_ms IS NOT NULL \
+               AND due_ms <= ?1 AND status IN ('pending','retrying','processing') \
+               ORDER BY due_ms LIMIT ?2) \
+             ORDER BY re.due_ms LIMIT 256",
         )?
         .query_map(params![now_ms, per_connection as i64], |r| {
             Ok((

@@ -74,9 +74,10 @@ impl Engine {
     /// Claim what is due and fits within the bounds; the slots are held until [`Engine::done`],
     /// and taken only for what a committed claim returned.
     fn claim(&self, state: &AppState) -> rusqlite::Result<Vec<Job>> {
-        let mut busy = self.busy();
-        let total: usize = busy.values().sum();
-        let mut tentative = busy.clone();
+        // Counted on a copy, without the lock: `done` only lowers counts meanwhile, and it
+        // runs on the async workers, which must not wait for a claim's transaction.
+        let mut tentative = self.busy().clone();
+        let total: usize = tentative.values().sum();
         let jobs = claim::claim(
             state,
             GLOBAL.saturating_sub(total),
@@ -86,6 +87,7 @@ impl Engine {
                 (*n < PER_CONNECTION).then(|| *n += 1).is_some()
             },
         )?;
+        let mut busy = self.busy();
         for job in &jobs {
             *busy.entry(job.connection_id.clone()).or_default() += 1;
         }

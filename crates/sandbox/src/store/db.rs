@@ -114,6 +114,8 @@ CREATE INDEX IF NOT EXISTS events_ws_status_seq ON events(workspace_id, status, 
 CREATE INDEX IF NOT EXISTS events_ws_event_seq ON events(workspace_id, event, seq);
 CREATE INDEX IF NOT EXISTS events_ws_resource_seq ON events(workspace_id, resource, resource_id, seq);
 CREATE INDEX IF NOT EXISTS rule_events_ws_status ON rule_events(workspace_id, status, created_at);
+CREATE INDEX IF NOT EXISTS rule_events_conn_due ON rule_events(connection_id, due_ms) WHERE due_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS rule_events_conn_event ON rule_events(connection_id, event_id);
 UPDATE rule_events SET due_ms = CAST(strftime('%s', next_attempt_at) AS INTEGER) * 1000,
   next_attempt_at = NULL WHERE next_attempt_at IS NOT NULL AND due_ms IS NULL;
 "#;
@@ -166,8 +168,10 @@ const READERS: usize = 4;
 /// check-then-write atomic) and a few that only read.
 #[derive(Clone)]
 pub struct Db {
-    writer: Arc<Mutex<Connection>>,
+    // Readers first: fields drop in order, and only the writer, closing last, folds the WAL
+    // back into the database file.
     readers: Arc<[Mutex<Connection>]>,
+    writer: Arc<Mutex<Connection>>,
     next: Arc<std::sync::atomic::AtomicUsize>,
 }
 

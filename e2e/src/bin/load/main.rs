@@ -206,6 +206,10 @@ async fn burst(client: &reqwest::Client, sb: &Sandbox, token: &str, list: &str, 
         tokio::spawn(async move { open_loop(&client, &list, &token, 100, 8).await })
     };
     let start = Instant::now();
+    let sent_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
     let mut ingest = tokio::task::JoinSet::new();
     for b in 0..10 {
         let (client, url) = (client.clone(), format!("{}/api/v1/events/bulk", sb.api));
@@ -232,6 +236,31 @@ async fn burst(client: &reqwest::Client, sb: &Sandbox, token: &str, list: &str, 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let read = reader.await.expect("the reader");
+    // Lag from sending the burst to each arrival, from what the inboxes kept (their newest 100
+    // each: the end of the burst, where the lag is longest). Event times have whole seconds
+    // only, so the burst's own start is the reference.
+    let mut lags = vec![];
+    for n in 0..3 {
+        let got = client
+            .get(format!("{}/inbox/burst-{n}/requests", sb.provider))
+            .send()
+            .await;
+        let got: Value = match got {
+            Ok(r) => r.json().await.unwrap_or(Value::Null),
+            Err(_) => Value::Null,
+        };
+        for q in got.as_array().into_iter().flatten() {
+            if let Some(at) = q["received_ms"].as_i64() {
+                lags.push((at - sent_ms) as f64);
+            }
+        }
+    }
+    lags.sort_by(f64::total_cmp);
+    let lag = |p: f64| {
+        lags.get(((p / 100.0) * (lags.len().max(1) - 1) as f64).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
     let _ = writeln!(
         out,
         "\nBurst: 1,000 events in 10 bulk requests (answers {statuses:?}), each to 3 webhook rules.\n"
@@ -259,6 +288,14 @@ async fn burst(client: &reqwest::Client, sb: &Sandbox, token: &str, list: &str, 
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "| delivery lag, burst sent → received, the last {} deliveries: p50 / p99 / max | {:.0} / {:.0} / {:.0} ms |",
+        lags.len(),
+        lag(50.0),
+        lag(99.0),
+        lags.last().copied().unwrap_or(f64::NAN)
+    );
     let _ = writeln!(
         out,
         "| event list during the burst (100/s), p50 / p99 / max | {:.2} / {:.2} / {:.2} ms ({} errors) |",

@@ -83,11 +83,21 @@ pub async fn retry(
         _ => {}
     }
     let now_s = ts(now);
+    let now_ms = state.clock.now_ms();
     let conn = state.db.conn();
-    conn.execute(
-        "UPDATE rule_events SET status = 'retrying', due_ms = ?2, completed_at = NULL WHERE id = ?1",
-        params![re.id, state.clock.now_ms()],
+    // Checked again where it is written: the engine may have claimed it since it was read.
+    let forced = conn.execute(
+        "UPDATE rule_events SET status = 'retrying', due_ms = ?2, completed_at = NULL WHERE id = ?1 \
+         AND status IN ('failed','retrying') AND (due_ms IS NULL OR due_ms >= ?2 + ?3)",
+        params![re.id, now_ms, TOO_EARLY.whole_milliseconds() as i64],
     )?;
+    if forced == 0 {
+        return Err(ApiError::new(
+            StatusCode::TOO_EARLY,
+            "An attempt started meanwhile; wait for it to finish",
+        )
+        .named("TooEarly"));
+    }
     recompute(&conn, &event_id, &now_s)?;
     drop(conn);
     state.engine.wake();

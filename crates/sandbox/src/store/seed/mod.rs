@@ -58,6 +58,9 @@ pub fn seeded_file(path: &std::path::Path) -> rusqlite::Result<()> {
         "http://127.0.0.1:9/inbox",
         DEMO_EVENTS,
     )?;
+    // Whoever copies the file copies only the file: everything must be in it.
+    db.conn()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     Ok(())
 }
 

@@ -174,3 +174,60 @@ async fn a_restart_mid_attempt_resumes_it_once_with_the_same_key() {
             .starts_with("Interrupted")
     );
 }
+
+/// A backlog to one destination does not hold up another's deliveries: each claim takes a
+/// few of every connection's due work, not the oldest 256 of all.
+#[tokio::test]
+async fn a_backlog_to_one_connection_does_not_starve_another() {
+    let app = TestApp::new();
+    let busy = inbox_at(&app, "backlog", Settings::default()).await;
+    hook(&app, &busy, json!({})).await;
+    let calm = inbox_at(&app, "calm", Settings::default()).await;
+    let (calm_connection, calm_default) = hook(&app, &calm, json!({})).await;
+    // Only the busy connection's rule matches these 300; the calm one gets one event after.
+    let off = app
+        .m(
+            Method::PATCH,
+            &format!("/api/v1/rules/{calm_default}"),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    let mut calm_rule = crate::writes::invoice_rule(&calm_connection);
+    calm_rule.event = "delivery.calm".into();
+    app.m(
+        Method::POST,
+        "/api/v1/rules",
+        Some(serde_json::to_value(calm_rule).unwrap()),
+    )
+    .await;
+    for _ in 0..3 {
+        let batch: Vec<Value> = (0..100)
+            .map(|i| json!({"workspace": WS, "event": EVENT, "payload": {"i": i}}))
+            .collect();
+        let r = app
+            .m(Method::POST, "/api/v1/events/bulk", Some(json!(batch)))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let calm_event = app
+        .m(
+            Method::POST,
+            "/api/v1/events",
+            Some(json!({"workspace": WS, "event": "delivery.calm", "payload": {}})),
+        )
+        .await;
+    let id = calm_event.json["event"]["id"].as_str().unwrap().to_owned();
+    // One pass of the engine.
+    meshes_sandbox::engine::run_due(&app.state).await.unwrap();
+    let ev = app
+        .m(Method::GET, &format!("/api/v1/events/{id}"), None)
+        .await;
+    assert_eq!(ev.json["status"], "completed", "{}", ev.text);
+    assert_eq!(app.state.receiver.requests("calm").len(), 1);
+    assert_eq!(
+        app.state.receiver.requests("backlog").len(),
+        4,
+        "4 at a time per connection"
+    );
+}
