@@ -102,7 +102,15 @@ pub fn ConfirmButton(
     let give_back = StoredValue::new(false);
     Effect::new(move || {
         if let Some(b) = keep.get() {
-            let _ = b.focus();
+            // On a busy machine the button can exist before it is in the document, where
+            // focus() does nothing: then once more on the next frame.
+            if b.is_connected() {
+                let _ = b.focus();
+            } else {
+                request_animation_frame(move || {
+                    let _ = b.focus();
+                });
+            }
         }
     });
     Effect::new(move || {
