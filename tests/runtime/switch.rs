@@ -97,7 +97,7 @@ async fn a_retry_after_leaving_the_page_is_not_sent() {
     let m = mount_ctx("/workspace/events", ctx_as(Role::Owner, vec![]), t);
     assert!(m.api.accept_auth(jwt(SID)).await);
     until("the first events request", || {
-        common::count(&requests, "/events?") == 1
+        common::count(&requests, "/events?") >= 1
     })
     .await;
     m.click(".ws-nav a[href^='/workspace/dashboard']");
@@ -105,11 +105,13 @@ async fn a_retry_after_leaving_the_page_is_not_sent() {
         heading(&m).as_deref() == Some("Dashboard")
     })
     .await;
+    // What was sent while the page was there (a slow machine may already have retried once).
+    let sent = common::count(&requests, "/events?");
     // Backoff before a second try is at most 2 s (three tries in all).
     gloo_timers::future::TimeoutFuture::new(2_500).await;
     assert_eq!(
         common::count(&requests, "/events?"),
-        1,
+        sent,
         "no retry for a page that is gone"
     );
 }
