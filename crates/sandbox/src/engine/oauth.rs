@@ -79,12 +79,7 @@ fn store_tokens(
 }
 
 fn revoked(state: &AppState, connection: &str) {
-    let marked = state.db.conn().execute(
-        "UPDATE connections SET active = 0, inactive_reason = 'oauth_authorization_revoked', updated_at = ?2 \
-         WHERE id = ?1 AND active = 1",
-        params![connection, ts(state.clock.now())],
-    );
-    if let Err(e) = marked {
+    if let Err(e) = crate::meshes::oauth::mark_revoked(state, connection) {
         tracing::warn!(%e, connection, "marking a revoked connection failed");
     }
 }

@@ -126,29 +126,25 @@ const DAILY_COUNTS: &str = r#"
 CREATE TABLE IF NOT EXISTS daily_counts (
   workspace_id TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
   n INTEGER NOT NULL, PRIMARY KEY (workspace_id, kind, day, status)) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS events_count_new AFTER INSERT ON events BEGIN
-  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'event', NEW.status, 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS events_count_moved AFTER UPDATE OF status ON events
-WHEN OLD.status != NEW.status BEGIN
-  UPDATE daily_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND kind = 'event'
-    AND day = substr(OLD.created_at, 1, 10) AND status = OLD.status;
-  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'event', NEW.status, 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS deliveries_count_new AFTER INSERT ON rule_events BEGIN
-  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'delivery', NEW.status, 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS deliveries_count_moved AFTER UPDATE OF status ON rule_events
-WHEN OLD.status != NEW.status BEGIN
-  UPDATE daily_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND kind = 'delivery'
-    AND day = substr(OLD.created_at, 1, 10) AND status = OLD.status;
-  INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), 'delivery', NEW.status, 1)
-  ON CONFLICT DO UPDATE SET n = n + 1;
-END;
 "#;
+
+/// The two triggers (`{name}_count_new`, `{name}_count_moved`) that keep `table`'s rows
+/// counted in `daily_counts` as `kind`.
+fn count_triggers(name: &str, table: &str, kind: &str) -> String {
+    let add = format!(
+        "INSERT INTO daily_counts VALUES (NEW.workspace_id, substr(NEW.created_at, 1, 10), '{kind}', NEW.status, 1) \
+         ON CONFLICT DO UPDATE SET n = n + 1;"
+    );
+    format!(
+        "CREATE TRIGGER IF NOT EXISTS {name}_count_new AFTER INSERT ON {table} BEGIN {add} END;
+         CREATE TRIGGER IF NOT EXISTS {name}_count_moved AFTER UPDATE OF status ON {table}
+         WHEN OLD.status != NEW.status BEGIN
+           UPDATE daily_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND kind = '{kind}'
+             AND day = substr(OLD.created_at, 1, 10) AND status = OLD.status;
+           {add}
+         END;"
+    )
+}
 
 /// Counts for data written before the triggers existed: once per database.
 const DAILY_COUNTS_BACKFILL: &str = r#"
@@ -223,6 +219,8 @@ impl Db {
         }
         conn.execute_batch(AFTER_COLUMNS)?;
         conn.execute_batch(DAILY_COUNTS)?;
+        conn.execute_batch(&count_triggers("events", "events", "event"))?;
+        conn.execute_batch(&count_triggers("deliveries", "rule_events", "delivery"))?;
         let counted: bool = conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM meta WHERE key = 'daily_counts') AS counted",
             [],

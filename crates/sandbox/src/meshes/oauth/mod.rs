@@ -18,6 +18,7 @@ pub use attempts::{cancel, create, get};
 pub use callback::callback;
 pub use pages::{done_js, start_js};
 pub use start::{start, start_cancel, start_go};
+pub(crate) use store::mark_revoked;
 pub use store::provider_action_data;
 
 use crate::AppState;

@@ -131,6 +131,15 @@ pub fn store(
     Ok(Ok(id))
 }
 
+/// The provider no longer accepts the connection's authorization: it needs reconnecting.
+pub(crate) fn mark_revoked(state: &AppState, connection: &str) -> rusqlite::Result<usize> {
+    state.db.conn().execute(
+        "UPDATE connections SET active = 0, inactive_reason = 'oauth_authorization_revoked', \
+         updated_at = ?2 WHERE id = ?1",
+        params![connection, ts(state.clock.now())],
+    )
+}
+
 /// Live action data of an OAuth connection, from the provider's API with its stored token. A
 /// token the provider no longer accepts marks the connection `oauth_authorization_revoked`, so
 /// the Connections page offers to reconnect it.
@@ -146,10 +155,7 @@ pub async fn provider_action_data(
         .unwrap_or("The provider");
     match res {
         Ok(r) if r.status() == StatusCode::UNAUTHORIZED => {
-            state.db.conn().execute(
-                "UPDATE connections SET active = 0, inactive_reason = 'oauth_authorization_revoked', updated_at = ?2 WHERE id = ?1",
-                params![c.id, ts(state.clock.now())],
-            )?;
+            mark_revoked(state, &c.id)?;
             Err(ApiError::conflict(format!(
                 "{name} no longer accepts this connection's authorization; reconnect it"
             )))

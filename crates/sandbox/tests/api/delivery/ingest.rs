@@ -269,14 +269,13 @@ async fn an_event_fans_out_to_the_active_rules_it_matches() {
         Some(serde_json::to_value(&off).unwrap()),
     )
     .await;
-    let ev = send_event(&app, json!({})).await;
-    let rules: Vec<String> =
-        settled_event(&app, ev.json["event"]["id"].as_str().unwrap()).await["rule_events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["rule"].as_str().unwrap().to_owned())
-            .collect();
+    let eid = send_event(&app, json!({})).await;
+    let rules: Vec<String> = settled_event(&app, &eid).await["rule_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(
         rules,
         [plain],

@@ -42,8 +42,15 @@ pub async fn hook(app: &TestApp, url: &str, metadata: Value) -> (String, String)
         .await;
     assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
     let cid = c.json["connection"]["id"].as_str().unwrap().to_owned();
-    let mut rule = crate::writes::invoice_rule(&cid);
+    let rid = rule_on(app, &cid, json!({"action": "send_webhook"})).await;
+    (cid, rid)
+}
+
+/// An [`EVENT`] rule on connection `cid` doing `action`: its id.
+pub async fn rule_on(app: &TestApp, cid: &str, action: Value) -> String {
+    let mut rule = crate::writes::invoice_rule(cid);
     rule.event = EVENT.into();
+    rule.metadata = serde_json::from_value(action).unwrap();
     let r = app
         .m(
             Method::POST,
@@ -52,7 +59,7 @@ pub async fn hook(app: &TestApp, url: &str, metadata: Value) -> (String, String)
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    (cid, r.json["rule"]["id"].as_str().unwrap().to_owned())
+    r.json["rule"]["id"].as_str().unwrap().to_owned()
 }
 
 /// An inbox named `name` answering as `settings` says: its URL.
@@ -62,8 +69,8 @@ pub async fn inbox_at(app: &TestApp, name: &str, settings: Settings) -> String {
     format!("{base}/{name}")
 }
 
-/// `POST /api/v1/events` with the management key.
-pub async fn send_event(app: &TestApp, payload: Value) -> Res {
+/// `POST /api/v1/events` with the management key: the new event's id.
+pub async fn send_event(app: &TestApp, payload: Value) -> String {
     let r = app
         .m(
             Method::POST,
@@ -75,7 +82,7 @@ pub async fn send_event(app: &TestApp, payload: Value) -> Res {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r
+    r.json["event"]["id"].as_str().unwrap().to_owned()
 }
 
 pub fn header<'a>(q: &'a Received, name: &str) -> Option<&'a str> {

@@ -40,28 +40,15 @@ async fn provider_writes_refresh_an_expired_token_and_stop_at_a_revoked_grant() 
             |r| r.get("id"),
         )
         .unwrap();
-    let mut rule = crate::writes::invoice_rule(&cid);
-    rule.event = EVENT.into();
-    rule.metadata = serde_json::from_value(
+    let rid = rule_on(
+        &app,
+        &cid,
         json!({"action": "update_property", "id": "lifecyclestage", "value": "customer"}),
     )
-    .unwrap();
-    let r = app
-        .m(
-            Method::POST,
-            "/api/v1/rules",
-            Some(serde_json::to_value(rule).unwrap()),
-        )
-        .await;
-    let rid = r.json["rule"]["id"].as_str().unwrap().to_owned();
+    .await;
     let provider = app.state.cfg.provider_origin();
 
-    let eid = send_event(&app, json!({"email": "ada@example.com"}))
-        .await
-        .json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({"email": "ada@example.com"})).await;
     assert_eq!(settled_event(&app, &eid).await["status"], "completed");
     let got = app.state.provider.delivered();
     assert_eq!(got.len(), 1);
@@ -82,10 +69,7 @@ async fn provider_writes_refresh_an_expired_token_and_stop_at_a_revoked_grant() 
     // The hour is up: refused once, refreshed, written, in one attempt.
     let before = stored_access(&app, &cid);
     app.state.provider.expire_account("acme-hubspot");
-    let eid = send_event(&app, json!({})).await.json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({})).await;
     assert_eq!(settled_event(&app, &eid).await["status"], "completed");
     assert_eq!(app.state.provider.delivered().len(), 2);
     assert_ne!(stored_access(&app, &cid), before, "the new token is kept");
@@ -93,10 +77,7 @@ async fn provider_writes_refresh_an_expired_token_and_stop_at_a_revoked_grant() 
 
     // The user took the grant back: no refresh works, so the connection needs reconnecting.
     app.state.provider.revoke_account("acme-hubspot");
-    let eid = send_event(&app, json!({})).await.json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({})).await;
     let ev = settled_event(&app, &eid).await;
     assert_eq!(ev["status"], "failed");
     let attempts = attempts_of(&app, &eid, &rid).await;

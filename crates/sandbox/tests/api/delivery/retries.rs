@@ -15,10 +15,7 @@ async fn a_503_is_retried_after_the_retry_after_it_asked_for() {
     };
     let url = inbox_at(&app, "busy", fail_once).await;
     let (_, rid) = hook(&app, &url, json!({})).await;
-    let eid = send_event(&app, json!({})).await.json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({})).await;
     assert_eq!(settled_event(&app, &eid).await["status"], "completed");
     let got = app.state.receiver.requests("busy");
     assert_eq!(
@@ -55,10 +52,7 @@ async fn a_400_is_not_retried() {
     )
     .await;
     let (_, rid) = hook(&app, &url, json!({})).await;
-    let eid = send_event(&app, json!({})).await.json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({})).await;
     let ev = settled_event(&app, &eid).await;
     assert_eq!(ev["status"], "failed");
     assert_eq!(ev["rule_events"][0]["last_error"], "HTTP 400 Bad Request");
@@ -82,10 +76,7 @@ async fn a_silent_destination_times_out_and_is_tried_again() {
     )
     .await;
     let (_, rid) = hook(&app, &url, json!({})).await;
-    let eid = send_event(&app, json!({})).await.json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({})).await;
     assert_eq!(settled_event(&app, &eid).await["status"], "completed");
     let attempts = attempts_of(&app, &eid, &rid).await;
     assert_eq!(attempts[1]["outcome_code"], "timeout");
@@ -115,10 +106,7 @@ async fn a_restart_mid_attempt_resumes_it_once_with_the_same_key() {
     )
     .await;
     let (_, rid) = hook(&app, &url, json!({})).await;
-    let eid = send_event(&app, json!({})).await.json["event"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let eid = send_event(&app, json!({})).await;
     let engine = meshes_sandbox::engine::spawn(app.state.clone());
     for _ in 0..200 {
         if !app.state.receiver.requests("crash").is_empty() {

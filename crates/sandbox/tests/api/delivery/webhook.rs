@@ -33,8 +33,7 @@ async fn a_wrapped_delivery_is_signed_authenticated_and_keyed_as_set() {
                "custom_headers": [{"name": "X-Tenant", "value": "acme"}]}),
     )
     .await;
-    let sent = send_event(&app, json!({"email": "a@example.com", "amount": 12.5})).await;
-    let eid = sent.json["event"]["id"].as_str().unwrap().to_owned();
+    let eid = send_event(&app, json!({"email": "a@example.com", "amount": 12.5})).await;
     let ev = settled_event(&app, &eid).await;
     assert_eq!(ev["status"], "completed", "{ev}");
     let got = app.state.receiver.requests("wrapped");
@@ -84,8 +83,7 @@ async fn a_raw_delivery_sends_the_payload_alone_with_its_metadata_in_headers() {
                "signing_header": "X-Sig"}),
     )
     .await;
-    let sent = send_event(&app, json!({"id": "inv_1", "total": 3})).await;
-    let eid = sent.json["event"]["id"].as_str().unwrap().to_owned();
+    let eid = send_event(&app, json!({"id": "inv_1", "total": 3})).await;
     assert_eq!(settled_event(&app, &eid).await["status"], "completed");
     let q = &app.state.receiver.requests("raw")[0];
     assert_eq!(q.method, "PUT");
@@ -117,8 +115,7 @@ async fn a_raw_delivery_sends_the_payload_alone_with_its_metadata_in_headers() {
 async fn internal_addresses_are_never_sent_to() {
     let app = TestApp::new();
     let (_, rid) = hook(&app, "https://169.254.169.254/latest/meta-data", json!({})).await;
-    let sent = send_event(&app, json!({})).await;
-    let eid = sent.json["event"]["id"].as_str().unwrap().to_owned();
+    let eid = send_event(&app, json!({})).await;
     let ev = settled_event(&app, &eid).await;
     assert_eq!(ev["status"], "failed");
     let attempts = attempts_of(&app, &eid, &rid).await;
